@@ -1,0 +1,3 @@
+from translate_cli.cli import main
+
+main()

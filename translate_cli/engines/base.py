@@ -1,0 +1,159 @@
+"""The engine interface and the work every engine shares.
+
+An engine only has to count tokens and translate one batch of short-enough texts. Everything
+that decides *what* goes into a batch lives here, once, so the engines cannot drift apart:
+
+- clean the text (control characters would become unknown tokens);
+- split a sentence longer than the model's input limit at clause boundaries, translate the
+  pieces and rejoin them, so nothing is cut;
+- tie each output's length cap to its own source length, so a runaway output stops;
+- sort by length and batch by padded tokens, then restore input order;
+- stream: work through the input window by window, yielding each sentence as soon as its
+  window is done, so memory stays flat and the first lines appear early.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+# Clause boundaries to split an over-long sentence at, best first.
+_CLAUSE_BREAKS = (
+    re.compile(r"(?<=[;:])\s+"),
+    re.compile(r"(?<=,)\s+"),
+    re.compile(r"\s+(?=[–—-]\s)|(?<=[)\]])\s+"),
+    re.compile(r"\s+"),
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\ufeff]")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """Decoding and batching settings shared by every engine."""
+
+    beam_size: int = 4
+    batch_size: int = 32  # most sentences in one batch
+    max_batch_tokens: int = 4096  # most padded source tokens in one batch
+    window: int = 256  # sentences sorted and batched together before output is yielded
+    device: str = "cpu"  # "cpu", "cuda" or "auto"
+    threads: int = 0  # 0: the library's default
+    compute_type: str = "default"  # engine-specific precision, e.g. int8 for CTranslate2
+
+
+def output_cap(source_tokens: int, limit: int) -> int:
+    """Most tokens a translation of ``source_tokens`` may have (end-of-sentence included).
+
+    Real translations of a sentence stay well below 1.5x its length plus a margin; a model that
+    starts repeating itself is stopped there instead of at the model's hard limit.
+    """
+    return min(limit, source_tokens * 3 // 2 + 10)
+
+
+def clean_for_model(text: str) -> str:
+    """Text as the model should see it: no control characters, single spaces, NFC."""
+    text = unicodedata.normalize("NFC", _CONTROL.sub(" ", text))
+    return _SPACES.sub(" ", text).strip()
+
+
+ProgressCallback = Callable[[int], None]
+
+
+class Engine(ABC):
+    """A sentence translator. Subclasses implement ``count_tokens`` and ``generate``."""
+
+    name: str = "engine"
+
+    def __init__(self, options: EngineOptions, max_source_tokens: int, max_output_tokens: int):
+        self.options = options
+        self.max_source_tokens = max_source_tokens  # includes the end-of-sentence token
+        self.max_output_tokens = max_output_tokens
+
+    # --- what an engine implements -------------------------------------------------------
+    @abstractmethod
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Source tokens of each text, end-of-sentence included, as the model would see them."""
+
+    @abstractmethod
+    def generate(self, texts: Sequence[str], caps: Sequence[int]) -> list[str]:
+        """Translate one batch; ``caps[i]`` bounds the output tokens of ``texts[i]``."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release the model; engines holding native resources override this."""
+
+    # --- shared machinery -----------------------------------------------------------------
+    def translate(
+        self, texts: Iterable[str], progress: ProgressCallback | None = None
+    ) -> Iterator[str]:
+        """Yield a translation for every text, in input order, window by window."""
+        window: list[str] = []
+        for text in texts:
+            window.append(text)
+            if len(window) >= self.options.window:
+                yield from self._translate_window(window, progress)
+                window = []
+        if window:
+            yield from self._translate_window(window, progress)
+
+    def translate_all(self, texts: Sequence[str]) -> list[str]:
+        return list(self.translate(texts))
+
+    def _translate_window(
+        self, texts: Sequence[str], progress: ProgressCallback | None
+    ) -> list[str]:
+        # Each sentence becomes one or more pieces that fit the model; identical pieces
+        # are translated once (news repeats boilerplate lines).
+        pieces_of: list[list[str]] = [self.split_to_fit(clean_for_model(t)) for t in texts]
+        unique = list(dict.fromkeys(p for pieces in pieces_of for p in pieces if p))
+        lengths = self.count_tokens(unique) if unique else []
+        translated: dict[str, str] = {}
+        for batch in self._batches(unique, lengths):
+            caps = [output_cap(lengths[i], self.max_output_tokens) for i in batch]
+            outputs = self.generate([unique[i] for i in batch], caps)
+            for i, output in zip(batch, outputs, strict=True):
+                translated[unique[i]] = output
+        results = [" ".join(translated[p] for p in pieces if p) for pieces in pieces_of]
+        if progress is not None:
+            progress(len(texts))
+        return results
+
+    def _batches(self, texts: Sequence[str], lengths: Sequence[int]) -> Iterator[list[int]]:
+        """Indices of ``texts`` grouped longest first, bounded by count and padded tokens."""
+        order = sorted(range(len(texts)), key=lambda i: lengths[i], reverse=True)
+        batch: list[int] = []
+        for i in order:
+            longest = lengths[batch[0]] if batch else lengths[i]
+            too_many = len(batch) >= self.options.batch_size
+            too_big = (len(batch) + 1) * longest > self.options.max_batch_tokens
+            if batch and (too_many or too_big):
+                yield batch
+                batch = []
+            batch.append(i)
+        if batch:
+            yield batch
+
+    def split_to_fit(self, text: str) -> list[str]:
+        """``text`` as pieces that each fit the model's input limit, split at clauses."""
+        if not text:
+            return [text]
+        if self.count_tokens([text])[0] <= self.max_source_tokens:
+            return [text]
+        left, right = _split_near_middle(text)
+        return self.split_to_fit(left) + self.split_to_fit(right)
+
+
+def _split_near_middle(text: str) -> tuple[str, str]:
+    """Split at the strongest clause boundary closest to the middle; halve if there is none."""
+    middle = len(text) // 2
+    for pattern in _CLAUSE_BREAKS:
+        cuts = [m for m in pattern.finditer(text) if 0 < m.start() and m.end() < len(text)]
+        # A boundary far from the middle would leave one side still too long; accept the
+        # strongest boundary within the middle half, otherwise try a weaker kind.
+        near = [m for m in cuts if len(text) // 4 <= m.start() <= 3 * len(text) // 4]
+        if near:
+            best = min(near, key=lambda m: abs(m.start() - middle))
+            return text[: best.start()].strip(), text[best.end() :].strip()
+    return text[:middle], text[middle:]

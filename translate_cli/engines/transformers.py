@@ -1,0 +1,114 @@
+"""The reference engine: MarianMT through Hugging Face transformers (PyTorch)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from translate_cli.engines.base import Engine, EngineOptions
+from translate_cli.errors import ModelUnavailableError, UsageError
+
+
+def pick_torch_device(requested: str) -> str:
+    """``auto`` means CUDA when torch sees a GPU; an explicit ``cuda`` without one is an error."""
+    import torch
+
+    if requested == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if requested == "cuda" and not torch.cuda.is_available():
+        raise UsageError("--device cuda was asked for, but torch sees no CUDA GPU")
+    return requested
+
+
+class _PerRowLengthCap:
+    """Force end-of-sentence once a row reaches its own length cap.
+
+    ``generate`` has one ``max_new_tokens`` for the whole batch; this makes each sentence stop
+    where it would stop if it were translated alone, so batching cannot change a result.
+    """
+
+    def __init__(self, caps: Sequence[int], beams: int, eos_token_id: int) -> None:
+        self.caps = caps
+        self.beams = beams
+        self.eos = eos_token_id
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:
+        import torch
+
+        generated = input_ids.shape[-1]  # decoder start token + tokens so far
+        rows = [r for r in range(scores.shape[0]) if generated >= self.caps[r // self.beams]]
+        if rows:
+            index = torch.tensor(rows, device=scores.device)
+            scores[index] = float("-inf")
+            scores[index, self.eos] = 0.0
+        return scores
+
+
+class TransformersEngine(Engine):
+    """Batched beam search with ``MarianMTModel.generate``."""
+
+    name = "transformers"
+
+    def __init__(self, model_dir: Path, options: EngineOptions) -> None:
+        import torch
+        from transformers import MarianMTModel, MarianTokenizer
+        from transformers.utils import logging as transformers_logging
+
+        # A pipeline tool stays quiet: no weight-loading bars or advice on stderr.
+        transformers_logging.set_verbosity_error()
+        transformers_logging.disable_progress_bar()
+        if options.threads > 0:
+            torch.set_num_threads(options.threads)
+        self.device = pick_torch_device(options.device)
+        try:
+            self.tokenizer = MarianTokenizer.from_pretrained(str(model_dir))
+            # Half precision only where it is fast and safe: CUDA.
+            dtype = torch.float16 if self.device == "cuda" else torch.float32
+            self.model = MarianMTModel.from_pretrained(str(model_dir), dtype=dtype)
+        except (OSError, ValueError) as error:
+            raise ModelUnavailableError(
+                f"cannot load a MarianMT model from {model_dir}: {error}"
+            ) from error
+        self.model.to(self.device).eval()
+        config = self.model.config
+        limit = int(getattr(config, "max_position_embeddings", 512))
+        super().__init__(options, max_source_tokens=limit, max_output_tokens=limit)
+        self.eos_token_id = int(config.eos_token_id)
+        self.pad_token_id = int(config.pad_token_id)
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        encoded = self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
+        return [len(ids) for ids in encoded]
+
+    def generate_ids(self, texts: Sequence[str], caps: Sequence[int]) -> list[list[int]]:
+        """Output token ids per text, without the decoder start token and padding."""
+        import torch
+
+        batch = self.tokenizer(list(texts), return_tensors="pt", padding=True).to(self.device)
+        beams = self.options.beam_size
+        with torch.inference_mode():
+            output = self.model.generate(
+                **batch,
+                num_beams=beams,
+                do_sample=False,
+                # max_length counts the decoder start token; set instead of max_new_tokens
+                # so generate does not warn that the checkpoint's max_length is overridden.
+                max_length=max(caps) + 1,
+                # Marian's logits put mass on <pad>; renormalising keeps beam scores honest.
+                renormalize_logits=True,
+                logits_processor=[_PerRowLengthCap(caps, beams, self.eos_token_id)],
+            )
+        rows: list[list[int]] = []
+        for row in output.tolist():
+            ids = row[1:]  # drop the decoder start token
+            while ids and ids[-1] == self.pad_token_id:
+                ids.pop()
+            rows.append(ids)
+        return rows
+
+    def generate(self, texts: Sequence[str], caps: Sequence[int]) -> list[str]:
+        decoded: list[str] = self.tokenizer.batch_decode(
+            self.generate_ids(texts, caps), skip_special_tokens=True
+        )
+        return [text.strip() for text in decoded]

@@ -1,0 +1,51 @@
+"""Exceptions that carry their exit status; ``cli.py`` is the one place they become exit codes."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    """Every exit code the command documents (see README, "Exit codes")."""
+
+    OK = 0
+    FAILURE = 1
+    USAGE = 2
+    MODEL_UNAVAILABLE = 3
+    BAD_INPUT = 4
+    INTERRUPTED = 130
+
+
+class TranslateCliError(Exception):
+    """Base for errors a user can cause; the message is shown as one line, without traceback."""
+
+    exit_status: ExitStatus = ExitStatus.FAILURE
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class UsageError(TranslateCliError):
+    """Options that contradict each other or values out of range."""
+
+    exit_status = ExitStatus.USAGE
+
+
+class ModelUnavailableError(TranslateCliError):
+    """The model is neither cached nor reachable, or no such model exists."""
+
+    exit_status = ExitStatus.MODEL_UNAVAILABLE
+
+
+class InputError(TranslateCliError):
+    """Input that cannot be read as text: missing, unreadable, binary or undecodable."""
+
+    exit_status = ExitStatus.BAD_INPUT
+
+
+class RuntimeFailure(TranslateCliError):
+    """Something failed while running (engine crash, server answered nonsense, ...)."""
+
+    exit_status = ExitStatus.FAILURE
