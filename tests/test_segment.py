@@ -1,0 +1,208 @@
+"""Indonesian sentence segmentation: a table of cases (tests/data/segment_cases.txt) and
+properties that hold for any input."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from translate_cli.document import Document
+from translate_cli.segment import segment
+from translate_cli.segment._lexicon import lexicon
+
+CASES = Path(__file__).parent / "data" / "segment_cases.txt"
+_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[trn])")
+_SIMPLE = {"t": "\t", "r": "\r", "n": "\n"}
+
+
+def _unescape(text: str) -> str:
+    def one(match: re.Match[str]) -> str:
+        code = match.group(1)
+        return _SIMPLE.get(code) or chr(int(code[1:], 16))
+
+    return _ESCAPE.sub(one, text)
+
+
+def _load_cases() -> list[tuple[str, str, list[list[str]]]]:
+    """``(name, text, paragraphs of expected sentences)`` from the case file."""
+    cases = []
+    blocks = re.split(r"^=== ", CASES.read_text(encoding="utf-8"), flags=re.M)[1:]
+    for block in blocks:
+        name, _, body = block.partition("\n")
+        source, sep, expected = body.partition("\n---\n")
+        assert sep, f"case {name!r} has no '---' line"
+        paragraphs: list[list[str]] = [[]]
+        for line in expected.strip("\n").split("\n"):
+            if line == "¶":
+                paragraphs.append([])
+            elif line.strip():
+                paragraphs[-1].append(_unescape(line))
+        cases.append((name.strip(), _unescape(source), paragraphs))
+    return cases
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _structure(doc: Document) -> list[list[str]]:
+    return [[_squash(s.text) for s in paragraph] for paragraph in doc.paragraphs()]
+
+
+_CASE_TABLE = _load_cases()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [c[1:] for c in _CASE_TABLE], ids=[c[0] for c in _CASE_TABLE]
+)
+def test_case_table(text: str, expected: list[list[str]]) -> None:
+    assert _structure(segment(text)) == [[_squash(s) for s in p] for p in expected]
+
+
+def test_case_table_is_not_empty() -> None:
+    assert len(_CASE_TABLE) >= 60
+
+
+@pytest.mark.parametrize("abbreviation", sorted(lexicon().no_break))
+def test_no_break_abbreviations_never_end_a_sentence(abbreviation: str) -> None:
+    text = f"Surat itu untuk {abbreviation}. Budi Santoso di kantor."
+    assert len(segment(text).sentences) == 1
+
+
+@pytest.mark.parametrize("abbreviation", sorted(lexicon().closers))
+def test_closers_end_a_sentence_only_before_a_capital(abbreviation: str) -> None:
+    ends = f"Ada meja, kursi, {abbreviation}. Pasar ramai."
+    goes_on = f"Ada meja, kursi, {abbreviation}. di pasar."
+    assert len(segment(ends).sentences) == 2
+    assert len(segment(goes_on).sentences) == 1
+
+
+def test_real_article_title_lines_and_quotes() -> None:
+    text = (
+        "Kota Malang\n"
+        "Telkom Gandeng Kota Malang Kuatkan Smart City Nusantara\n"
+        "Menurut Sutiaji, kunjungan ini penting. “Kedepan, saya berharap Kota Malang mampu "
+        "menjadi pilot project dalam rangka mengembangkan smart city dan kota yang kreatif” "
+        "tutur Sutiaji.\n"
+    )
+    sentences = [s.text for s in segment(text).sentences]
+    assert sentences[:3] == [
+        "Kota Malang",
+        "Telkom Gandeng Kota Malang Kuatkan Smart City Nusantara",
+        "Menurut Sutiaji, kunjungan ini penting.",
+    ]
+    assert sentences[3].endswith("tutur Sutiaji.")
+    assert len(sentences) == 4
+
+
+def test_empty_and_blank_input() -> None:
+    assert segment("").sentences == ()
+    assert segment(" \n\n\t \u00a0\n").sentences == ()
+
+
+def test_offsets_point_into_the_original_text() -> None:
+    text = "  Ny. Davis datang.\n\nIa   pulang!  "
+    doc = segment(text)
+    assert [(s.paragraph, text[s.start : s.end]) for s in doc.sentences] == [
+        (0, "Ny. Davis datang."),
+        (1, "Ia   pulang!"),
+    ]
+    assert doc.paragraph_count == 2
+
+
+# --- properties --------------------------------------------------------------------------
+
+_PIECES = [
+    "a", "b", "kata", "Ny.", "Dr.", "dll.", "PT.", "B.J.", "S.Kom.", "1.500", "14.30", "Rp",
+    "(17/5)", "(Baca juga: x)", "www.x.id", "a@b.co", "’19", "...", "…", ". . .", "?", "!",
+    ".", ",", ";", ":", "-", "–", '"', "'", "“", "”", "‘", "’", "(", ")", "[", "]", "Kota",
+    "Ia", "Namun", "kata", "tutur", "1.", "- ", "•", " ", " ", " ", "\n", "\n\n", "\r\n",
+    "\r", "\t", "\u00a0", "\u2028", "\u2029", "\x0c", "\x0b", "\x00", "\x07", "\u200b",
+]  # fmt: skip
+
+pieces_text = st.lists(st.sampled_from(_PIECES), max_size=80).map("".join)
+any_text = st.text(max_size=300)
+
+
+def _check_invariants(text: str) -> None:
+    doc = segment(text)
+    position = 0
+    last_paragraph = -1
+    for i, sentence in enumerate(doc.sentences):
+        assert sentence.index == i
+        assert sentence.text == text[sentence.start : sentence.end]
+        assert sentence.text and not sentence.text[0].isspace()
+        assert not sentence.text[-1].isspace()
+        assert text[position : sentence.start].isspace() or position == sentence.start
+        assert sentence.paragraph in (last_paragraph, last_paragraph + 1)
+        last_paragraph = sentence.paragraph
+        position = sentence.end
+    assert not text[position:] or text[position:].isspace()
+    # Nothing lost: the sentences give back the text, whitespace aside.
+    assert "".join("".join(s.text.split()) for s in doc.sentences) == "".join(text.split())
+    assert doc.paragraph_count == last_paragraph + 1
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pieces_text)
+def test_nothing_lost_on_generated_news_like_text(text: str) -> None:
+    _check_invariants(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(any_text)
+def test_nothing_lost_on_arbitrary_unicode(text: str) -> None:
+    _check_invariants(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(pieces_text)
+def test_blank_lines_always_separate_sentences(text: str) -> None:
+    for sentence in segment(text).sentences:
+        assert not re.search(r"\n[^\S\n]*\n", sentence.text)
+
+
+_WORDS = ["rumah", "kota", "warga", "pasar", "harga", "naik", "turun", "besar", "baru", "itu"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(_WORDS), min_size=1, max_size=8),
+            st.sampled_from([".", "!", "?", "…"]),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_plain_sentences_are_recovered_exactly(parts: list[tuple[list[str], str]]) -> None:
+    sentences = [" ".join(words).capitalize() + end for words, end in parts]
+    assert [s.text for s in segment(" ".join(sentences)).sentences] == sentences
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kata " * 20_000,  # 100k characters, no punctuation
+        "." * 100_000,  # only punctuation
+        '?!."”)' * 17_000,
+        "A. " * 33_000,
+        "Dr. " * 25_000,
+        "Ab. " * 25_000,
+        "http://" + "." * 100_000 + "x",
+        "@" * 100_000,
+        "a.a@" * 25_000,
+        "(" * 100_000,
+        "\n" * 100_000,
+        "Judul\n" * 16_000,
+        "x" * 100_000,
+    ],
+    ids=lambda text: repr(text[:12]),
+)
+def test_pathological_input(text: str) -> None:
+    _check_invariants(text)
