@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from enum import Enum
-from typing import IO, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -35,6 +35,10 @@ from translate_cli.render import (
     write_report,
 )
 from translate_cli.segment import segment
+
+if TYPE_CHECKING:
+    from translate_cli.document import Document
+    from translate_cli.summarize.llm import LLMSummarizer
 
 PROG = "translate-cli"
 
@@ -74,11 +78,17 @@ class Device(str, Enum):
     cuda = "cuda"
 
 
+class Summarizer(str, Enum):
+    extractive = "extractive"
+    llm = "llm"
+
+
 # --- shared options ---------------------------------------------------------------------------
 InputArg = Annotated[
     str | None,
-    typer.Argument(help="Article file, or '-' for stdin (read when piped and omitted).",
-                   show_default=False),
+    typer.Argument(
+        help="Article file, or '-' for stdin (read when piped and omitted).", show_default=False
+    ),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 OutputOpt = Annotated[
@@ -91,34 +101,46 @@ InputFormatOpt = Annotated[
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notices on stderr.")]
 ModelOpt = Annotated[
     str | None,
-    typer.Option("--model", "-m", help=f"Hub name or local OPUS-MT folder (default: {DEFAULT_MODEL})",
-                 show_default=False),
+    typer.Option(
+        "--model",
+        "-m",
+        help=f"Hub name or local OPUS-MT folder (default: {DEFAULT_MODEL})",
+        show_default=False,
+    ),
 ]
 BeamOpt = Annotated[
-    int | None, typer.Option("--beam-size", min=1, help="Beam width (default: 4)", show_default=False)
+    int | None,
+    typer.Option("--beam-size", min=1, help="Beam width (default: 4)", show_default=False),
 ]
 BatchOpt = Annotated[
     int | None,
-    typer.Option("--batch-size", min=1, help="Most sentences per batch (default: 32)",
-                 show_default=False),
+    typer.Option(
+        "--batch-size", min=1, help="Most sentences per batch (default: 32)", show_default=False
+    ),
 ]
 DeviceOpt = Annotated[
-    Device | None, typer.Option("--device", help="cpu, cuda or auto (default: auto)",
-                                show_default=False)
+    Device | None,
+    typer.Option("--device", help="cpu, cuda or auto (default: auto)", show_default=False),
 ]
 EngineOpt = Annotated[
     Engine | None,
-    typer.Option("--engine", help="auto, transformers or ctranslate2 (default: auto)",
-                  show_default=False),
+    typer.Option(
+        "--engine", help="auto, transformers or ctranslate2 (default: auto)", show_default=False
+    ),
 ]
 ComputeTypeOpt = Annotated[
     str | None,
-    typer.Option("--compute-type", help="Engine precision, e.g. int8, float32 (default: auto)",
-                 show_default=False),
+    typer.Option(
+        "--compute-type",
+        help="Engine precision, e.g. int8, float32 (default: auto)",
+        show_default=False,
+    ),
 ]
 ThreadsOpt = Annotated[
-    int | None, typer.Option("--threads", min=0, help="CPU threads (0: all cores) (default: 0)",
-                             show_default=False)
+    int | None,
+    typer.Option(
+        "--threads", min=0, help="CPU threads (0: all cores) (default: 0)", show_default=False
+    ),
 ]
 
 
@@ -132,12 +154,18 @@ def _print_version(value: bool) -> None:
 def _root(
     ctx: typer.Context,
     traceback: Annotated[
-        bool, typer.Option("--traceback", envvar="TRANSLATE_CLI_TRACEBACK",
-                           help="Show the Python traceback on errors (for bug reports).")
+        bool,
+        typer.Option(
+            "--traceback",
+            envvar="TRANSLATE_CLI_TRACEBACK",
+            help="Show the Python traceback on errors (for bug reports).",
+        ),
     ] = False,
     version: Annotated[
-        bool, typer.Option("--version", is_eager=True, callback=_print_version,
-                           help="Print the version and exit.")
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_print_version, help="Print the version and exit."
+        ),
     ] = False,
 ) -> None:
     ctx.obj = {"traceback": traceback}
@@ -174,8 +202,9 @@ def _exit_codes(ctx: typer.Context) -> Iterator[None]:
     except Exception as error:
         if show_traceback:
             raise
-        _error(f"unexpected {type(error).__name__}: {error}",
-               "rerun with --traceback and report it")
+        _error(
+            f"unexpected {type(error).__name__}: {error}", "rerun with --traceback and report it"
+        )
         raise typer.Exit(int(ExitStatus.FAILURE)) from None
 
 
@@ -279,9 +308,15 @@ def translate_command(
 ) -> None:
     """Translate every sentence; output stays aligned sentence by sentence."""
     with _exit_codes(ctx):
-        settings = _settings(model=model, beam_size=beam_size, batch_size=batch_size,
-                             device=device, engine=engine, compute_type=compute_type,
-                             threads=threads)
+        settings = _settings(
+            model=model,
+            beam_size=beam_size,
+            batch_size=batch_size,
+            device=device,
+            engine=engine,
+            compute_type=compute_type,
+            threads=threads,
+        )
         translator = Translator(settings, show_download_progress=_progress_enabled(quiet))
         fmt = _check_format(format, input_format)
         tty = _stdout_is_tty(output)
@@ -292,8 +327,9 @@ def translate_command(
                     continue
                 if document.sentences:
                     _load_model(translator, quiet)
-                with _progress(_progress_enabled(quiet), len(document.sentences),
-                               "Translating") as progress:
+                with _progress(
+                    _progress_enabled(quiet), len(document.sentences), "Translating"
+                ) as progress:
                     items = translate_document(document, translator, progress)
                     if input_format is InputFormat.jsonl:
                         report = Report(settings.model, tuple(items))
@@ -312,16 +348,73 @@ def summarize_command(
     ctx: typer.Context,
     input: InputArg = None,
     sentences: Annotated[
-        int | None, typer.Option("--sentences", "-n", min=1,
-                                 help="Sentences in the summary (default: 3)", show_default=False)
+        int | None,
+        typer.Option(
+            "--sentences",
+            "-n",
+            min=1,
+            help="Sentences in the summary (default: 3)",
+            show_default=False,
+        ),
     ] = None,
     ratio: Annotated[
-        float | None, typer.Option("--ratio", min=0.0, max=1.0,
-                                   help="Summary length as a share of the article (overrides -n).")
+        float | None,
+        typer.Option(
+            "--ratio",
+            min=0.0,
+            max=1.0,
+            help="Summary length as a share of the article (overrides -n).",
+        ),
     ] = None,
     no_translate: Annotated[
         bool, typer.Option("--no-translate", help="Indonesian summary only; no model needed.")
     ] = False,
+    summarizer: Annotated[
+        Summarizer,
+        typer.Option(
+            "--summarizer",
+            help="extractive: quote the key sentences; llm: an abstract "
+            "written by a language model (see --llm-url, --llm-model).",
+        ),
+    ] = Summarizer.extractive,
+    llm_url: Annotated[
+        str | None,
+        typer.Option(
+            "--llm-url",
+            metavar="URL",
+            show_default=False,
+            help="OpenAI-compatible chat server (llama.cpp, Ollama, vLLM, hosted); "
+            "API key from $TRANSLATE_CLI_LLM_API_KEY or $OPENAI_API_KEY.",
+        ),
+    ] = None,
+    llm_model: Annotated[
+        str | None,
+        typer.Option(
+            "--llm-model",
+            metavar="NAME",
+            show_default=False,
+            help="Model name on the server; without --llm-url, a local "
+            "text-generation model folder or cached hub name.",
+        ),
+    ] = None,
+    llm_timeout: Annotated[
+        float,
+        typer.Option(
+            "--llm-timeout",
+            min=0.1,
+            metavar="SECONDS",
+            help="Longest wait for each answer from the server.",
+        ),
+    ] = 120.0,
+    prompt: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--prompt",
+            metavar="[NAME=]FILE",
+            show_default=False,
+            help="Use FILE as prompt template NAME (summary-en, summary-id, system); repeatable.",
+        ),
+    ] = None,
     format: FormatOpt = Format.text,
     output: OutputOpt = None,
     input_format: InputFormatOpt = InputFormat.text,
@@ -336,11 +429,22 @@ def summarize_command(
 ) -> None:
     """Bilingual summary: picks the key sentences and translates only those."""
     with _exit_codes(ctx):
-        settings = _settings(model=model, beam_size=beam_size, batch_size=batch_size,
-                             device=device, engine=engine, compute_type=compute_type,
-                             threads=threads, sentences=sentences)
-        translator = None if no_translate else Translator(
-            settings, show_download_progress=_progress_enabled(quiet))
+        settings = _settings(
+            model=model,
+            beam_size=beam_size,
+            batch_size=batch_size,
+            device=device,
+            engine=engine,
+            compute_type=compute_type,
+            threads=threads,
+            sentences=sentences,
+        )
+        translator = (
+            None
+            if no_translate
+            else Translator(settings, show_download_progress=_progress_enabled(quiet))
+        )
+        llm = _llm_summarizer(summarizer, llm_url, llm_model, llm_timeout, prompt, settings)
         fmt = _check_format(format, input_format)
         tty = _stdout_is_tty(output)
         with open_output(output) as out:
@@ -350,20 +454,86 @@ def summarize_command(
                     continue
                 if translator is not None and document.sentences:
                     _load_model(translator, quiet)
-                title, summary = extract_summary(document, settings.sentences, ratio,
-                                                 translator=translator)
-                translated = {s.index: s.translation for s in (title, *summary) if s}
-                report = Report(
-                    model=settings.model if translator else None,
-                    sentences=tuple(TranslatedSentence(s, translated.get(s.index))
-                                    for s in document.sentences),
-                    title=title,
-                    summary=summary,
-                )
+                if llm is not None:
+                    report = _llm_report(
+                        document, llm, translator, settings.sentences, ratio, quiet
+                    )
+                else:
+                    title, summary = extract_summary(
+                        document, settings.sentences, ratio, translator=translator
+                    )
+                    translated = {s.index: s.translation for s in (title, *summary) if s}
+                    report = Report(
+                        model=settings.model if translator else None,
+                        sentences=tuple(
+                            TranslatedSentence(s, translated.get(s.index))
+                            for s in document.sentences
+                        ),
+                        title=title,
+                        summary=summary,
+                    )
                 if input_format is InputFormat.jsonl:
                     write_json_line(out, _with_id(record, report_record(report, "summarize")))
                 else:
                     write_report(out, report, "summarize", fmt, tty=tty)
+
+
+def _llm_summarizer(
+    summarizer: Summarizer,
+    url: str | None,
+    model: str | None,
+    timeout: float,
+    prompts: list[str] | None,
+    settings: Settings,
+) -> LLMSummarizer | None:
+    """The LLM summariser the options ask for (templates checked now), or None: extractive."""
+    if summarizer is Summarizer.extractive:
+        given = [
+            flag
+            for flag, value in (("--llm-url", url), ("--llm-model", model), ("--prompt", prompts))
+            if value
+        ]
+        if given:
+            raise UsageError(f"{given[0]} needs --summarizer llm")
+        return None
+    from translate_cli.summarize.llm import LLMSummarizer
+
+    return LLMSummarizer.from_options(
+        url, model, timeout=timeout, prompt_options=prompts or (), device=settings.device
+    )
+
+
+def _llm_report(
+    document: Document,
+    llm: LLMSummarizer,
+    translator: Translator | None,
+    sentences: int,
+    ratio: float | None,
+    quiet: bool,
+) -> Report:
+    """An abstract written by the LLM. With translation on, the whole article is translated
+    first: the English prompt gets it as $translation, and the report shows every sentence."""
+    items = untranslated(document)
+    translations: list[str] | None = None
+    if translator is not None and document.sentences:
+        with _progress(
+            _progress_enabled(quiet), len(document.sentences), "Translating"
+        ) as progress:
+            items = tuple(translate_document(document, translator, progress))
+        translations = [item.translation or "" for item in items]
+    title, _ = extract_summary(document, sentences, ratio, translations=translations)
+    if _progress_enabled(quiet) and document.sentences:
+        from rich.console import Console
+
+        waiting: Any = Console(stderr=True).status(f"Writing the abstract with {llm.client.name}…")
+    else:
+        waiting = nullcontext()
+    with waiting:
+        summary = llm.summarize(
+            document, translations, sentences=sentences, ratio=ratio, english=translator is not None
+        )
+    model = translator.settings.model if translator is not None else None
+    return Report(model=model, sentences=items, title=title, summary=summary)
 
 
 @app.command("run")
@@ -371,12 +541,23 @@ def run_command(
     ctx: typer.Context,
     input: InputArg = None,
     sentences: Annotated[
-        int | None, typer.Option("--sentences", "-n", min=1,
-                                 help="Sentences in the summary (default: 3)", show_default=False)
+        int | None,
+        typer.Option(
+            "--sentences",
+            "-n",
+            min=1,
+            help="Sentences in the summary (default: 3)",
+            show_default=False,
+        ),
     ] = None,
     ratio: Annotated[
-        float | None, typer.Option("--ratio", min=0.0, max=1.0,
-                                   help="Summary length as a share of the article (overrides -n).")
+        float | None,
+        typer.Option(
+            "--ratio",
+            min=0.0,
+            max=1.0,
+            help="Summary length as a share of the article (overrides -n).",
+        ),
     ] = None,
     format: FormatOpt = Format.text,
     output: OutputOpt = None,
@@ -392,9 +573,16 @@ def run_command(
 ) -> None:
     """The whole report: every sentence translated, plus the bilingual summary."""
     with _exit_codes(ctx):
-        settings = _settings(model=model, beam_size=beam_size, batch_size=batch_size,
-                             device=device, engine=engine, compute_type=compute_type,
-                             threads=threads, sentences=sentences)
+        settings = _settings(
+            model=model,
+            beam_size=beam_size,
+            batch_size=batch_size,
+            device=device,
+            engine=engine,
+            compute_type=compute_type,
+            threads=threads,
+            sentences=sentences,
+        )
         translator = Translator(settings, show_download_progress=_progress_enabled(quiet))
         fmt = _check_format(format, input_format)
         tty = _stdout_is_tty(output)
@@ -405,11 +593,14 @@ def run_command(
                     continue
                 if document.sentences:
                     _load_model(translator, quiet)
-                with _progress(_progress_enabled(quiet), len(document.sentences),
-                               "Translating") as progress:
+                with _progress(
+                    _progress_enabled(quiet), len(document.sentences), "Translating"
+                ) as progress:
                     items = tuple(translate_document(document, translator, progress))
                 title, summary = extract_summary(
-                    document, settings.sentences, ratio,
+                    document,
+                    settings.sentences,
+                    ratio,
                     translations=[i.translation for i in items],
                 )
                 report = Report(settings.model, items, title=title, summary=summary)
@@ -419,7 +610,7 @@ def run_command(
                     write_report(out, report, "run", fmt, tty=tty)
 
 
-# --- models -----------------------------------------------------------------------------------------
+# --- models ---------------------------------------------------------------------------------
 def _size(n: int) -> str:
     value = float(n)
     for unit in ("B", "KB", "MB", "GB"):
@@ -442,9 +633,16 @@ def models_list(
     with _exit_codes(ctx):
         models = list_models()
         if format in (Format.json, Format.jsonl):
-            records = [{"name": m.name, "size_bytes": m.size_bytes, "files": m.files,
-                        "path": str(m.path), "translation_model": m.translation_model}
-                       for m in models]
+            records = [
+                {
+                    "name": m.name,
+                    "size_bytes": m.size_bytes,
+                    "files": m.files,
+                    "path": str(m.path),
+                    "translation_model": m.translation_model,
+                }
+                for m in models
+            ]
             if format is Format.json:
                 typer.echo(json.dumps(records, indent=2))
             else:
