@@ -61,8 +61,9 @@ def test_segment_reads_stdin_when_piped_and_dash() -> None:
 
 
 def test_segment_batch_mode_keeps_ids_and_order() -> None:
-    lines = "\n".join(json.dumps({"id": i, "text": t}) for i, t in
-                      [("a", "Satu. Dua."), (7, ""), ("c", "Tiga.")])
+    lines = "\n".join(
+        json.dumps({"id": i, "text": t}) for i, t in [("a", "Satu. Dua."), (7, ""), ("c", "Tiga.")]
+    )
     out = jsonl(invoke("segment", "-", "--input-format", "jsonl", input=lines).stdout)
     assert [o["id"] for o in out] == ["a", 7, "c"]
     assert [len(o["sentences"]) for o in out] == [2, 0, 1]
@@ -110,8 +111,17 @@ def test_translate_markdown_table(tiny_model: Path) -> None:
 
 def test_translate_batch_mode_loads_once_and_keeps_ids(tiny_model: Path) -> None:
     lines = "\n".join(json.dumps({"id": f"doc{i}", "text": ARTICLE}) for i in range(3))
-    result = invoke("translate", "-", "-m", str(tiny_model), "--input-format", "jsonl",
-                    "-f", "text", input=lines)
+    result = invoke(
+        "translate",
+        "-",
+        "-m",
+        str(tiny_model),
+        "--input-format",
+        "jsonl",
+        "-f",
+        "text",
+        input=lines,
+    )
     out = jsonl(result.stdout)
     assert [o["id"] for o in out] == ["doc0", "doc1", "doc2"]
     assert out[0]["sentences"] == out[2]["sentences"]
@@ -120,8 +130,9 @@ def test_translate_batch_mode_loads_once_and_keeps_ids(tiny_model: Path) -> None
 
 def test_output_file_is_written(tiny_model: Path, tmp_path: Path) -> None:
     target = tmp_path / "out.jsonl"
-    result = invoke("translate", str(EXAMPLE), "-m", str(tiny_model), "-f", "jsonl",
-                    "-o", str(target))
+    result = invoke(
+        "translate", str(EXAMPLE), "-m", str(tiny_model), "-f", "jsonl", "-o", str(target)
+    )
     assert result.exit_code == 0 and result.stdout == ""
     assert len(jsonl(target.read_text())) == len(segment(ARTICLE).sentences)
 
@@ -135,8 +146,9 @@ def test_bom_and_crlf_input(tiny_model: Path, tmp_path: Path) -> None:
 
 # --- summarize and run --------------------------------------------------------------------------
 def test_summarize_without_translation_needs_no_model() -> None:
-    result = invoke("summarize", str(EXAMPLE), "--no-translate", "-f", "json",
-                    "--model", "/nonexistent/model")
+    result = invoke(
+        "summarize", str(EXAMPLE), "--no-translate", "-f", "json", "--model", "/nonexistent/model"
+    )
     assert result.exit_code == 0, result.stderr
     out = json.loads(result.stdout)
     assert out["model"] is None
@@ -152,10 +164,13 @@ def test_summarize_without_translation_needs_no_model() -> None:
 def test_summarize_translates_only_the_picks(
     tiny_model: Path, expected_translations: list[str]
 ) -> None:
-    out = json.loads(invoke("summarize", str(EXAMPLE), "-m", str(tiny_model), "-n", "2",
-                            "-f", "json").stdout)
+    out = json.loads(
+        invoke("summarize", str(EXAMPLE), "-m", str(tiny_model), "-n", "2", "-f", "json").stdout
+    )
     assert len(out["summary"]) == 2
-    picked = {i["index"] for i in out["summary"]} | ({out["title"]["index"]} if out["title"] else set())
+    picked = {i["index"] for i in out["summary"]} | (
+        {out["title"]["index"]} if out["title"] else set()
+    )
     for sentence in out["sentences"]:
         if sentence["index"] in picked:
             assert sentence["translation"] == expected_translations[sentence["index"]]
@@ -182,8 +197,18 @@ def test_run_human_formats(tiny_model: Path, fmt: str) -> None:
 
 def test_summarize_batch_mode_no_translate() -> None:
     lines = "\n".join(json.dumps({"id": i, "text": ARTICLE}) for i in range(2))
-    out = jsonl(invoke("summarize", "-", "--no-translate", "--sentences", "3",
-                       "--input-format", "jsonl", input=lines).stdout)
+    out = jsonl(
+        invoke(
+            "summarize",
+            "-",
+            "--no-translate",
+            "--sentences",
+            "3",
+            "--input-format",
+            "jsonl",
+            input=lines,
+        ).stdout
+    )
     assert [o["id"] for o in out] == [0, 1]
     assert all(len(o["summary"]) == 3 for o in out)
 
@@ -295,8 +320,9 @@ def test_unexpected_errors_are_one_line_unless_traceback(monkeypatch: pytest.Mon
     assert result.exit_code == 1
     assert "unexpected RuntimeError: boom" in result.stderr
     with pytest.raises(RuntimeError):
-        CliRunner().invoke(app, ["--traceback", "segment", "-"], input="Halo.",
-                           catch_exceptions=False)
+        CliRunner().invoke(
+            app, ["--traceback", "segment", "-"], input="Halo.", catch_exceptions=False
+        )
 
 
 def test_version() -> None:

@@ -12,8 +12,7 @@ CLI = [sys.executable, "-m", "translate_cli"]
 
 
 def run(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=120,
-                          **kwargs)  # type: ignore[call-overload]
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=120, **kwargs)  # type: ignore[call-overload]
 
 
 def test_help_and_segment_never_import_torch_or_transformers() -> None:
@@ -27,8 +26,9 @@ def test_help_and_segment_never_import_torch_or_transformers() -> None:
         " if m in sys.modules]\n"
         "print('HEAVY', heavy, file=sys.stderr)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
     assert "HEAVY []" in result.stderr, result.stderr
     assert run("--help").returncode == 0
 
@@ -36,8 +36,9 @@ def test_help_and_segment_never_import_torch_or_transformers() -> None:
 def test_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
     article = tmp_path / "long.txt"
     article.write_text("Ini kalimat yang cukup panjang untuk diuji. " * 50_000, encoding="utf-8")
-    process = subprocess.Popen([*CLI, "segment", str(article)], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [*CLI, "segment", str(article)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     assert process.stdout is not None and process.stderr is not None
     first = process.stdout.readline()
     process.stdout.close()  # like `| head -1`
@@ -51,8 +52,9 @@ def test_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
 def test_no_input_on_a_terminal_is_a_usage_error() -> None:
     leader, follower = pty.openpty()
     try:
-        result = subprocess.run([*CLI, "segment"], stdin=follower, capture_output=True,
-                                text=True, timeout=60)
+        result = subprocess.run(
+            [*CLI, "segment"], stdin=follower, capture_output=True, text=True, timeout=60
+        )
     finally:
         os.close(leader)
         os.close(follower)
@@ -64,7 +66,9 @@ def test_quiet_pipeline_writes_nothing_to_stderr(tiny_model: Path) -> None:
     result = subprocess.run(
         [*CLI, "translate", "-", "--model", str(tiny_model), "--format", "jsonl"],
         input="Banjir merendam rumah warga. Polisi menyelidiki kebakaran.",
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0
     assert result.stderr == ""

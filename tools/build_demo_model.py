@@ -16,8 +16,7 @@ def main() -> None:
         sys.exit(__doc__)
     example = Path(__file__).resolve().parents[1] / "examples" / "artikel-banjir-semarang.txt"
     lines = [line for line in example.read_text(encoding="utf-8").splitlines() if line.strip()]
-    build_marian_model(Path(sys.argv[1]), lines, spm_vocab_size=300,
-                       architecture={"d_model": 32})
+    build_marian_model(Path(sys.argv[1]), lines, spm_vocab_size=300, architecture={"d_model": 32})
     print(f"demo model written to {sys.argv[1]}", file=sys.stderr)
 
 

@@ -63,7 +63,9 @@ def decode_text(data: bytes, name: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_records(source: str | None, input_format: str, stdin: BinaryIO | None = None) -> Iterator[Record]:
+def read_records(
+    source: str | None, input_format: str, stdin: BinaryIO | None = None
+) -> Iterator[Record]:
     """Yield the documents of an input: one for text, one per line for JSONL."""
     name, data = read_input_bytes(source, stdin)
     text = decode_text(data, name)
@@ -95,7 +97,7 @@ def open_output(path: str | None) -> Iterator[IO[str]]:
         return
     target = Path(path)
     try:
-        handle = tempfile.NamedTemporaryFile(
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, then renamed
             "w", encoding="utf-8", dir=target.parent or ".", prefix=f".{target.name}.", delete=False
         )
     except OSError as error:

@@ -16,8 +16,12 @@ from translate_cli.errors import ModelUnavailableError
 
 # What a MarianMT checkpoint needs besides its weights; we never fetch TF/Flax weights.
 TOKENIZER_FILES = ("source.spm", "target.spm", "vocab.json")
-CONFIG_FILES = ("config.json", "generation_config.json", "tokenizer_config.json",
-                "special_tokens_map.json")
+CONFIG_FILES = (
+    "config.json",
+    "generation_config.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+)
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")  # safetensors preferred
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -53,12 +57,14 @@ def _endpoint() -> str | None:
 
 def is_model_dir(path: Path) -> bool:
     has_weights = any((path / name).is_file() for name in WEIGHT_FILES)
-    return has_weights and all((path / name).is_file() for name in ("config.json", *TOKENIZER_FILES))
+    needed = ("config.json", *TOKENIZER_FILES)
+    return has_weights and all((path / name).is_file() for name in needed)
 
 
 def _looks_like_path(name: str) -> bool:
     # Hub ids have exactly one slash ("org/name"); anything else that names a path is a path.
-    return name.startswith((".", "/", "~")) or name.count("/") > 1 or os.sep != "/" and os.sep in name
+    windows_path = os.sep != "/" and os.sep in name
+    return name.startswith((".", "/", "~")) or name.count("/") > 1 or windows_path
 
 
 def _unavailable(name: str, reason: str) -> ModelUnavailableError:
@@ -99,9 +105,7 @@ def cached_model_path(name: str) -> Path | None:
     from huggingface_hub import snapshot_download
 
     try:
-        path = Path(
-            str(snapshot_download(name, cache_dir=hub_cache_dir(), local_files_only=True))
-        )
+        path = Path(str(snapshot_download(name, cache_dir=hub_cache_dir(), local_files_only=True)))
     except Exception:  # not cached, or a malformed name: both mean "not here"
         return None
     return path if is_model_dir(path) else None

@@ -210,11 +210,11 @@ def _rich_report(out: IO[str], report: Report, command: str) -> None:
         table.add_column("Indonesian", ratio=1)
         table.add_column("English", ratio=1)
         previous = None
-        for item in report.sentences:
-            if previous is not None and item.sentence.paragraph != previous:
+        for row in report.sentences:
+            if previous is not None and row.sentence.paragraph != previous:
                 table.add_section()
-            previous = item.sentence.paragraph
-            table.add_row(str(item.sentence.index + 1), item.sentence.text, item.translation or "")
+            previous = row.sentence.paragraph
+            table.add_row(str(row.sentence.index + 1), row.sentence.text, row.translation or "")
         console.print(table)
     if report.model:
         console.print(f"[dim]model: {report.model}[/]")

@@ -149,7 +149,7 @@ def _split_near_middle(text: str) -> tuple[str, str]:
     """Split at the strongest clause boundary closest to the middle; halve if there is none."""
     middle = len(text) // 2
     for pattern in _CLAUSE_BREAKS:
-        cuts = [m for m in pattern.finditer(text) if 0 < m.start() and m.end() < len(text)]
+        cuts = [m for m in pattern.finditer(text) if m.start() > 0 and m.end() < len(text)]
         # A boundary far from the middle would leave one side still too long; accept the
         # strongest boundary within the middle half, otherwise try a weaker kind.
         near = [m for m in cuts if len(text) // 4 <= m.start() <= 3 * len(text) // 4]
