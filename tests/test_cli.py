@@ -256,6 +256,7 @@ def test_bad_jsonl_line_is_exit_4() -> None:
         ["translate", "--beam-size", "0"],
         ["translate", "--format", "pdf"],
         ["summarize", "--ratio", "1.5"],
+        ["run", "--ratio", "0"],
         ["frobnicate"],
     ],
 )

@@ -144,6 +144,29 @@ ThreadsOpt = Annotated[
 ]
 
 
+def _check_ratio(value: float | None) -> float | None:
+    if value is not None and not 0 < value <= 1:
+        raise typer.BadParameter("must be more than 0 and at most 1")
+    return value
+
+
+SentencesOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--sentences", "-n", min=1, show_default=False, help="Sentences in the summary (default: 3)"
+    ),
+]
+RatioOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--ratio",
+        callback=_check_ratio,
+        show_default=False,
+        help="Summary length as a share of the article's sentences, in (0, 1]; overrides -n.",
+    ),
+]
+
+
 def _print_version(value: bool) -> None:
     if value:
         typer.echo(f"{PROG} {__version__}")
@@ -347,25 +370,8 @@ def translate_command(
 def summarize_command(
     ctx: typer.Context,
     input: InputArg = None,
-    sentences: Annotated[
-        int | None,
-        typer.Option(
-            "--sentences",
-            "-n",
-            min=1,
-            help="Sentences in the summary (default: 3)",
-            show_default=False,
-        ),
-    ] = None,
-    ratio: Annotated[
-        float | None,
-        typer.Option(
-            "--ratio",
-            min=0.0,
-            max=1.0,
-            help="Summary length as a share of the article (overrides -n).",
-        ),
-    ] = None,
+    sentences: SentencesOpt = None,
+    ratio: RatioOpt = None,
     no_translate: Annotated[
         bool, typer.Option("--no-translate", help="Indonesian summary only; no model needed.")
     ] = False,
@@ -540,25 +546,8 @@ def _llm_report(
 def run_command(
     ctx: typer.Context,
     input: InputArg = None,
-    sentences: Annotated[
-        int | None,
-        typer.Option(
-            "--sentences",
-            "-n",
-            min=1,
-            help="Sentences in the summary (default: 3)",
-            show_default=False,
-        ),
-    ] = None,
-    ratio: Annotated[
-        float | None,
-        typer.Option(
-            "--ratio",
-            min=0.0,
-            max=1.0,
-            help="Summary length as a share of the article (overrides -n).",
-        ),
-    ] = None,
+    sentences: SentencesOpt = None,
+    ratio: RatioOpt = None,
     format: FormatOpt = Format.text,
     output: OutputOpt = None,
     input_format: InputFormatOpt = InputFormat.text,
