@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
-import tomllib
 
 from translate_cli.errors import ExitStatus
 from translate_cli.prompts import (

@@ -10,7 +10,8 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from enum import Enum
+from dataclasses import fields
+from enum import Enum, StrEnum
 from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -54,31 +55,31 @@ models_app = typer.Typer(help="List, download and remove cached models.", no_arg
 app.add_typer(models_app, name="models")
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     markdown = "markdown"
     json = "json"
     jsonl = "jsonl"
 
 
-class InputFormat(str, Enum):
+class InputFormat(StrEnum):
     text = "text"
     jsonl = "jsonl"
 
 
-class Engine(str, Enum):
+class Engine(StrEnum):
     auto = "auto"
     transformers = "transformers"
     ctranslate2 = "ctranslate2"
 
 
-class Device(str, Enum):
+class Device(StrEnum):
     auto = "auto"
     cpu = "cpu"
     cuda = "cuda"
 
 
-class Summarizer(str, Enum):
+class Summarizer(StrEnum):
     extractive = "extractive"
     llm = "llm"
 
@@ -232,8 +233,11 @@ def _exit_codes(ctx: typer.Context) -> Iterator[None]:
 
 
 # --- helpers shared by the commands ---------------------------------------------------------------
-def _settings(**flags: Any) -> Settings:
-    return resolve_settings({k: (v.value if isinstance(v, Enum) else v) for k, v in flags.items()})
+def _settings(options: dict[str, Any]) -> Settings:
+    """Settings from a command's options (its ``locals()``): the ones named like a field."""
+    names = {field.name for field in fields(Settings)}
+    flags = {k: v.value if isinstance(v, Enum) else v for k, v in options.items() if k in names}
+    return resolve_settings(flags)
 
 
 def _stdout_is_tty(output: str | None) -> bool:
@@ -331,15 +335,7 @@ def translate_command(
 ) -> None:
     """Translate every sentence; output stays aligned sentence by sentence."""
     with _exit_codes(ctx):
-        settings = _settings(
-            model=model,
-            beam_size=beam_size,
-            batch_size=batch_size,
-            device=device,
-            engine=engine,
-            compute_type=compute_type,
-            threads=threads,
-        )
+        settings = _settings(locals())
         translator = Translator(settings, show_download_progress=_progress_enabled(quiet))
         fmt = _check_format(format, input_format)
         tty = _stdout_is_tty(output)
@@ -435,16 +431,7 @@ def summarize_command(
 ) -> None:
     """Bilingual summary: picks the key sentences and translates only those."""
     with _exit_codes(ctx):
-        settings = _settings(
-            model=model,
-            beam_size=beam_size,
-            batch_size=batch_size,
-            device=device,
-            engine=engine,
-            compute_type=compute_type,
-            threads=threads,
-            sentences=sentences,
-        )
+        settings = _settings(locals())
         translator = (
             None
             if no_translate
@@ -562,16 +549,7 @@ def run_command(
 ) -> None:
     """The whole report: every sentence translated, plus the bilingual summary."""
     with _exit_codes(ctx):
-        settings = _settings(
-            model=model,
-            beam_size=beam_size,
-            batch_size=batch_size,
-            device=device,
-            engine=engine,
-            compute_type=compute_type,
-            threads=threads,
-            sentences=sentences,
-        )
+        settings = _settings(locals())
         translator = Translator(settings, show_download_progress=_progress_enabled(quiet))
         fmt = _check_format(format, input_format)
         tty = _stdout_is_tty(output)

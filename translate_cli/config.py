@@ -7,12 +7,11 @@ The config file is TOML at ``<user config dir>/config.toml`` (``translate-cli`` 
 from __future__ import annotations
 
 import os
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
-
-import tomllib
 
 from translate_cli.errors import UsageError
 
