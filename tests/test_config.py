@@ -50,3 +50,18 @@ def test_config_file_is_toml_and_unknown_keys_are_errors(tmp_path: Path) -> None
     with pytest.raises(UsageError, match="unreadable"):
         load_config_file(path)
     assert load_config_file(tmp_path / "missing.toml") == {}
+
+
+def test_llm_settings_come_from_env_and_file_too() -> None:
+    settings = resolve_settings(
+        {"llm_timeout": None},
+        env={"TRANSLATE_CLI_LLM_URL": "http://127.0.0.1:8080"},
+        file_values={"llm_model": "qwen", "llm_timeout": 30},
+    )
+    assert (settings.llm_url, settings.llm_model, settings.llm_timeout) == (
+        "http://127.0.0.1:8080",
+        "qwen",
+        30.0,
+    )
+    with pytest.raises(UsageError, match="expected a number"):
+        resolve_settings({}, env={"TRANSLATE_CLI_LLM_TIMEOUT": "soon"}, file_values={})

@@ -400,14 +400,15 @@ def summarize_command(
         ),
     ] = None,
     llm_timeout: Annotated[
-        float,
+        float | None,
         typer.Option(
             "--llm-timeout",
             min=0.1,
             metavar="SECONDS",
-            help="Longest wait for each answer from the server.",
+            help="Longest wait for each answer from the server (default: 120).",
+            show_default=False,
         ),
-    ] = 120.0,
+    ] = None,
     prompt: Annotated[
         list[str] | None,
         typer.Option(
@@ -437,7 +438,14 @@ def summarize_command(
             if no_translate
             else Translator(settings, show_download_progress=_progress_enabled(quiet))
         )
-        llm = _llm_summarizer(summarizer, llm_url, llm_model, llm_timeout, prompt, settings)
+        llm = _llm_summarizer(
+            summarizer,
+            settings.llm_url or None,
+            settings.llm_model or None,
+            settings.llm_timeout,
+            prompt,
+            settings,
+        )
         fmt = _check_format(format, input_format)
         tty = _stdout_is_tty(output)
         with open_output(output) as out:

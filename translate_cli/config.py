@@ -31,13 +31,16 @@ class Settings:
     threads: int = 0
     compute_type: str = "auto"
     sentences: int = 3
+    llm_url: str = ""  # OpenAI-compatible server for --summarizer llm
+    llm_model: str = ""
+    llm_timeout: float = 120.0
 
 
 _CHOICES: dict[str, tuple[str, ...]] = {
     "engine": ("auto", "transformers", "ctranslate2"),
     "device": ("auto", "cpu", "cuda"),
 }
-_MINIMUM = {"beam_size": 1, "batch_size": 1, "threads": 0, "sentences": 1}
+_MINIMUM = {"beam_size": 1, "batch_size": 1, "threads": 0, "sentences": 1, "llm_timeout": 0.1}
 
 
 def config_dir() -> Path:
@@ -70,7 +73,7 @@ def resolve_settings(
     env = os.environ if env is None else env
     file_values = load_config_file() if file_values is None else file_values
     known = {f.name: f for f in fields(Settings)}
-    unknown = sorted(set(file_values) - set(known) - {"llm", "prompts"})
+    unknown = sorted(set(file_values) - set(known))
     if unknown:
         raise UsageError(f"config file: unknown setting(s) {', '.join(unknown)}")
     values: dict[str, Any] = {}
@@ -89,11 +92,12 @@ def resolve_settings(
 
 
 def _coerce(name: str, raw: Any, kind: type, origin: str) -> Any:
-    if kind is int:
+    if kind in (int, float):
         try:
-            value: Any = int(raw)
+            value: Any = kind(raw)
         except (TypeError, ValueError):
-            raise UsageError(f"{origin}: expected a whole number, got {raw!r}") from None
+            expected = "a whole number" if kind is int else "a number"
+            raise UsageError(f"{origin}: expected {expected}, got {raw!r}") from None
         if value < _MINIMUM.get(name, 0):
             raise UsageError(f"{origin}: must be at least {_MINIMUM.get(name, 0)}, got {value}")
         return value
