@@ -1,0 +1,403 @@
+"""The extractive summariser: properties that hold for any article, not fixed outputs.
+
+Documents are built straight from sentence lists (``Document.from_spans``) so these tests do not
+depend on the sentence splitter; one test runs the real ``segment`` on a sample article.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from translate_cli.document import Document
+from translate_cli.segment import segment
+from translate_cli.summarize.extractive import Summarizer, Summary, load_weights, summarize
+from translate_cli.summarize.features import (
+    FEATURE_NAMES,
+    dateline_length,
+    featurize,
+    is_boilerplate,
+    ngrams,
+    prepare,
+    words,
+)
+from translate_cli.summarize.rouge import lcs_length, normalize, rouge, rouge_n
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+import train_summarizer  # noqa: E402
+
+CONTENT = [
+    "Pemerintah kota berencana membangun taman baru di pusat kota tahun depan.",
+    "Harga beras naik 3,5 persen menjadi Rp 12.500 per kilogram pada bulan Mei.",
+    "Presiden meresmikan jalan tol sepanjang 40 kilometer pada hari Rabu (17/5).",
+    "Banjir merendam ratusan rumah warga di Kecamatan Sukajadi sejak Senin pagi.",
+    "Menurut Prof. Dr. Siti Aminah, kebijakan itu perlu dievaluasi kembali.",
+    "Tim nasional Indonesia menang 2-1 atas Malaysia dalam pertandingan semalam.",
+    "Kepala dinas kesehatan meminta masyarakat tetap menjaga pola hidup sehat.",
+    "Bank Indonesia mempertahankan suku bunga acuan di level 5,75 persen.",
+    "Para petani berharap hujan segera turun agar sawah mereka tidak kekeringan.",
+    "Gempa berkekuatan 5,2 magnitudo mengguncang wilayah selatan Jawa Barat.",
+    "Sekolah-sekolah akan kembali dibuka setelah libur panjang berakhir.",
+    "Polisi masih menyelidiki penyebab kebakaran di pasar tradisional itu.",
+    "Kementerian Keuangan mencatat penerimaan pajak meningkat tajam tahun ini.",
+    "Pembangunan jembatan itu ditargetkan selesai pada akhir tahun 2024.",
+    "“Kami sangat senang dengan hasil ini,” kata ketua panitia kepada wartawan.",
+]
+BOILERPLATE = [
+    "Baca juga: Harga Cabai Naik Jelang Lebaran",
+    "[Baca Juga: Banjir Rendam Ratusan Rumah]",
+    "SIMAK JUGA: Timnas Menang Tipis",
+    "(red)",
+    "(rsa / rsa)",
+    "Foto: Shutterstock",
+    "Sumber: The Verge.",
+    "Editor: Memey Mega",
+    "Reporter: Fair Cholis",
+    "Oleh: Dwi Widijatmiko",
+    "JAKARTA, KOMPAS.com -",
+    "Merdeka.com -",
+    "* * *",
+]
+
+
+def build(paragraphs: list[list[str]]) -> Document:
+    """A Document whose sentences are exactly the given strings (paragraphs: blank lines)."""
+    text = ""
+    spans: list[tuple[int, int, int]] = []
+    for number, paragraph in enumerate(paragraphs):
+        if text:
+            text += "\n\n"
+        for k, sentence in enumerate(paragraph):
+            if k:
+                text += " "
+            spans.append((number, len(text), len(text) + len(sentence)))
+            text += sentence
+    return Document.from_spans(text, spans)
+
+
+def check_offsets(document: Document, summary: Summary) -> None:
+    title = [summary.title] if summary.title else []
+    for sentence in (*summary.picks, *summary.trimmed, *title):
+        assert document.text[sentence.start : sentence.end] == sentence.text
+    assert [p.index for p in summary.picks] == [t.index for t in summary.trimmed]
+    for pick, trimmed in zip(summary.picks, summary.trimmed, strict=True):
+        assert pick.start <= trimmed.start and pick.end == trimmed.end
+
+
+# --- contract --------------------------------------------------------------------------------
+
+
+def test_empty_document_has_no_picks() -> None:
+    for text in ("", "   \n\n "):
+        result = summarize(segment(text))
+        assert result == Summary(title=None, picks=())
+
+
+def test_rejects_bad_counts() -> None:
+    document = build([CONTENT[:5]])
+    for bad in (0, -1):
+        with pytest.raises(ValueError):
+            summarize(document, sentences=bad)
+    for ratio in (0.0, -0.5, 1.5):
+        with pytest.raises(ValueError):
+            summarize(document, ratio=ratio)
+
+
+def test_summary_is_frozen() -> None:
+    result = summarize(build([CONTENT[:5]]))
+    with pytest.raises(AttributeError):
+        result.picks = ()  # type: ignore[misc]
+
+
+def test_n_honoured_and_article_order() -> None:
+    document = build([CONTENT[:4], CONTENT[4:9], CONTENT[9:]])
+    for n in range(1, len(CONTENT) + 3):
+        picks = summarize(document, sentences=n).picks
+        assert len(picks) == min(n, len(CONTENT))
+        assert all(a.index < b.index for a, b in pairwise(picks))
+        assert all(document.sentences[p.index] == p for p in picks)
+        check_offsets(document, summarize(document, sentences=n))
+
+
+def test_ratio_overrides_sentences() -> None:
+    document = build([CONTENT[:10]])
+    assert len(summarize(document, sentences=1, ratio=0.5).picks) == 5
+    assert len(summarize(document, sentences=9, ratio=0.01).picks) == 1
+    assert len(summarize(document, ratio=1.0).picks) == 10
+    assert len(summarize(document, ratio=0.25).picks) == 3  # 2.5 rounds half up
+
+
+def test_short_document_gives_every_candidate() -> None:
+    document = build([[CONTENT[0], BOILERPLATE[0]], [CONTENT[1]]])
+    picks = summarize(document, sentences=5).picks
+    assert [p.text for p in picks] == [CONTENT[0], CONTENT[1]]
+
+
+# --- boilerplate, datelines, titles ----------------------------------------------------------
+
+
+def test_boilerplate_patterns() -> None:
+    for line in BOILERPLATE:
+        assert is_boilerplate(line), line
+    for line in CONTENT:
+        assert not is_boilerplate(line), line
+    assert not is_boilerplate("Oleh karena itu, pemerintah menunda kenaikan harga BBM.")
+
+
+def test_boilerplate_never_picked() -> None:
+    paragraphs = [
+        ["JAKARTA, KOMPAS.com -"],
+        [CONTENT[0], BOILERPLATE[0]],
+        [BOILERPLATE[3], CONTENT[1], CONTENT[2]],
+        BOILERPLATE[4:8],
+        [CONTENT[3], BOILERPLATE[8]],
+        BOILERPLATE[9:],
+    ]
+    document = build(paragraphs)
+    for n in (1, 3, 10, 30):
+        result = summarize(document, sentences=n)
+        picks = result.picks
+        assert not any(is_boilerplate(p.text) for p in (*picks, *result.trimmed))
+        assert not {p.text for p in picks} & set(BOILERPLATE)
+    assert len(summarize(document, sentences=30).picks) == 4
+
+
+@pytest.mark.parametrize(
+    ("sentence", "rest"),
+    [
+        ("JAKARTA, KOMPAS.com - Presiden meresmikan jalan tol baru.", "Presiden"),
+        ("Jakarta, CNN Indonesia - - Harga beras naik lagi pekan ini.", "Harga"),
+        ("Bandung (ANTARA News) - Hujan deras mengguyur kota sejak pagi.", "Hujan"),
+        ("BEKASI (Pos Kota) – Nenek penjual nasi uduk ditangkap.", "Nenek"),
+        ("Merdeka.com - Wanderley Junior sukses melakoni debutnya.", "Wanderley"),
+        ("SPANYOL – Barcelona menang besar di laga Clasico.", "Barcelona"),
+        ("Memontum Jakarta – Dalam rangka percepatan pembangunan kota.", "Dalam"),
+    ],
+)
+def test_dateline_trimmed_from_pick(sentence: str, rest: str) -> None:
+    assert sentence[dateline_length(sentence) :].startswith(rest)
+    document = build([[sentence, CONTENT[0]]])
+    result = summarize(document, sentences=2)
+    assert result.picks[0] == document.sentences[0]
+    assert result.trimmed[0].text.startswith(rest)
+    assert result.trimmed[0].index == 0
+    assert result.trimmed[1] == result.picks[1]
+    check_offsets(document, result)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Kevin - Prince Boateng resmi bergabung dengan Las Palmas.",
+        "Pelan namun pasti, skuat Arema FC per posisi mulai terisi.",
+        "Skor akhir 3 - 0 untuk kemenangan tuan rumah.",
+    ],
+)
+def test_no_false_datelines(sentence: str) -> None:
+    assert dateline_length(sentence) == 0
+
+
+def test_title_reported_not_picked() -> None:
+    title = "Telkom Gandeng Kota Malang Kuatkan Smart City Nusantara"
+    body = [
+        "Memontum Jakarta – Walikota Malang memenuhi undangan PT Telkom di Jakarta Pusat.",
+        *CONTENT[:6],
+    ]
+    text = "Kota Malang\n" + title + "\n" + " ".join(body)
+    # Whatever the splitter does with the heading lines, the title is found and never picked.
+    as_lines = Document.from_spans(text, _line_spans(text))
+    merged = Document.from_spans(text, [(0, 0, len(text))])
+    for document in (as_lines, merged, segment(text)):
+        result = summarize(document, sentences=3)
+        assert result.title is not None
+        assert result.title.text == title
+        check_offsets(document, result)
+        for pick in result.picks:
+            assert title not in pick.text and not pick.text.startswith("Kota Malang")
+
+
+def _line_spans(text: str) -> list[tuple[int, int, int]]:
+    spans = []
+    start = 0
+    for line in text.split("\n"):
+        spans.append((0, start, start + len(line)))
+        start += len(line) + 1
+    return spans
+
+
+def test_no_title_without_heading() -> None:
+    assert summarize(build([CONTENT[:5]])).title is None
+    # A lowercase line cut by a stray line break is not a heading.
+    text = "Kereta api pengangkut semen terguling di Stasiun\n\n" + " ".join(CONTENT[:4])
+    assert summarize(segment(text)).title is None
+    # Nor is a line holding a whole sentence and a credit.
+    document = build([[CONTENT[3], "Foto: Shutterstock"], [CONTENT[0]]])
+    result = summarize(document, sentences=2)
+    assert result.title is None
+    assert [p.text for p in result.picks] == [CONTENT[3], CONTENT[0]]
+
+
+def test_malang_sample_if_present() -> None:
+    path = ROOT.parent / "shared" / "data" / "articles" / "malang-smart-city.txt"
+    if not path.exists():
+        pytest.skip("shared data not available")
+    document = segment(path.read_text(encoding="utf-8"))
+    result = summarize(document)
+    assert result.title is not None
+    assert result.title.text.startswith("Telkom Gandeng Kota Malang")
+    assert len(result.picks) == 3
+    assert all(document.sentences[p.index] == p for p in result.picks)
+    assert not any(t.text.startswith("Memontum") for t in result.trimmed)
+
+
+# --- redundancy ------------------------------------------------------------------------------
+
+
+def test_no_near_duplicates() -> None:
+    lead = CONTENT[0]
+    near = "Pemerintah kota berencana membangun taman baru di pusat kota pada tahun depan."
+    document = build([[lead, lead, near], CONTENT[1:4], [lead]])
+    for n in (3, 5, 10):
+        picks = summarize(document, sentences=n).picks
+        for a in picks:
+            for b in picks:
+                if a.index < b.index:
+                    grams_a, grams_b = ngrams(words(a.text), 3), ngrams(words(b.text), 3)
+                    assert len(grams_a & grams_b) / len(grams_a) < 0.8
+        assert sum(1 for p in picks if p.text in (lead, near)) == 1
+    assert len(summarize(document, sentences=10).picks) == 4
+
+
+_sentence = st.sampled_from(CONTENT + BOILERPLATE)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    paragraphs=st.lists(st.lists(_sentence, min_size=1, max_size=4), min_size=0, max_size=6),
+    n=st.integers(min_value=1, max_value=8),
+)
+def test_properties_hold_for_any_article(paragraphs: list[list[str]], n: int) -> None:
+    document = build(paragraphs)
+    result = summarize(document, sentences=n)
+    check_offsets(document, result)
+    picks = result.picks
+    assert all(a.index < b.index for a, b in pairwise(picks))
+    assert all(document.sentences[p.index] == p for p in picks)
+    assert not any(is_boilerplate(p.text) for p in picks)
+    assert len({p.text for p in picks}) == len(picks)
+    distinct = {s for paragraph in paragraphs for s in paragraph if s in CONTENT}
+    assert len(picks) == min(n, len(distinct))
+
+
+# --- model and weights -----------------------------------------------------------------------
+
+
+def test_weights_file_loads() -> None:
+    weights = load_weights()
+    assert tuple(weights["features"]) == FEATURE_NAMES
+    assert len(weights["weights"]) == len(FEATURE_NAMES)
+    model = Summarizer(weights)
+    prepared = prepare(build([CONTENT[:6]]))
+    rows = featurize(prepared)
+    assert len(rows) == 6 and all(len(r) == len(FEATURE_NAMES) for r in rows)
+    assert len(model.score(rows)) == 6
+    with pytest.raises(ValueError):
+        Summarizer({**weights, "features": list(reversed(FEATURE_NAMES))})
+
+
+def test_prefers_the_lead_over_a_quote() -> None:
+    document = build([CONTENT[:3], ["“Kami sangat senang,” katanya.", *CONTENT[3:8]]])
+    picks = summarize(document, sentences=3).picks
+    assert picks[0].index == 0
+    assert not any(p.text.startswith("“") for p in picks)
+
+
+def test_fast_on_a_50_sentence_article() -> None:
+    sentences = [f"{CONTENT[i % len(CONTENT)][:-1]} ke-{i}." for i in range(50)]
+    document = build([sentences[i : i + 5] for i in range(0, 50, 5)])
+    summarize(document)  # load weights and patterns
+    best = min(_timed(document) for _ in range(5))
+    assert best < 0.05, f"{best * 1000:.1f} ms"
+
+
+def _timed(document: Document) -> float:
+    start = time.perf_counter()
+    summarize(document, sentences=3)
+    return time.perf_counter() - start
+
+
+def test_runtime_imports_nothing_heavy() -> None:
+    code = (
+        "import sys\n"
+        "from translate_cli.segment import segment\n"
+        "from translate_cli.summarize.extractive import summarize\n"
+        "summarize(segment('Harga beras naik. Presiden meresmikan jalan tol baru. Banjir.'))\n"
+        "heavy = {'numpy', 'torch', 'transformers'} & set(sys.modules)\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+# --- training and ROUGE ----------------------------------------------------------------------
+
+
+def _synthetic_rows(count: int) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    for k in range(count):
+        paragraphs = [
+            [CONTENT[(k + j) % len(CONTENT)] for j in range(p * 2, p * 2 + 2)] for p in range(4)
+        ]
+        flat = [s for p in paragraphs for s in p]
+        rows.append(
+            {
+                "id": f"synthetic-{k:02d}",
+                "paragraphs": paragraphs,
+                "text": "\n\n".join(" ".join(p) for p in paragraphs),
+                "summary_text": " ".join(flat[j] for j in (0, 1 + k % 3, 4 + k % 4)),
+            }
+        )
+    return rows
+
+
+def test_retraining_is_deterministic(tmp_path: Path) -> None:
+    rows = _synthetic_rows(12)
+    data = tmp_path / "sample.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in reversed(rows)), encoding="utf-8")
+    outputs = []
+    for name in ("a.json", "b.json"):
+        out = tmp_path / name
+        assert train_summarizer.main(["--data", str(data), "--out", str(out)]) == 0
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    weights = json.loads(outputs[0])
+    assert tuple(weights["features"]) == FEATURE_NAMES
+    Summarizer(weights)(build([CONTENT[:6]]))
+
+
+def test_best_extract_finds_the_reference_sentences() -> None:
+    sentences = CONTENT[:8]
+    reference = " ".join([sentences[1], sentences[4], sentences[6]])
+    assert train_summarizer.best_extract(sentences, reference) == [1, 4, 6]
+    assert train_summarizer.best_extract(sentences[:2], reference) == [0, 1]
+
+
+def test_rouge() -> None:
+    assert normalize("Harga naik 3,5% (Rp12.500)!") == ["harga", "naik", "0", "0", "rp00", "000"]
+    assert rouge("Sama persis.", "sama persis") == (1.0, 1.0, 1.0)
+    assert rouge("", "apa saja") == (0.0, 0.0, 0.0)
+    assert lcs_length(["a", "b", "c", "d", "e"], ["a", "c", "e", "x"]) == 3
+    r1 = rouge_n(["a", "b", "c", "d"], ["a", "b", "x"], 1)
+    assert r1 == pytest.approx(2 * (2 / 4) * (2 / 3) / (2 / 4 + 2 / 3))
+    assert rouge_n(["a", "a", "a"], ["a", "b"], 1) == pytest.approx(
+        2 * (1 / 3) * 0.5 / (1 / 3 + 0.5)
+    )

@@ -1,0 +1,166 @@
+"""Extractive summaries for Indonesian news: ``summarize(document, sentences=3, ratio=None)``.
+
+How it works (no neural model, pure Python, a few milliseconds per article):
+
+1. :func:`~translate_cli.summarize.features.prepare` sets aside the heading lines at the top of
+   the article (the longest is reported as the title; a short kicker such as a city name above
+   it is neither title nor pick), drops boilerplate (``Baca juga: …`` links, photo and editor
+   credits, ``(red)``, bylines, datelines alone; patterns in ``data/boilerplate.txt``) and
+   trims a leading dateline (``JAKARTA, KOMPAS.com -``) off the sentence it starts (for the
+   features and for ``Summary.trimmed``).
+2. Every remaining sentence gets a few dozen features (position in article and paragraph,
+   length, centrality, overlap with the lead, named entities, numbers, quotation state,
+   attribution, …) and a linear score whose weights (``data/weights.json``) were fitted on
+   IndoSum by ``tools/train_summarizer.py``: a conditional logit over each article's sentences,
+   trained to rank first the sentences of the best 3-sentence extract of the reference.
+3. Sentences are taken best score first, skipping any that repeat too much of what is already
+   picked (word-trigram overlap above the threshold stored with the weights; near-duplicates
+   are never picked). The picks come back in article order.
+
+``Summary.picks`` are the document's own sentences. ``Summary.trimmed`` has the same picks with
+any leading dateline cut off: a :class:`~translate_cli.document.Sentence` with the same
+``index`` and ``paragraph`` but a later ``start`` (``text`` is still
+``document.text[start:end]``). Only if the splitter left the heading lines and the first body
+sentence in one sentence does a pick start after the headings, and the title then carries the
+index of the sentence it lies in.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from translate_cli.document import Document, Sentence
+from translate_cli.summarize.features import FEATURE_NAMES, featurize, ngrams, prepare, words
+
+__all__ = ["Summarizer", "Summary", "summarize"]
+
+_WEIGHTS = "weights.json"
+# Near-duplicates are never picked, not even to reach N: a candidate whose word trigrams are at
+# least _NEAR_DUPLICATE contained in a pick's (or vice versa), or whose word set has a Jaccard
+# similarity of at least _NEAR_DUPLICATE_WORDS with a pick's.
+_NEAR_DUPLICATE = 0.8
+_NEAR_DUPLICATE_WORDS = 0.7
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The result of :func:`summarize`.
+
+    ``title`` is a heading line found at the top of the article (never a pick); ``picks`` are
+    the chosen sentences in article order, never boilerplate, never the title: the document's
+    own sentences, so ``document.sentences[p.index] == p``. ``trimmed`` holds the same picks
+    with a leading dateline (``JAKARTA, KOMPAS.com -``) cut off, for display: IndoSum's
+    reference summaries never carry the dateline, and showing ``trimmed`` instead of ``picks``
+    scores about 1 ROUGE-1 point higher (see ``benchmarks/summary.py``).
+    """
+
+    title: Sentence | None
+    picks: tuple[Sentence, ...]
+    trimmed: tuple[Sentence, ...] = ()
+
+
+class Summarizer:
+    """A scorer plus selection rule, built from a weights mapping (see ``data/weights.json``)."""
+
+    def __init__(self, weights: Mapping[str, Any]) -> None:
+        names = tuple(weights["features"])
+        if names != FEATURE_NAMES:
+            raise ValueError("summariser weights do not match this version's features")
+        self._bias = float(weights["bias"])
+        self._weights = tuple(float(w) for w in weights["weights"])
+        selection = weights.get("selection", {})
+        self._max_overlap = float(selection.get("max_overlap", 1.0))
+
+    def score(self, features: Sequence[Sequence[float]]) -> list[float]:
+        """Linear scores, one per feature row; only their order within an article matters."""
+        return [
+            self._bias + math.fsum(w * x for w, x in zip(self._weights, row, strict=True))
+            for row in features
+        ]
+
+    def __call__(
+        self, document: Document, sentences: int = 3, ratio: float | None = None
+    ) -> Summary:
+        _check(sentences, ratio)
+        prepared = prepare(document)
+        candidates = prepared.candidates
+        if ratio is not None:
+            sentences = max(1, math.floor(ratio * len(document.sentences) + 0.5))
+        scores = self.score(featurize(prepared))
+        order = sorted(range(len(candidates)), key=lambda i: (-scores[i], i))
+        grams = [ngrams(words(c.sentence.text), 3) for c in candidates]
+        bags = [set(words(c.sentence.text)) for c in candidates]
+        chosen: list[int] = []
+        skipped: list[int] = []
+        for i in order:
+            if len(chosen) == sentences:
+                break
+            overlap = max((_containment(grams[i], grams[j]) for j in chosen), default=0.0)
+            if overlap > self._max_overlap:
+                skipped.append(i)
+            elif not any(_near_duplicate(bags[i], bags[j], grams[i], grams[j]) for j in chosen):
+                chosen.append(i)
+        for i in skipped:
+            if len(chosen) == sentences:
+                break
+            if not any(_near_duplicate(bags[i], bags[j], grams[i], grams[j]) for j in chosen):
+                chosen.append(i)
+        chosen.sort()
+        return Summary(
+            title=prepared.title,
+            picks=tuple(candidates[i].pick for i in chosen),
+            trimmed=tuple(candidates[i].sentence for i in chosen),
+        )
+
+
+def _check(sentences: int, ratio: float | None) -> None:
+    if isinstance(sentences, bool) or not isinstance(sentences, int) or sentences <= 0:
+        raise ValueError(f"sentences must be a positive integer, got {sentences!r}")
+    if ratio is not None and not (isinstance(ratio, int | float) and 0.0 < ratio <= 1.0):
+        raise ValueError(f"ratio must be in (0, 1], got {ratio!r}")
+
+
+def _containment(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> float:
+    if not a:
+        return 0.0
+    return len(a & b) / len(a)
+
+
+def _near_duplicate(
+    bag_a: set[str], bag_b: set[str], grams_a: set[tuple[str, ...]], grams_b: set[tuple[str, ...]]
+) -> bool:
+    union = len(bag_a | bag_b)
+    if union and len(bag_a & bag_b) / union >= _NEAR_DUPLICATE_WORDS:
+        return True
+    return max(_containment(grams_a, grams_b), _containment(grams_b, grams_a)) >= _NEAR_DUPLICATE
+
+
+def load_weights() -> dict[str, Any]:
+    """The shipped weights (``data/weights.json``) as a dict."""
+    text = resources.files("translate_cli.summarize.data").joinpath(_WEIGHTS).read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@lru_cache(maxsize=1)
+def _default() -> Summarizer:
+    return Summarizer(load_weights())
+
+
+def summarize(document: Document, sentences: int = 3, ratio: float | None = None) -> Summary:
+    """Pick the ``sentences`` best sentences of ``document`` (or ``ratio`` of them).
+
+    ``ratio`` in (0, 1], when given, overrides ``sentences``: the number of picks is that
+    fraction of the document's sentences, rounded half up, at least 1 (the LLM summariser
+    rounds the same way). Either way there are never more picks than candidate sentences
+    (not boilerplate, not the title). Raises ValueError for ``sentences <= 0`` or a ratio
+    outside (0, 1].
+    """
+    _check(sentences, ratio)
+    return _default()(document, sentences=sentences, ratio=ratio)
