@@ -27,6 +27,7 @@ from translate_cli.pipeline import (
     extract_summary,
     translate_document,
     untranslated,
+    whole_sentence_translations,
 )
 from translate_cli.render import (
     report_record,
@@ -463,7 +464,7 @@ def summarize_command(
                     title, summary = extract_summary(
                         document, settings.sentences, ratio, translator=translator
                     )
-                    translated = {s.index: s.translation for s in (title, *summary) if s}
+                    translated = whole_sentence_translations(document, (title, *summary))
                     report = Report(
                         model=settings.model if translator else None,
                         sentences=tuple(
@@ -577,6 +578,7 @@ def run_command(
                     settings.sentences,
                     ratio,
                     translations=[i.translation for i in items],
+                    translator=translator,
                 )
                 report = Report(settings.model, items, title=title, summary=summary)
                 if input_format is InputFormat.jsonl:

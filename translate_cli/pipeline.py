@@ -107,18 +107,41 @@ def extract_summary(
     translations: Sequence[str | None] | None = None,
     translator: Translator | None = None,
 ) -> tuple[SummaryItem | None, tuple[SummaryItem, ...]]:
-    """Title and extractive picks, translated from ``translations`` when the whole document
-    is already translated, otherwise by translating only the picked sentences."""
+    """Title and extractive picks, each with its English.
+
+    Picks are shown without a leading dateline (``JAKARTA, KOMPAS.com -``), as summaries are
+    written. A pick whose text is the whole sentence reuses ``translations`` when the document
+    is already translated; anything else is translated here, when a translator is given.
+    """
     from translate_cli.summarize.extractive import summarize
 
     chosen = summarize(document, sentences=sentences, ratio=ratio)
-    wanted = ([chosen.title] if chosen.title else []) + list(chosen.picks)
-    if translations is not None:
-        english: list[str | None] = [translations[s.index] for s in wanted]
-    elif translator is not None:
-        english = list(translator.translate([s.text for s in wanted]))
-    else:
-        english = [None] * len(wanted)
+    shown = list(chosen.trimmed or chosen.picks)
+    wanted = ([chosen.title] if chosen.title else []) + shown
+    english: list[str | None] = [
+        translations[s.index]
+        if translations is not None and s == document.sentences[s.index]
+        else None
+        for s in wanted
+    ]
+    missing = [i for i, s in enumerate(wanted) if english[i] is None]
+    if translator is not None and missing:
+        for i, text in zip(
+            missing, translator.translate([wanted[i].text for i in missing]), strict=True
+        ):
+            english[i] = text
     items = [SummaryItem(s.index, s.text, t) for s, t in zip(wanted, english, strict=True)]
     title = items.pop(0) if chosen.title else None
     return title, tuple(items)
+
+
+def whole_sentence_translations(
+    document: Document, items: Iterable[SummaryItem | None]
+) -> dict[int, str | None]:
+    """Sentence index → translation, for the items that show a whole sentence (not a trimmed
+    or abstract one), so a sentence never carries the translation of a shorter text."""
+    return {
+        item.index: item.translation
+        for item in items
+        if item and item.index is not None and item.source == document.sentences[item.index].text
+    }
