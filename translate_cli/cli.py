@@ -272,6 +272,17 @@ def _progress(enabled: bool, total: int, label: str) -> Iterator[Callable[[float
 
 def _load_model(translator: Translator, quiet: bool) -> None:
     """Load the model now (under a spinner on a terminal) so errors surface before output."""
+    # Notices such as an engine fallback: one prefixed line on stderr, none with --quiet.
+    import logging
+
+    notices = logging.getLogger("translate_cli")
+    for old in list(notices.handlers):  # a handler holds the stderr of its time (tests swap it)
+        notices.removeHandler(old)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(f"{PROG}: %(message)s"))
+    notices.addHandler(handler)
+    notices.propagate = False
+    notices.setLevel(logging.ERROR if quiet else logging.WARNING)
     if _progress_enabled(quiet):
         from rich.console import Console
 

@@ -19,21 +19,21 @@ logger = logging.getLogger(__name__)
 def load_engine(name: str, model_dir: Path, options: EngineOptions) -> Engine:
     """Build the engine ``name`` for the model in ``model_dir``.
 
-    ``auto`` is CTranslate2 (several times faster) when the package is installed and the
-    checkpoint converts; otherwise it falls back to transformers and logs why. An engine named
-    explicitly is never replaced: its failure is the error.
+    ``auto`` is CTranslate2 (several times faster) when the package is installed, the
+    checkpoint converts and the device runs it; otherwise it falls back to transformers and
+    logs why. An engine named explicitly is never replaced: its failure is the error.
     """
     if name == "transformers":
         from translate_cli.engines.transformers import TransformersEngine
 
         return TransformersEngine(model_dir, options)
     if name in ("ctranslate2", "auto"):
-        from translate_cli.engines.ct2_cache import ConversionError
+        from translate_cli.engines.ct2_cache import EngineUnavailableError
         from translate_cli.engines.ctranslate2 import CTranslate2Engine, MissingPackageError
 
         try:
             return CTranslate2Engine(model_dir, options)
-        except (ConversionError, MissingPackageError) as error:
+        except (EngineUnavailableError, MissingPackageError) as error:
             if name != "auto":
                 raise
             logger.warning("CTranslate2 engine unavailable, using transformers: %s", error.message)

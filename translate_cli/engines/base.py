@@ -8,8 +8,9 @@ that decides *what* goes into a batch lives here, once, so the engines cannot dr
   pieces and rejoin them, so nothing is cut;
 - tie each output's length cap to its own source length, so a runaway output stops;
 - sort by length and batch by padded tokens, then restore input order;
-- stream: work through the input window by window, yielding each sentence as soon as its
-  window is done, so memory stays flat and the first lines appear early.
+- stream: work through the input window by window, yielding each sentence as soon as it and
+  every sentence before it are translated, so memory stays flat and the first lines appear
+  after the first batch.
 """
 
 from __future__ import annotations
@@ -101,24 +102,61 @@ class Engine(ABC):
     def translate_all(self, texts: Sequence[str]) -> list[str]:
         return list(self.translate(texts))
 
+    def generate_batches(
+        self, jobs: Iterable[tuple[Sequence[str], Sequence[int]]]
+    ) -> Iterator[list[str]]:
+        """``generate`` each ``(texts, caps)`` job, yielding results in job order.
+
+        Engines that can run several batches at once (CTranslate2 on several cores)
+        override this to submit all jobs before waiting for the first.
+        """
+        for texts, caps in jobs:
+            yield self.generate(texts, caps)
+
     def _translate_window(
         self, texts: Sequence[str], progress: ProgressCallback | None
-    ) -> list[str]:
+    ) -> Iterator[str]:
         # Each sentence becomes one or more pieces that fit the model; identical pieces
         # are translated once (news repeats boilerplate lines).
         pieces_of: list[list[str]] = [self.split_to_fit(clean_for_model(t)) for t in texts]
         unique = list(dict.fromkeys(p for pieces in pieces_of for p in pieces if p))
         lengths = self.count_tokens(unique) if unique else []
+        # Batches are formed by length but run in the order they are first needed (``unique``
+        # is in order of first use, so that is a batch's smallest index), and each sentence
+        # is yielded once it and every sentence before it are done: the first lines come
+        # out after the first batch, not after the whole window.
+        batches = sorted(self._batches(unique, lengths), key=min)
+        jobs = (
+            (
+                [unique[i] for i in batch],
+                [output_cap(lengths[i], self.max_output_tokens) for i in batch],
+            )
+            for batch in batches
+        )
         translated: dict[str, str] = {}
-        for batch in self._batches(unique, lengths):
-            caps = [output_cap(lengths[i], self.max_output_tokens) for i in batch]
-            outputs = self.generate([unique[i] for i in batch], caps)
+        done = 0
+        for batch, outputs in zip(batches, self.generate_batches(jobs), strict=True):
             for i, output in zip(batch, outputs, strict=True):
                 translated[unique[i]] = output
-        results = [" ".join(translated[p] for p in pieces if p) for pieces in pieces_of]
+            ready = done
+            while ready < len(texts) and all(p in translated for p in pieces_of[ready] if p):
+                ready += 1
+            yield from self._finish(pieces_of[done:ready], translated, progress)
+            done = ready
+        yield from self._finish(pieces_of[done:], translated, progress)
+
+    @staticmethod
+    def _finish(
+        pieces_of: Sequence[list[str]],
+        translated: dict[str, str],
+        progress: ProgressCallback | None,
+    ) -> Iterator[str]:
+        if not pieces_of:
+            return
         if progress is not None:
-            progress(len(texts))
-        return results
+            progress(len(pieces_of))
+        for pieces in pieces_of:
+            yield " ".join(translated[p] for p in pieces if p)
 
     def _batches(self, texts: Sequence[str], lengths: Sequence[int]) -> Iterator[list[int]]:
         """Indices of ``texts`` grouped longest first, bounded by count and padded tokens."""

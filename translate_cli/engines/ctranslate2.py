@@ -1,0 +1,358 @@
+"""The fast engine: the same MarianMT checkpoint, converted once to CTranslate2 (int8 on CPU).
+
+Matches the transformers engine's contract: same source tokens (so the same splitting of
+over-long sentences), same beam default, same per-sentence output cap. Greedy decoding in
+float32 gives exactly the transformers engine's tokens (tested; each row stops at its own cap
+through the step callback). Beam search differs in two ways, both CTranslate2's: it ends a
+sentence once ``beam_size`` hypotheses are finished (transformers' ``early_stopping=False``
+may search on), and it cannot stop one row of a batch early, so a row decodes to the batch's
+longest cap and is cut to its own where transformers would force ``</s>`` at its cap. With
+every row sharing its batch's cap the two agree exactly (tested); otherwise on most sentences.
+Settings whose defaults differ are set explicitly: minimum length 0 (CTranslate2: 1), no
+``replace_unknowns``, no repetition penalty, ``disable_unk`` off, length penalty 1. The
+converter drops ``<pad>`` (banned by the checkpoint's ``bad_words_ids`` anyway) from the
+vocabulary, so a literal ``<pad>`` typed in the input reads as ``<unk>``.
+
+Speed on CPU comes from two workers decoding different batches side by side, batches planned
+by estimated decoding time (see ``_plan``), and start-up without torch or transformers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from translate_cli.engines.base import Engine, EngineOptions, output_cap
+from translate_cli.engines.ct2_cache import (
+    ConversionError,
+    EngineUnavailableError,
+    cached_model,
+    discard,
+)
+from translate_cli.engines.marian_codec import load_codec
+from translate_cli.errors import ModelUnavailableError, UsageError
+
+# Precision tried in order when --compute-type is "default"/"auto": int8 on CPU (the fastest,
+# and what Argos Translate ships for Marian models); half precision on GPUs.
+_DEFAULT_COMPUTE = {
+    "cpu": ("int8", "float32"),
+    "cuda": ("float16", "bfloat16", "int8_float16", "float32"),
+}
+
+# Batch planning cost, in "one beam row decoding one step" units: a step costs
+# _STEP_COST[device] + rows * beam (see _plan). Measured with the opus-mt-id-en
+# architecture on one core of a 2-core CPU: ~8 ms a step + 1.05 ms a beam row (int8), flat
+# from 8 to 16 sentences a batch at beam 4 and slower per row beyond 24. The GPU figure is
+# an assumption (a step costs about the same for 1 or 64 rows), not a measurement.
+_STEP_COST = {"cpu": 8.0, "cuda": 512.0}
+# Most beam-row tokens (beam x sentences x (source + output cap)) in one batch: decoding
+# memory (attention caches, copied as they grow) is proportional to it. Measured through the
+# CLI: a 2,000-sentence input peaked 110 MB above a 40-sentence one with 2048 (+408 MB with
+# no bound). A GPU has memory to spare.
+_MAX_BATCH_WORK = {"cpu": 2048, "cuda": 1 << 20}
+_CPU_WORKERS = 2  # see plan_threads
+
+
+class MissingPackageError(UsageError):
+    """``--engine ctranslate2`` without the ctranslate2 package installed."""
+
+
+def pick_ct2_device(requested: str) -> str:
+    """``auto`` means CUDA when CTranslate2 sees a GPU; ``cuda`` without one is an error."""
+    import ctranslate2
+
+    gpus = ctranslate2.get_cuda_device_count()
+    if requested == "auto":
+        return "cuda" if gpus > 0 else "cpu"
+    if requested == "cuda" and gpus == 0:
+        raise UsageError("--device cuda was asked for, but CTranslate2 sees no CUDA GPU")
+    if requested not in ("cpu", "cuda"):
+        raise UsageError(f"unknown device {requested!r}; use cpu, cuda or auto")
+    return requested
+
+
+def pick_compute_type(requested: str, device: str) -> str:
+    """The compute type to convert and run with, checked against what the device supports."""
+    import ctranslate2
+
+    try:
+        supported = set(ctranslate2.get_supported_compute_types(device))
+    except RuntimeError as error:  # e.g. a driver older than CTranslate2's CUDA runtime
+        raise EngineUnavailableError(
+            f"CTranslate2 cannot use {device}: {error}",
+            hint="use --engine transformers or --device cpu",
+        ) from error
+    if requested in ("default", "auto"):
+        for candidate in _DEFAULT_COMPUTE[device]:
+            if candidate in supported:
+                return candidate
+        return "float32"
+    if requested not in supported:
+        raise UsageError(
+            f"--compute-type {requested} is not supported on {device} by CTranslate2",
+            hint="supported here: " + ", ".join(sorted(supported)),
+        )
+    return "int8" if requested == "int8_float32" else requested  # same weights, one cache
+
+
+class CTranslate2Engine(Engine):
+    """Batched beam search with ``ctranslate2.Translator`` on a cached conversion."""
+
+    name = "ctranslate2"
+
+    def __init__(self, model_dir: Path, options: EngineOptions) -> None:
+        try:
+            import ctranslate2
+        except ImportError as error:
+            raise MissingPackageError(
+                "the ctranslate2 engine needs the ctranslate2 package",
+                hint="pip install 'translate-cli[fast]', or use --engine transformers",
+            ) from error
+        config = _read_config(model_dir)
+        limit = int(config.get("max_position_embeddings") or 512)
+        super().__init__(options, max_source_tokens=limit, max_output_tokens=limit)
+        self.device = pick_ct2_device(options.device)
+        self.compute_type = pick_compute_type(options.compute_type, self.device)
+        self.workers, self.threads_per_worker = plan_threads(self.device, options.threads)
+        try:
+            self.codec = load_codec(model_dir)
+        except (OSError, ValueError) as error:
+            raise ModelUnavailableError(
+                f"cannot load the tokenizer of {model_dir}: {error}"
+            ) from error
+        self.model_path = cached_model(model_dir, self.compute_type)
+        self.translator = self._open(ctranslate2, model_dir)
+        self._step_cost = _STEP_COST[self.device]
+        self._encoded: dict[str, list[str]] = {}
+
+    def _open(self, ctranslate2: Any, model_dir: Path) -> Any:
+        try:
+            return self._load(ctranslate2, self.device)
+        except (RuntimeError, ValueError, OSError) as error:
+            failure = error
+        if self.device != "cpu" and self._loads_on_cpu(ctranslate2):
+            # The conversion is fine; the GPU side is not (e.g. no CUDA 12 cuBLAS here).
+            raise EngineUnavailableError(
+                f"CTranslate2 cannot run on {self.device}: {failure}",
+                hint="use --engine transformers or --device cpu",
+            ) from failure
+        # A cached conversion that will not load (disk trouble, a foreign copy): convert
+        # again once; a second failure is the model's or the library's, and is reported.
+        discard(self.model_path)
+        self.model_path = cached_model(model_dir, self.compute_type)
+        try:
+            return self._load(ctranslate2, self.device)
+        except (RuntimeError, ValueError, OSError) as error:
+            raise ConversionError(
+                f"CTranslate2 cannot load the converted model {self.model_path}: {error}",
+                hint="use --engine transformers",
+            ) from error
+
+    def _load(self, ctranslate2: Any, device: str) -> Any:
+        translator = ctranslate2.Translator(
+            str(self.model_path),
+            device=device,
+            compute_type=self.compute_type if device == self.device else "default",
+            inter_threads=self.workers,
+            intra_threads=self.threads_per_worker,
+        )
+        if device != "cpu":
+            # GPU libraries (cuBLAS) load on the first real product: fail here, where auto can
+            # still fall back, not in the middle of a document. A one-token input is not
+            # enough to reach them (seen on an H200 without CUDA 12's cuBLAS).
+            probe = self.codec.encode("Ini kalimat uji yang cukup panjang, bukan?")
+            translator.translate_batch([probe, probe[2:]], beam_size=2, max_decoding_length=4)
+        return translator
+
+    def _loads_on_cpu(self, ctranslate2: Any) -> bool:
+        try:
+            self._load(ctranslate2, "cpu").unload_model()
+        except (RuntimeError, ValueError, OSError):
+            return False
+        return True
+
+    def close(self) -> None:
+        translator = getattr(self, "translator", None)
+        if translator is not None:
+            translator.unload_model()
+        self._encoded.clear()
+
+    # --- Engine ---------------------------------------------------------------------------
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return [len(self._tokens(text)) for text in texts]
+
+    def generate(self, texts: Sequence[str], caps: Sequence[int]) -> list[str]:
+        return [self.codec.decode(tokens) for tokens in self.generate_tokens(texts, caps)]
+
+    def generate_batches(
+        self, jobs: Iterable[tuple[Sequence[str], Sequence[int]]]
+    ) -> Iterator[list[str]]:
+        if self.workers == 1:
+            yield from super().generate_batches(jobs)
+            return
+        # Several workers: queue every batch, then collect in order while CTranslate2 runs
+        # them side by side, each worker on its own cores.
+        pending = [(caps, self._submit(texts, caps, asynchronous=True)) for texts, caps in jobs]
+        for caps, futures in pending:
+            results = [future.result() for future in futures]
+            yield [self.codec.decode(tokens) for tokens in _cut(results, caps)]
+
+    def generate_tokens(self, texts: Sequence[str], caps: Sequence[int]) -> list[list[str]]:
+        """Output tokens per text, without ``</s>``, cut to each text's cap."""
+        return _cut(self._submit(texts, caps, asynchronous=False), caps)
+
+    def _submit(self, texts: Sequence[str], caps: Sequence[int], *, asynchronous: bool) -> Any:
+        sources = [self._encoded.pop(text, []) or self.codec.encode(text) for text in texts]
+        limits = [_text_tokens(cap) for cap in caps]
+        options: dict[str, Any] = {
+            "beam_size": self.options.beam_size,
+            "max_decoding_length": max(limits),
+            "max_input_length": 0,  # never truncate: the base class already split long input
+            "min_decoding_length": 0,  # generate may end at once too (CTranslate2's default: 1)
+            "length_penalty": 1.0,
+            "repetition_penalty": 1.0,
+            "disable_unk": False,
+            "replace_unknowns": False,
+            "return_scores": False,
+            "asynchronous": asynchronous,
+        }
+        if self.options.beam_size == 1:
+            # Greedy search can stop each row at its own cap (and drop it from the batch).
+            options["callback"] = lambda step: step.step + 1 >= limits[step.batch_id]
+        return self.translator.translate_batch(sources, **options)
+
+    def _tokens(self, text: str) -> list[str]:
+        tokens = self._encoded.get(text)
+        if tokens is None:
+            if len(self._encoded) > 4 * self.options.window:
+                self._encoded.clear()  # pieces of split sentences are never generated
+            tokens = self._encoded[text] = self.codec.encode(text)
+        return tokens
+
+    def _batches(self, texts: Sequence[str], lengths: Sequence[int]) -> Iterator[list[int]]:
+        caps = [output_cap(n, self.max_output_tokens) for n in lengths]
+        beam, step_cost = self.options.beam_size, self._step_cost
+
+        def plan(max_rows: int) -> list[list[int]]:
+            return _plan(
+                lengths,
+                caps,
+                beam=beam,
+                step_cost=step_cost,
+                max_rows=max_rows,
+                max_tokens=self.options.max_batch_tokens,
+                max_work=_MAX_BATCH_WORK[self.device],
+            )
+
+        if self.workers == 1:
+            yield from plan(self.options.batch_size)
+            return
+        # With several workers the cheapest plan can leave one idle at the end: among the
+        # plans for each batch-size limit, take the one that finishes first.
+        plans = [plan(rows) for rows in range(1, self.options.batch_size + 1)]
+        yield from min(plans, key=lambda p: _finish_time(p, caps, beam, step_cost, self.workers))
+
+
+def _text_tokens(cap: int) -> int:
+    # CTranslate2 counts generated tokens without </s>; the transformers engine's cap
+    # counts it. A sentence of cap c therefore has at most c - 1 tokens of text.
+    return max(cap - 1, 1)
+
+
+def _cut(results: Sequence[Any], caps: Sequence[int]) -> list[list[str]]:
+    """Best hypothesis per row, cut to its own cap (beam search cannot stop a row early)."""
+    return [
+        list(result.hypotheses[0][: _text_tokens(cap)])
+        for result, cap in zip(results, caps, strict=True)
+    ]
+
+
+def plan_threads(device: str, threads: int) -> tuple[int, int]:
+    """(workers, threads per worker) for ``--threads`` (0: every core this process may use).
+
+    On CPU, two workers decoding different batches beat one worker whose matrix products are
+    split over two threads: a decoding step is many small products, and splitting each one
+    costs a synchronisation. A GPU gets one worker.
+    """
+    if device != "cpu":
+        return 1, 0
+    cores = threads if threads > 0 else _available_cores()
+    workers = max(min(_CPU_WORKERS, cores), 1)
+    return workers, max(cores // workers, 1)
+
+
+def _available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _plan(
+    lengths: Sequence[int],
+    caps: Sequence[int],
+    *,
+    beam: int,
+    step_cost: float,
+    max_rows: int,
+    max_tokens: int,
+    max_work: int,
+) -> list[list[int]]:
+    """Split the length-sorted texts into batches that minimise the estimated decoding time.
+
+    Every row of a batch decodes as many steps as the batch's longest cap (a row under beam
+    search cannot stop early, and in a real run the longest output sets the pace), and each
+    step costs a fixed overhead plus one unit per beam row. Big batches amortise the overhead;
+    mixing long and short sentences wastes steps on the short ones. An exact dynamic program
+    over contiguous runs of the sorted order balances the two, within the count and padded-token
+    limits of ``EngineOptions`` and the memory bound ``max_work``.
+    """
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i], reverse=True)
+    n = len(order)
+    best = [0.0] + [float("inf")] * n  # best[j]: cheapest plan for the first j texts
+    cut = [0] * (n + 1)
+    for j in range(1, n + 1):
+        for i in range(j - 1, max(j - max_rows, 0) - 1, -1):
+            rows = j - i
+            longest = order[i]
+            work = rows * beam * (lengths[longest] + caps[longest])
+            if rows > 1 and (rows * lengths[longest] > max_tokens or work > max_work):
+                break
+            cost = best[i] + caps[order[i]] * (step_cost + rows * beam)
+            if cost < best[j]:
+                best[j], cut[j] = cost, i
+    batches: list[list[int]] = []
+    j = n
+    while j > 0:
+        batches.append(order[cut[j] : j])
+        j = cut[j]
+    batches.reverse()
+    return batches
+
+
+def _finish_time(
+    batches: list[list[int]], caps: Sequence[int], beam: int, step_cost: float, workers: int
+) -> float:
+    """When the last worker is done, in ``_plan``'s units, if each batch goes to the first free
+    worker in the order the base class runs them (first needed first)."""
+    free = [0.0] * workers
+    for batch in sorted(batches, key=min):
+        steps = max(caps[i] for i in batch)
+        free[free.index(min(free))] += steps * (step_cost + len(batch) * beam)
+    return max(free)
+
+
+def _read_config(model_dir: Path) -> dict[str, Any]:
+    path = model_dir / "config.json"
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ModelUnavailableError(
+            f"cannot load a MarianMT model from {model_dir}: {error}"
+        ) from error
+    if not isinstance(config, dict):
+        raise ModelUnavailableError(f"cannot load a MarianMT model from {model_dir}: bad config")
+    return config
