@@ -80,7 +80,9 @@ def build_marian_model(
     import sentencepiece as spm
     import torch
     from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
+    from transformers.utils import logging as transformers_logging
 
+    transformers_logging.disable_progress_bar()  # no "Writing model shards" bar on stderr
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         spm_path = train_sentencepiece(corpus, Path(tmp) / "spm", spm_vocab_size)
