@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import CORPUS
 from translate_cli.document import Document
 from translate_cli.segment import segment
 from translate_cli.summarize.extractive import Summarizer, Summary, load_weights, summarize
@@ -36,22 +37,12 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 import train_summarizer  # noqa: E402
 
+# The shared test corpus, plus two sentences that make near-duplicate checks meaningful.
 CONTENT = [
-    "Pemerintah kota berencana membangun taman baru di pusat kota tahun depan.",
-    "Harga beras naik 3,5 persen menjadi Rp 12.500 per kilogram pada bulan Mei.",
-    "Presiden meresmikan jalan tol sepanjang 40 kilometer pada hari Rabu (17/5).",
-    "Banjir merendam ratusan rumah warga di Kecamatan Sukajadi sejak Senin pagi.",
-    "Menurut Prof. Dr. Siti Aminah, kebijakan itu perlu dievaluasi kembali.",
-    "Tim nasional Indonesia menang 2-1 atas Malaysia dalam pertandingan semalam.",
-    "Kepala dinas kesehatan meminta masyarakat tetap menjaga pola hidup sehat.",
-    "Bank Indonesia mempertahankan suku bunga acuan di level 5,75 persen.",
-    "Para petani berharap hujan segera turun agar sawah mereka tidak kekeringan.",
-    "Gempa berkekuatan 5,2 magnitudo mengguncang wilayah selatan Jawa Barat.",
-    "Sekolah-sekolah akan kembali dibuka setelah libur panjang berakhir.",
-    "Polisi masih menyelidiki penyebab kebakaran di pasar tradisional itu.",
+    *CORPUS[1:13],
     "Kementerian Keuangan mencatat penerimaan pajak meningkat tajam tahun ini.",
-    "Pembangunan jembatan itu ditargetkan selesai pada akhir tahun 2024.",
-    "“Kami sangat senang dengan hasil ini,” kata ketua panitia kepada wartawan.",
+    CORPUS[16],
+    CORPUS[21],
 ]
 BOILERPLATE = [
     "Baca juga: Harga Cabai Naik Jelang Lebaran",

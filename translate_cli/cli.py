@@ -292,6 +292,23 @@ def _load_model(translator: Translator, quiet: bool) -> None:
         _ = translator.engine
 
 
+def _documents(
+    input: str | None, input_format: InputFormat, translator: Translator | None, quiet: bool
+) -> Iterator[tuple[Record, Document]]:
+    """Each input document, segmented; the model loads before the first one that needs it.
+
+    An empty plain-text input yields nothing (it prints nothing); an empty batch line still
+    yields its document, so every input line gets its output line.
+    """
+    for record in read_records(input, input_format.value):
+        document = segment(record.text)
+        if not document.sentences and input_format is InputFormat.text:
+            continue
+        if translator is not None and document.sentences:
+            _load_model(translator, quiet)
+        yield record, document
+
+
 def _check_format(fmt: Format, input_format: InputFormat) -> str:
     # Batch mode always writes one JSON object per input document.
     return "jsonl" if input_format is InputFormat.jsonl else fmt.value
@@ -352,12 +369,7 @@ def translate_command(
         fmt = _check_format(format, input_format)
         tty = _stdout_is_tty(output)
         with open_output(output) as out:
-            for record in read_records(input, input_format.value):
-                document = segment(record.text)
-                if not document.sentences and input_format is InputFormat.text:
-                    continue
-                if document.sentences:
-                    _load_model(translator, quiet)
+            for record, document in _documents(input, input_format, translator, quiet):
                 with _progress(
                     _progress_enabled(quiet), len(document.sentences), "Translating"
                 ) as progress:
@@ -461,12 +473,7 @@ def summarize_command(
         fmt = _check_format(format, input_format)
         tty = _stdout_is_tty(output)
         with open_output(output) as out:
-            for record in read_records(input, input_format.value):
-                document = segment(record.text)
-                if not document.sentences and input_format is InputFormat.text:
-                    continue
-                if translator is not None and document.sentences:
-                    _load_model(translator, quiet)
+            for record, document in _documents(input, input_format, translator, quiet):
                 if llm is not None:
                     report = _llm_report(
                         document, llm, translator, settings.sentences, ratio, quiet
@@ -574,12 +581,7 @@ def run_command(
         fmt = _check_format(format, input_format)
         tty = _stdout_is_tty(output)
         with open_output(output) as out:
-            for record in read_records(input, input_format.value):
-                document = segment(record.text)
-                if not document.sentences and input_format is InputFormat.text:
-                    continue
-                if document.sentences:
-                    _load_model(translator, quiet)
+            for record, document in _documents(input, input_format, translator, quiet):
                 with _progress(
                     _progress_enabled(quiet), len(document.sentences), "Translating"
                 ) as progress:

@@ -61,10 +61,9 @@ def is_model_dir(path: Path) -> bool:
     return has_weights and all((path / name).is_file() for name in needed)
 
 
-def _looks_like_path(name: str) -> bool:
-    # Hub ids have exactly one slash ("org/name"); anything else that names a path is a path.
-    windows_path = os.sep != "/" and os.sep in name
-    return name.startswith((".", "/", "~")) or name.count("/") > 1 or windows_path
+def looks_like_path(name: str) -> bool:
+    """Hub ids have exactly one slash ("org/name"); anything else that names a path is a path."""
+    return name.startswith((".", "/", "~")) or "\\" in name or name.count("/") > 1
 
 
 def _unavailable(name: str, reason: str) -> ModelUnavailableError:
@@ -88,7 +87,7 @@ def resolve_model(name: str, *, download: bool = True, progress: bool = False) -
                 "target.spm, vocab.json and model.safetensors or pytorch_model.bin)"
             )
         return local
-    if _looks_like_path(name):
+    if looks_like_path(name):
         raise ModelUnavailableError(f"no model folder at {name}")
     cached = cached_model_path(name)
     if cached is not None:
@@ -100,15 +99,20 @@ def resolve_model(name: str, *, download: bool = True, progress: bool = False) -
     return pull_model(name, progress=progress)
 
 
-def cached_model_path(name: str) -> Path | None:
-    """The cached snapshot of ``name`` if it is complete enough to load, else None."""
+def cached_snapshot(name: str) -> Path | None:
+    """The cached snapshot folder of hub repo ``name``, whatever it holds; never downloads."""
     from huggingface_hub import snapshot_download
 
     try:
-        path = Path(str(snapshot_download(name, cache_dir=hub_cache_dir(), local_files_only=True)))
+        return Path(str(snapshot_download(name, cache_dir=hub_cache_dir(), local_files_only=True)))
     except Exception:  # not cached, or a malformed name: both mean "not here"
         return None
-    return path if is_model_dir(path) else None
+
+
+def cached_model_path(name: str) -> Path | None:
+    """The cached snapshot of ``name`` if it is complete enough to load, else None."""
+    path = cached_snapshot(name)
+    return path if path is not None and is_model_dir(path) else None
 
 
 def pull_model(name: str, *, progress: bool = False) -> Path:

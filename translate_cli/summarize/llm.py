@@ -36,7 +36,7 @@ from typing import Any, Protocol, TypedDict
 
 from translate_cli.document import Document
 from translate_cli.errors import InputError, ModelUnavailableError, RuntimeFailure, UsageError
-from translate_cli.models import hub_cache_dir
+from translate_cli.models import cached_snapshot, looks_like_path
 from translate_cli.pipeline import SummaryItem
 from translate_cli.prompts import (
     SHIPPED_NAMES,
@@ -506,21 +506,15 @@ def resolve_local_model(name_or_dir: str) -> Path:
         return path
     if path.exists():
         raise ModelUnavailableError(f"--llm-model {name_or_dir}: a file, not a model directory")
-    looks_like_path = name_or_dir.startswith((".", "/", "~")) or "\\" in name_or_dir
-    if looks_like_path or name_or_dir.count("/") > 1:
+    if looks_like_path(name_or_dir):
         raise ModelUnavailableError(f"--llm-model {name_or_dir}: no such directory")
-    from huggingface_hub import snapshot_download
-
-    try:
-        snapshot = snapshot_download(
-            repo_id=name_or_dir, cache_dir=hub_cache_dir(), local_files_only=True
-        )
-        return Path(str(snapshot))
-    except (OSError, ValueError):  # not cached, or not a valid hub name
+    snapshot = cached_snapshot(name_or_dir)
+    if snapshot is None:  # not cached, or not a valid hub name
         raise ModelUnavailableError(
             f"model {name_or_dir!r} is neither a directory nor in the local Hugging Face cache",
             hint=f"download it first (hf download {name_or_dir}) or pass a model directory",
-        ) from None
+        )
+    return snapshot
 
 
 class LocalTextGenerationClient:
