@@ -22,7 +22,6 @@ from translate_cli.errors import ExitStatus, TranslateCliError, UsageError
 from translate_cli.io import Record, open_output, read_records
 from translate_cli.pipeline import (
     Report,
-    TranslatedSentence,
     Translator,
     extract_summary,
     translate_document,
@@ -36,6 +35,7 @@ from translate_cli.render import (
     write_json_line,
     write_report,
 )
+from translate_cli.report import TranslatedSentence
 from translate_cli.segment import segment
 
 if TYPE_CHECKING:

@@ -13,7 +13,10 @@ class ExitStatus(IntEnum):
     USAGE = 2
     MODEL_UNAVAILABLE = 3
     BAD_INPUT = 4
-    INTERRUPTED = 130
+    OUTPUT_FAILED = 5  # the output could not be written in full (disk full, I/O error)
+    HANGUP = 129  # 128 + SIGHUP
+    INTERRUPTED = 130  # 128 + SIGINT
+    TERMINATED = 143  # 128 + SIGTERM
 
 
 class TranslateCliError(Exception):
@@ -49,3 +52,9 @@ class RuntimeFailure(TranslateCliError):
     """Something failed while running (engine crash, server answered nonsense, ...)."""
 
     exit_status = ExitStatus.FAILURE
+
+
+class OutputError(TranslateCliError):
+    """The output could not be written in full: disk full, quota, I/O error."""
+
+    exit_status = ExitStatus.OUTPUT_FAILED

@@ -17,23 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from translate_cli.config import Settings
-from translate_cli.document import Document, Sentence
+from translate_cli.document import Document
 from translate_cli.engines.base import Engine, EngineOptions
-
-
-@dataclass(frozen=True)
-class TranslatedSentence:
-    sentence: Sentence
-    translation: str | None  # None when translation was not asked for
-
-
-@dataclass(frozen=True)
-class SummaryItem:
-    """A summary line; ``index`` is the source sentence's index (None for an abstract)."""
-
-    index: int | None
-    source: str
-    translation: str | None
+from translate_cli.report import SummaryItem, TranslatedSentence
 
 
 @dataclass(frozen=True)

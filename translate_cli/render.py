@@ -11,7 +11,8 @@ from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from translate_cli.document import Document
-from translate_cli.pipeline import Report, SummaryItem, TranslatedSentence
+from translate_cli.pipeline import Report
+from translate_cli.report import SummaryItem, TranslatedSentence
 
 FORMATS = ("text", "markdown", "json", "jsonl")
 

@@ -37,7 +37,6 @@ from typing import Any, Protocol, TypedDict
 from translate_cli.document import Document
 from translate_cli.errors import InputError, ModelUnavailableError, RuntimeFailure, UsageError
 from translate_cli.models import cached_snapshot, looks_like_path
-from translate_cli.pipeline import SummaryItem
 from translate_cli.prompts import (
     SHIPPED_NAMES,
     SUMMARY_EN,
@@ -47,6 +46,7 @@ from translate_cli.prompts import (
     load_prompts,
     parse_prompt_options,
 )
+from translate_cli.report import SummaryItem
 
 API_KEY_ENV = "TRANSLATE_CLI_LLM_API_KEY"
 FALLBACK_API_KEY_ENV = "OPENAI_API_KEY"
