@@ -2,13 +2,15 @@
 
 The config file is TOML at ``<user config dir>/config.toml`` (``translate-cli`` app dir, or
 ``$TRANSLATE_CLI_CONFIG_DIR``); its keys are the field names below, e.g. ``beam_size = 5``.
+These defaults are the only ones: the engines, summarisers and the CLI read them from here.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -28,19 +30,70 @@ class Settings:
     beam_size: int = 4
     batch_size: int = 32
     device: str = "auto"
-    threads: int = 0
+    threads: int = 0  # 0: every core this process may use
     compute_type: str = "auto"
-    sentences: int = 3
-    llm_url: str = ""  # OpenAI-compatible server for --summarizer llm
+    sentences: int = 3  # summary length
+    ratio: float | None = None  # summary length as a share of the article; overrides sentences
+    summarizer: str = "extractive"
+    llm_url: str = ""  # OpenAI-compatible server for the llm summariser
     llm_model: str = ""
     llm_timeout: float = 120.0
+    prompts: tuple[str, ...] = ()  # "[NAME=]FILE" prompt template overrides
+
+    def __post_init__(self) -> None:
+        # Library callers get the same checks as the command line: Settings(beam_size=0) is
+        # as wrong as --beam-size 0.
+        for field in fields(self):
+            value = _validate(field.name, getattr(self, field.name), field.name)
+            object.__setattr__(
+                self, field.name, value
+            )  # canonical form: "CTranslate2" → "ctranslate2"
 
 
-_CHOICES: dict[str, tuple[str, ...]] = {
-    "engine": ("auto", "transformers", "ctranslate2"),
-    "device": ("auto", "cpu", "cuda"),
+@dataclass(frozen=True)
+class Bounds:
+    """Documented limits; beyond them a value is a usage error, not an out-of-memory kill."""
+
+    minimum: float
+    maximum: float
+
+
+BOUNDS: dict[str, Bounds] = {
+    "beam_size": Bounds(1, 32),
+    "batch_size": Bounds(1, 1024),
+    "threads": Bounds(0, 256),
+    "sentences": Bounds(1, 1000),
+    "llm_timeout": Bounds(0.1, 86_400),
 }
-_MINIMUM = {"beam_size": 1, "batch_size": 1, "threads": 0, "sentences": 1, "llm_timeout": 0.1}
+
+
+def _choices(name: str) -> Callable[[str, str], str] | None:
+    """The registry that owns a setting's choices (imported late: registries import config)."""
+
+    def engine(value: str, origin: str) -> str:
+        from translate_cli.engines import ENGINES
+
+        return ENGINES.check(value, origin)
+
+    def summarizer(value: str, origin: str) -> str:
+        from translate_cli.summarize import SUMMARIZERS
+
+        return SUMMARIZERS.check(value, origin)
+
+    def device(value: str, origin: str) -> str:
+        key = value.strip().lower()
+        if key not in DEVICES:
+            raise UsageError(f"{origin}: {value!r} is not one of {', '.join(DEVICES)}")
+        return key
+
+    return {"engine": engine, "summarizer": summarizer, "device": device}.get(name)
+
+
+DEVICES = ("auto", "cpu", "cuda")
+
+
+def option_name(name: str) -> str:
+    return f"--{name.replace('_', '-')}"
 
 
 def config_dir() -> Path:
@@ -60,6 +113,10 @@ def load_config_file(path: Path | None = None) -> dict[str, Any]:
             return tomllib.load(handle)
     except FileNotFoundError:
         return {}
+    except UnicodeDecodeError as error:
+        raise UsageError(
+            f"config file {path} is not UTF-8 (bad byte at offset {error.start})"
+        ) from None
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise UsageError(f"config file {path} is unreadable: {error}") from None
 
@@ -72,36 +129,102 @@ def resolve_settings(
     """Merge the layers; ``None`` in ``flags`` means "not given on the command line"."""
     env = os.environ if env is None else env
     file_values = load_config_file() if file_values is None else file_values
-    known = {f.name: f for f in fields(Settings)}
-    unknown = sorted(set(file_values) - set(known))
+    known = {f.name for f in fields(Settings)}
+    unknown = sorted(set(file_values) - known)
     if unknown:
         raise UsageError(f"config file: unknown setting(s) {', '.join(unknown)}")
     values: dict[str, Any] = {}
-    for name, field in known.items():
-        default = field.default
+    for name in known:
         if flags.get(name) is not None:
-            raw, origin = flags[name], f"--{name.replace('_', '-')}"
+            raw, origin = flags[name], option_name(name)
         elif env.get(ENV_PREFIX + name.upper()):
             raw, origin = env[ENV_PREFIX + name.upper()], ENV_PREFIX + name.upper()
         elif name in file_values:
             raw, origin = file_values[name], f"config file key {name}"
         else:
             continue
-        values[name] = _coerce(name, raw, type(default), origin)
-    return replace(Settings(), **values)
+        values[name] = _validate(name, raw, origin)
+    settings = replace(Settings(), **values)
+    check_combination(settings)
+    return settings
 
 
-def _coerce(name: str, raw: Any, kind: type, origin: str) -> Any:
-    if kind in (int, float):
-        try:
-            value: Any = kind(raw)
-        except (TypeError, ValueError):
-            expected = "a whole number" if kind is int else "a number"
-            raise UsageError(f"{origin}: expected {expected}, got {raw!r}") from None
-        if value < _MINIMUM.get(name, 0):
-            raise UsageError(f"{origin}: must be at least {_MINIMUM.get(name, 0)}, got {value}")
-        return value
-    value = str(raw)
-    if name in _CHOICES and value not in _CHOICES[name]:
-        raise UsageError(f"{origin}: expected one of {', '.join(_CHOICES[name])}, got {value!r}")
+def check_combination(settings: Settings) -> None:
+    """Checks across settings: a compute type the chosen engine can never use."""
+    from translate_cli.engines import check_compute_type
+
+    check_compute_type(settings.engine, settings.compute_type)
+
+
+_KIND = {f.name: f.type for f in fields(Settings)}
+
+
+def _validate(name: str, raw: Any, origin: str) -> Any:
+    """``raw`` (a flag's text, an env string or a TOML value) as the field's type, checked."""
+    kind = str(_KIND[name])
+    if kind == "int":
+        value: Any = _whole_number(raw, origin)
+    elif kind in ("float", "float | None"):
+        if raw is None and kind == "float | None":
+            return None
+        value = _number(raw, origin)
+    elif kind == "tuple[str, ...]":
+        value = _strings(raw, origin)
+    else:
+        if not isinstance(raw, str):
+            raise UsageError(f"{origin}: expected text, got {raw!r}")
+        value = raw.strip()
+        choose = _choices(name)
+        if choose is not None:
+            value = choose(value, origin)
+        if name == "model" and not value:
+            raise UsageError(f"{origin}: the model name is empty")
+    _check_bounds(name, value, origin)
     return value
+
+
+def _whole_number(raw: Any, origin: str) -> int:
+    # bool is an int to Python; `beam_size = true` in a config file is a mistake, not 1.
+    if isinstance(raw, bool):
+        raise UsageError(f"{origin}: expected a whole number, got {str(raw).lower()}")
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, str) and raw.strip().lstrip("+-").isdigit():
+        return int(raw.strip())
+    raise UsageError(f"{origin}: expected a whole number, got {_shown(raw)}")
+
+
+def _number(raw: Any, origin: str) -> float:
+    if isinstance(raw, bool):
+        raise UsageError(f"{origin}: expected a number, got {str(raw).lower()}")
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise UsageError(f"{origin}: expected a number, got {_shown(raw)}") from None
+    if not math.isfinite(value):
+        raise UsageError(f"{origin}: expected a finite number, got {_shown(raw)}")
+    return value
+
+
+def _strings(raw: Any, origin: str) -> tuple[str, ...]:
+    if isinstance(raw, str):  # the environment: comma-separated
+        return tuple(part.strip() for part in raw.split(",") if part.strip())
+    if isinstance(raw, list | tuple) and all(isinstance(item, str) for item in raw):
+        return tuple(raw)
+    raise UsageError(f"{origin}: expected a list of text, got {_shown(raw)}")
+
+
+def _check_bounds(name: str, value: Any, origin: str) -> None:
+    if name == "ratio" and value is not None and not 0 < value <= 1:
+        raise UsageError(f"{origin}: must be more than 0 and at most 1, got {value:g}")
+    bounds = BOUNDS.get(name)
+    if bounds is None:
+        return
+    if value < bounds.minimum:
+        raise UsageError(f"{origin}: must be at least {bounds.minimum:g}, got {value:g}")
+    if value > bounds.maximum:
+        raise UsageError(f"{origin}: must be at most {bounds.maximum:g}, got {value:g}")
+
+
+def _shown(raw: Any) -> str:
+    return repr(raw) if isinstance(raw, str) else str(raw)

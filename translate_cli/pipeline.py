@@ -1,133 +1,303 @@
-"""The library API: segment → translate → summarise, with no terminal concerns.
+"""The library API: segment → translate → summarise, one ``Report`` a document.
 
-``cli.py`` only parses options, calls these and renders the results; scripts can do the same::
+The command line only drives this; a script does the same::
 
-    from translate_cli.pipeline import Translator, translate_document
-    from translate_cli.segment import segment
+    from translate_cli import Pipeline
 
-    translator = Translator(Settings(model="/path/to/opus-mt-id-en"))
-    for item in translate_document(segment(text), translator):
-        print(item.sentence.text, "→", item.translation)
+    with Pipeline(model="/models/opus-mt-id-en", beam_size=5) as pipeline:
+        report = pipeline.run(text)
+        print(report.to_dict())          # exactly what `translate-cli run --format json` prints
+        for item in pipeline.stream(text):  # sentences as their batches finish
+            print(item.sentence.text, "→", item.translation)
+
+The model loads once per Pipeline, on first use. ``hooks`` receive progress, spinners and
+notices (the CLI passes its terminal); without them the pipeline is silent.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Protocol
 
 from translate_cli.config import Settings
 from translate_cli.document import Document
-from translate_cli.engines.base import Engine, EngineOptions
-from translate_cli.report import SummaryItem, TranslatedSentence
+from translate_cli.errors import InputError, TranslateCliError
+from translate_cli.report import Report, SummaryItem, TranslatedSentence
+from translate_cli.segment import segment as segment_text
+
+if TYPE_CHECKING:
+    from translate_cli.engines.base import Translator
+    from translate_cli.summarize import Summarizer
+
+Tick = Callable[[int], None]
+TARGET_LANG = "en"
+
+
+class Hooks(Protocol):
+    """What the pipeline tells its caller while it works (``terminal.Environment`` is one)."""
+
+    def progress(self, total: int, label: str) -> AbstractContextManager[Tick | None]: ...
+    def status(self, label: str) -> AbstractContextManager[None]: ...
+    def notice(self, message: str) -> None: ...
+
+    @property
+    def shows_progress(self) -> bool: ...
+
+
+class SilentHooks:
+    shows_progress = False
+
+    def progress(self, total: int, label: str) -> AbstractContextManager[Tick | None]:
+        return nullcontext(None)
+
+    def status(self, label: str) -> AbstractContextManager[None]:
+        return nullcontext()
+
+    def notice(self, message: str) -> None:
+        pass
 
 
 @dataclass(frozen=True)
-class Report:
-    """Everything a command prints about one document."""
+class BatchResult:
+    """One record of a batch: its report, or why it failed (the others go on)."""
 
-    model: str | None
-    sentences: tuple[TranslatedSentence, ...]
-    title: SummaryItem | None = None
-    summary: tuple[SummaryItem, ...] | None = None
+    id: Any
+    report: Report | None = None
+    error: TranslateCliError | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.error is not None:
+            status = int(self.error.exit_status)
+            return {"id": self.id, "error": {"status": status, "message": self.error.message}}
+        assert self.report is not None
+        return {"id": self.id, **self.report.to_dict()}
 
 
-Progress = Callable[[float], None]
+Text = str | Document
+TASKS = ("segment", "translate", "summarize", "run")
 
 
-class Translator:
-    """Resolves and loads the model once, on first use, then translates any number of texts."""
+class Pipeline:
+    """Settings, a lazily loaded translator and summariser, and the four tasks."""
 
-    def __init__(self, settings: Settings, *, show_download_progress: bool = False) -> None:
-        self.settings = settings
-        self.show_download_progress = show_download_progress
-        self._engine: Engine | None = None
-        self.model_dir: Path | None = None
+    def __init__(
+        self, settings: Settings | None = None, *, hooks: Hooks | None = None, **overrides: Any
+    ) -> None:
+        self.settings = replace(settings or Settings(), **overrides)
+        self.hooks: Hooks = hooks or SilentHooks()
+        self._translator: Translator | None = None
+        self._summarizer: Summarizer | None = None
+
+    # --- resources --------------------------------------------------------------------------
+    @property
+    def translator(self) -> Translator:
+        """The translation engine, loaded on first use (model resolved, maybe downloaded)."""
+        if self._translator is None:
+            from translate_cli.engines import open_translator
+
+            with _notices_to(self.hooks), self.hooks.status(f"Loading {self.settings.model}…"):
+                self._translator = open_translator(
+                    self.settings, download_progress=self.hooks.shows_progress
+                )
+        return self._translator
+
+    def load(self) -> None:
+        """Load the model now, so that its errors come before any output."""
+        _ = self.translator
 
     @property
-    def engine(self) -> Engine:
-        if self._engine is None:
-            from translate_cli.engines import load_engine
-            from translate_cli.models import resolve_model
+    def summarizer(self) -> Summarizer:
+        if self._summarizer is None:
+            from translate_cli.summarize import SUMMARIZERS
 
-            self.model_dir = resolve_model(
-                self.settings.model, progress=self.show_download_progress
-            )
-            options = EngineOptions(
-                beam_size=self.settings.beam_size,
-                batch_size=self.settings.batch_size,
-                device=self.settings.device,
-                threads=self.settings.threads,
-                compute_type=self.settings.compute_type,
-            )
-            self._engine = load_engine(self.settings.engine, self.model_dir, options)
-        return self._engine
-
-    def translate(self, texts: Iterable[str], progress: Progress | None = None) -> Iterator[str]:
-        return self.engine.translate(texts, progress)
+            self._summarizer = SUMMARIZERS.get(self.settings.summarizer)(self.settings)
+        return self._summarizer
 
     def close(self) -> None:
-        if self._engine is not None:
-            self._engine.close()
-            self._engine = None
+        if self._translator is not None:
+            self._translator.close()
+            self._translator = None
+
+    def __enter__(self) -> Pipeline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- tasks ------------------------------------------------------------------------------
+    def segment(self, text: Text) -> Report:
+        """Sentences only; no model."""
+        document = _document(text)
+        return Report(tuple(TranslatedSentence(s, None) for s in document.sentences))
+
+    def stream(self, text: Text) -> Iterator[TranslatedSentence]:
+        """Every sentence with its translation, in order, as soon as its batch is done."""
+        document = _document(text)
+        if not document.sentences:
+            return
+        with self.hooks.progress(len(document.sentences), "Translating") as tick:
+            translations = self.translator.translate((s.text for s in document.sentences), tick)
+            for sentence, translation in zip(document.sentences, translations, strict=True):
+                yield TranslatedSentence(sentence, translation)
+
+    def translate(self, text: Text) -> Report:
+        """Every sentence translated."""
+        return self._report(tuple(self.stream(text)), translated=True)
+
+    def summarize(
+        self,
+        text: Text,
+        *,
+        sentences: int | None = None,
+        ratio: float | None = None,
+        translate: bool = True,
+    ) -> Report:
+        """The title and summary in both languages; only what the summary shows is translated
+        (the whole article when the summariser reads it in English, as the LLM one does)."""
+        return self._summarize(_document(text), sentences, ratio, translate, whole=False)
+
+    def run(
+        self, text: Text, *, sentences: int | None = None, ratio: float | None = None
+    ) -> Report:
+        """Every sentence translated, plus the bilingual title and summary."""
+        return self._summarize(_document(text), sentences, ratio, translate=True, whole=True)
+
+    def task(self, name: str) -> Callable[[Text], Report]:
+        """The task ``name`` (one of ``TASKS``) as a function of the text."""
+        if name not in TASKS:
+            raise ValueError(f"unknown task {name!r}; expected one of {', '.join(TASKS)}")
+        method: Callable[[Text], Report] = getattr(self, name)
+        return method
+
+    def batch(self, records: Iterable[Any], task: str = "run") -> Iterator[BatchResult]:
+        """Each record's result, in order: ``records`` are strings (ids 1, 2, …) or objects
+        with ``id`` and ``text`` (and ``error`` when the record could not be read). A record
+        whose input is unusable gets an error result; the others go on."""
+        run = self.task(task)
+        for number, record in enumerate(records, start=1):
+            if isinstance(record, str):
+                record_id, text, error = number, record, None
+            else:
+                record_id, text = record.id, record.text
+                error = getattr(record, "error", None)
+            if error is not None:
+                yield BatchResult(record_id, error=error)
+                continue
+            try:
+                yield BatchResult(record_id, report=run(text))
+            except InputError as failure:
+                yield BatchResult(record_id, error=failure)
+
+    # --- the summary path -------------------------------------------------------------------
+    def _summarize(
+        self,
+        document: Document,
+        sentences: int | None,
+        ratio: float | None,
+        translate: bool,
+        whole: bool,
+    ) -> Report:
+        from translate_cli.summarize import SummaryRequest
+
+        summarizer = self.summarizer
+        english: dict[int, str | None] = {}
+        if translate and document.sentences and (whole or summarizer.needs_translations):
+            english = {item.sentence.index: item.translation for item in self.stream(document)}
+        request = SummaryRequest(
+            sentences=self.settings.sentences if sentences is None else sentences,
+            ratio=self.settings.ratio if ratio is None else ratio,
+            english=translate,
+            translations=[english[s.index] or "" for s in document.sentences] if english else None,
+        )
+        with self.hooks.status("Writing the summary…") if document.sentences else nullcontext():
+            result = summarizer.summarize(document, request)
+        title, summary = result.title, result.items
+        if translate:
+            title, summary = self._translate_summary(document, result.title, result.items, english)
+        items = tuple(TranslatedSentence(s, english.get(s.index)) for s in document.sentences)
+        return self._report(items, translated=True, title=title, summary=summary, english=translate)
+
+    def _translate_summary(
+        self,
+        document: Document,
+        title: SummaryItem | None,
+        summary: Sequence[SummaryItem],
+        english: dict[int, str | None],
+    ) -> tuple[SummaryItem | None, tuple[SummaryItem, ...]]:
+        """Give every quoted item its English, and every quoted sentence too (so a pick shown
+        without its dateline still has its whole sentence translated in ``sentences``).
+        ``english`` (index → translation) is filled in with the sentences translated here."""
+        quoted = [i for i in ([title] if title else []) + list(summary) if i.index is not None]
+        whole = {i.index: document.sentences[i.index].text for i in quoted if i.index is not None}
+        wanted = [i.source for i in quoted if i.translation is None]
+        wanted += [text for index, text in whole.items() if english.get(index) is None]
+        unique = list(dict.fromkeys(t for t in wanted if t not in _known(document, english)))
+        done = dict(zip(unique, self.translator.translate(unique), strict=True)) if unique else {}
+        done.update(_known(document, english))
+        for index, text in whole.items():
+            english[index] = done[text]
+
+        def translated(item: SummaryItem) -> SummaryItem:
+            if item.index is None or item.translation is not None:
+                return item
+            return replace(item, translation=done[item.source])
+
+        return (translated(title) if title else None), tuple(translated(i) for i in summary)
+
+    def _report(
+        self,
+        items: tuple[TranslatedSentence, ...],
+        *,
+        translated: bool,
+        title: SummaryItem | None = None,
+        summary: tuple[SummaryItem, ...] | None = None,
+        english: bool = True,
+    ) -> Report:
+        return Report(
+            sentences=items,
+            translated=translated,
+            model=self.settings.model if english else None,
+            title=title,
+            summary=summary,
+            target_lang=TARGET_LANG if english else None,
+        )
 
 
-def translate_document(
-    document: Document, translator: Translator, progress: Progress | None = None
-) -> Iterator[TranslatedSentence]:
-    """Every sentence with its translation, in order, streamed as batches finish."""
-    sentences = document.sentences
-    translations = translator.translate((s.text for s in sentences), progress)
-    for sentence, translation in zip(sentences, translations, strict=True):
-        yield TranslatedSentence(sentence, translation)
+def _known(document: Document, english: dict[int, str | None]) -> dict[str, str]:
+    """Source sentence text → its translation, for the sentences already translated."""
+    return {document.sentences[i].text: text for i, text in english.items() if text is not None}
 
 
-def untranslated(document: Document) -> tuple[TranslatedSentence, ...]:
-    return tuple(TranslatedSentence(s, None) for s in document.sentences)
+def _document(text: Text) -> Document:
+    return text if isinstance(text, Document) else segment_text(text)
 
 
-def extract_summary(
-    document: Document,
-    sentences: int,
-    ratio: float | None,
-    translations: Sequence[str | None] | None = None,
-    translator: Translator | None = None,
-) -> tuple[SummaryItem | None, tuple[SummaryItem, ...]]:
-    """Title and extractive picks, each with its English.
+class _NoticeHandler(logging.Handler):
+    """Library notices (logged on ``translate_cli``) go to the caller's hooks, one line each."""
 
-    Picks are shown without a leading dateline (``JAKARTA, KOMPAS.com -``), as summaries are
-    written. A pick whose text is the whole sentence reuses ``translations`` when the document
-    is already translated; anything else is translated here, when a translator is given.
-    """
-    from translate_cli.summarize.extractive import summarize
+    def __init__(self, hooks: Hooks) -> None:
+        super().__init__(logging.WARNING)
+        self.hooks = hooks
 
-    chosen = summarize(document, sentences=sentences, ratio=ratio)
-    shown = list(chosen.trimmed or chosen.picks)
-    wanted = ([chosen.title] if chosen.title else []) + shown
-    english: list[str | None] = [
-        translations[s.index]
-        if translations is not None and s == document.sentences[s.index]
-        else None
-        for s in wanted
-    ]
-    missing = [i for i, s in enumerate(wanted) if english[i] is None]
-    if translator is not None and missing:
-        for i, text in zip(
-            missing, translator.translate([wanted[i].text for i in missing]), strict=True
-        ):
-            english[i] = text
-    items = [SummaryItem(s.index, s.text, t) for s, t in zip(wanted, english, strict=True)]
-    title = items.pop(0) if chosen.title else None
-    return title, tuple(items)
+    def emit(self, record: logging.LogRecord) -> None:
+        self.hooks.notice(record.getMessage())
 
 
-def whole_sentence_translations(
-    document: Document, items: Iterable[SummaryItem | None]
-) -> dict[int, str | None]:
-    """Sentence index → translation, for the items that show a whole sentence (not a trimmed
-    or abstract one), so a sentence never carries the translation of a shorter text."""
-    return {
-        item.index: item.translation
-        for item in items
-        if item and item.index is not None and item.source == document.sentences[item.index].text
-    }
+class _notices_to:
+    def __init__(self, hooks: Hooks) -> None:
+        self.handler = _NoticeHandler(hooks)
+        self.logger = logging.getLogger("translate_cli")
+
+    def __enter__(self) -> None:
+        self.previous = self.logger.propagate
+        self.logger.addHandler(self.handler)
+        self.logger.propagate = False
+        if self.logger.level == logging.NOTSET or self.logger.level > logging.WARNING:
+            self.logger.setLevel(logging.WARNING)
+
+    def __exit__(self, *exc: object) -> None:
+        self.logger.removeHandler(self.handler)
+        self.logger.propagate = self.previous

@@ -62,6 +62,9 @@ class Registry(Generic[T]):
         """The implementation registered as ``name``, imported now if it was named by path."""
         entry = self._entries[self.check(name)]
         if isinstance(entry.target, str):
-            module, _, attribute = entry.target.partition(":")
-            return cast(T, getattr(import_module(module), attribute))
+            module, _, path = entry.target.partition(":")
+            found: object = import_module(module)
+            for attribute in path.split("."):  # "Class.factory" is allowed
+                found = getattr(found, attribute)
+            return cast(T, found)
         return cast(T, entry.target)

@@ -6,7 +6,9 @@ languages, so renderers decide from the content, never from the command that mad
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from translate_cli.document import Sentence
 
@@ -24,3 +26,68 @@ class SummaryItem:
     index: int | None
     source: str
     translation: str | None
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything known about one document, in what the run produced.
+
+    ``translated`` says whether this report has an English side at all (``translate``,
+    ``summarize``, ``run``): then every sentence carries a ``translation`` key, null where that
+    sentence was not translated. ``summary`` is None when no summary was asked for.
+    ``target_lang`` is None when nothing was translated.
+    """
+
+    sentences: tuple[TranslatedSentence, ...]
+    translated: bool = False
+    model: str | None = None
+    title: SummaryItem | None = None
+    summary: tuple[SummaryItem, ...] | None = None
+    source_lang: str = "id"
+    target_lang: str | None = None
+
+    @property
+    def every_sentence_translated(self) -> bool:
+        return self.translated and all(s.translation is not None for s in self.sentences)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object ``--format json`` prints (keys documented in the README)."""
+        record: dict[str, Any] = {}
+        if self.translated:
+            record["model"] = self.model
+        if self.summary is not None:
+            record["title"] = _summary_record(self.title) if self.title else None
+        record["sentences"] = [
+            sentence_record(s, translated=self.translated) for s in self.sentences
+        ]
+        if self.summary is not None:
+            record["summary"] = [_summary_record(item) for item in self.summary]
+        return record
+
+
+def sentence_record(item: TranslatedSentence, *, translated: bool) -> dict[str, Any]:
+    """One sentence as JSON: what ``--format jsonl`` streams for ``translate`` and ``segment``."""
+    record: dict[str, Any] = {
+        "paragraph": item.sentence.paragraph,
+        "index": item.sentence.index,
+        "source": item.sentence.text,
+    }
+    if translated:
+        record["translation"] = item.translation
+    return record
+
+
+def _summary_record(item: SummaryItem) -> dict[str, Any]:
+    return {"index": item.index, "source": item.source, "translation": item.translation}
+
+
+def paragraphs(items: Iterable[TranslatedSentence]) -> Iterator[list[TranslatedSentence]]:
+    """Consecutive sentences of the same paragraph, as they arrive (works on a stream)."""
+    group: list[TranslatedSentence] = []
+    for item in items:
+        if group and item.sentence.paragraph != group[-1].sentence.paragraph:
+            yield group
+            group = []
+        group.append(item)
+    if group:
+        yield group

@@ -33,12 +33,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from translate_cli.document import Document, Sentence
+from translate_cli.report import SummaryItem
+from translate_cli.summarize import SummaryRequest, SummaryResult
 from translate_cli.summarize.features import FEATURE_NAMES, featurize, ngrams, prepare, words
 
-__all__ = ["Summarizer", "Summary", "summarize"]
+if TYPE_CHECKING:
+    from translate_cli.config import Settings
+
+__all__ = ["ExtractiveSummarizer", "Summarizer", "Summary", "summarize"]
 
 _WEIGHTS = "weights.json"
 # Near-duplicates are never picked, not even to reach N: a candidate whose word trigrams are at
@@ -164,3 +169,22 @@ def summarize(document: Document, sentences: int = 3, ratio: float | None = None
     """
     _check(sentences, ratio)
     return _default()(document, sentences=sentences, ratio=ratio)
+
+
+class ExtractiveSummarizer:
+    """The ``extractive`` summariser of the registry: the picks, shown without a dateline.
+
+    Items quote the document's sentences (``index`` set) and carry no English: the pipeline
+    translates what is shown.
+    """
+
+    needs_translations = False
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        pass
+
+    def summarize(self, document: Document, request: SummaryRequest) -> SummaryResult:
+        chosen = summarize(document, sentences=request.sentences, ratio=request.ratio)
+        shown = chosen.trimmed or chosen.picks
+        title = SummaryItem(chosen.title.index, chosen.title.text, None) if chosen.title else None
+        return SummaryResult(title, tuple(SummaryItem(s.index, s.text, None) for s in shown))

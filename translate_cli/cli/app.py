@@ -1,0 +1,313 @@
+"""The commands: each parses its options into a ``Job`` (or calls ``models``), nothing more."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields
+from typing import Annotated, Any
+
+import typer
+
+from translate_cli import __version__
+from translate_cli.cli.driver import Job, drive
+from translate_cli.cli.options import (
+    INPUT_HELP,
+    BatchOpt,
+    BeamOpt,
+    ComputeTypeOpt,
+    DeviceOpt,
+    EngineOpt,
+    FormatOpt,
+    InputFormatOpt,
+    InputsArg,
+    LlmModelOpt,
+    LlmTimeoutOpt,
+    LlmUrlOpt,
+    ModelOpt,
+    NoTranslateOpt,
+    OutputOpt,
+    PromptOpt,
+    QuietOpt,
+    RatioOpt,
+    SentencesOpt,
+    SummarizerOpt,
+    ThreadsOpt,
+)
+from translate_cli.config import DEFAULT_MODEL, Settings, resolve_settings
+from translate_cli.errors import UsageError
+from translate_cli.terminal import PROG, Environment
+
+app = typer.Typer(
+    name=PROG,
+    help="Translate Indonesian news into English, sentence by sentence, and summarise it.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+models_app = typer.Typer(
+    help="List, download and remove cached models.", no_args_is_help=True, rich_markup_mode=None
+)
+app.add_typer(models_app, name="models")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"{PROG} {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    traceback: Annotated[
+        bool,
+        typer.Option(
+            "--traceback",
+            help="Show the Python traceback on errors, for bug reports (anywhere on the line).",
+            show_default=False,
+        ),
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            is_eager=True,
+            callback=_print_version,
+            help="Print the version and exit.",
+            show_default=False,
+        ),
+    ] = False,
+) -> None:
+    """The --traceback flag itself is read by ``main`` wherever it stands."""
+
+
+def _env(ctx: typer.Context) -> Environment:
+    env = ctx.find_root().obj
+    assert isinstance(env, Environment), "commands run through translate_cli.cli.main"
+    return env
+
+
+_SETTING_NAMES = {field.name for field in fields(Settings)}
+
+
+def _job(ctx: typer.Context, task: str, options: dict[str, Any], **extra: Any) -> Job:
+    """A Job from a command's ``locals()``: options named like a setting become settings."""
+    env = _env(ctx)
+    env.quiet = bool(options.get("quiet"))
+    flags = {k: v for k, v in options.items() if k in _SETTING_NAMES}
+    if flags.get("prompts") == []:
+        flags["prompts"] = None
+    return Job(
+        task=task,
+        inputs=options.get("inputs") or [],
+        format=options["format"],
+        input_format=options["input_format"],
+        output=options.get("output"),
+        settings=resolve_settings(flags),
+        **extra,
+    )
+
+
+def _help(summary: str) -> str:
+    return f"{summary}\n\n{INPUT_HELP}"
+
+
+def _exit(status: int) -> None:
+    if status:
+        raise typer.Exit(status)
+
+
+@app.command(
+    "segment",
+    help=_help("Split an article into sentences (no model needed; works offline)."),
+)
+def segment_command(
+    ctx: typer.Context,
+    inputs: InputsArg = None,
+    format: FormatOpt = "text",
+    output: OutputOpt = None,
+    input_format: InputFormatOpt = "text",
+    quiet: QuietOpt = False,
+) -> None:
+    """Split an article into sentences (no model needed; works offline)."""
+    _exit(drive(_job(ctx, "segment", locals()), _env(ctx)))
+
+
+@app.command(
+    "translate",
+    help=_help("Translate every sentence; output stays aligned sentence by sentence."),
+)
+def translate_command(
+    ctx: typer.Context,
+    inputs: InputsArg = None,
+    format: FormatOpt = "text",
+    output: OutputOpt = None,
+    input_format: InputFormatOpt = "text",
+    model: ModelOpt = None,
+    engine: EngineOpt = None,
+    beam_size: BeamOpt = None,
+    batch_size: BatchOpt = None,
+    device: DeviceOpt = None,
+    compute_type: ComputeTypeOpt = None,
+    threads: ThreadsOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Translate every sentence; output stays aligned sentence by sentence."""
+    _exit(drive(_job(ctx, "translate", locals()), _env(ctx)))
+
+
+@app.command(
+    "summarize",
+    help=_help("Bilingual summary: picks the key sentences and translates only those."),
+)
+def summarize_command(
+    ctx: typer.Context,
+    inputs: InputsArg = None,
+    sentences: SentencesOpt = None,
+    ratio: RatioOpt = None,
+    no_translate: NoTranslateOpt = False,
+    summarizer: SummarizerOpt = None,
+    llm_url: LlmUrlOpt = None,
+    llm_model: LlmModelOpt = None,
+    llm_timeout: LlmTimeoutOpt = None,
+    prompts: PromptOpt = None,
+    format: FormatOpt = "text",
+    output: OutputOpt = None,
+    input_format: InputFormatOpt = "text",
+    model: ModelOpt = None,
+    engine: EngineOpt = None,
+    beam_size: BeamOpt = None,
+    batch_size: BatchOpt = None,
+    device: DeviceOpt = None,
+    compute_type: ComputeTypeOpt = None,
+    threads: ThreadsOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Bilingual summary: picks the key sentences and translates only those."""
+    job = _job(ctx, "summarize", locals(), translate=not no_translate)
+    if job.settings.summarizer != "llm":
+        given = [
+            flag
+            for flag, value in (
+                ("--llm-url", llm_url),
+                ("--llm-model", llm_model),
+                ("--prompt", prompts),
+            )
+            if value
+        ]
+        if given:
+            raise UsageError(f"{given[0]} needs --summarizer llm")
+    _exit(drive(job, _env(ctx)))
+
+
+@app.command(
+    "run",
+    help=_help("The whole report: every sentence translated, plus the bilingual summary."),
+)
+def run_command(
+    ctx: typer.Context,
+    inputs: InputsArg = None,
+    sentences: SentencesOpt = None,
+    ratio: RatioOpt = None,
+    format: FormatOpt = "text",
+    output: OutputOpt = None,
+    input_format: InputFormatOpt = "text",
+    model: ModelOpt = None,
+    engine: EngineOpt = None,
+    beam_size: BeamOpt = None,
+    batch_size: BatchOpt = None,
+    device: DeviceOpt = None,
+    compute_type: ComputeTypeOpt = None,
+    threads: ThreadsOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """The whole report: every sentence translated, plus the bilingual summary."""
+    _exit(drive(_job(ctx, "run", locals()), _env(ctx)))
+
+
+# --- models ---------------------------------------------------------------------------------
+def _size(n: int) -> str:
+    value = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{n} B"
+
+
+@models_app.command("list")
+def models_list(
+    ctx: typer.Context,
+    format: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="text, json or jsonl")
+    ] = "text",
+) -> None:
+    """Show the models in the local Hugging Face cache, with sizes."""
+    from translate_cli.models import hub_cache_dir, list_models
+
+    env = _env(ctx)
+    fmt = format.strip().lower()
+    if fmt not in ("text", "json", "jsonl"):
+        raise UsageError(f"--format: {format!r} is not one of text, json, jsonl")
+    models = list_models()
+    out = env.stdout
+    if fmt != "text":
+        records = [
+            {
+                "name": m.name,
+                "size_bytes": m.size_bytes,
+                "files": m.files,
+                "path": str(m.path),
+                "translation_model": m.translation_model,
+            }
+            for m in models
+        ]
+        if fmt == "json":
+            text = json.dumps(records, indent=2) + "\n"
+        else:
+            text = "".join(json.dumps(item) + "\n" for item in records)
+        out.write(text.encode())
+        out.flush()
+        return
+    if not models:
+        env.notice(f"no models cached in {hub_cache_dir()}")
+        return
+    width = max(len(m.name) for m in models)
+    lines = [
+        f"{m.name:<{width}}  {_size(m.size_bytes):>9}"
+        + ("" if m.translation_model else "  (not a translation model)")
+        for m in models
+    ]
+    out.write(("\n".join(lines) + "\n").encode())
+    out.flush()
+
+
+@models_app.command("pull")
+def models_pull(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Hub model name.")] = DEFAULT_MODEL,
+    quiet: QuietOpt = False,
+) -> None:
+    """Download a model into the Hugging Face cache (tokenizer, config, one weights file)."""
+    from translate_cli.models import pull_model
+
+    env = _env(ctx)
+    env.quiet = quiet
+    path = pull_model(name, progress=env.shows_progress)
+    env.notice(f"{name} is ready at {path}")
+
+
+@models_app.command("remove")
+def models_remove(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Cached model name.")],
+    quiet: QuietOpt = False,
+) -> None:
+    """Delete a model from the Hugging Face cache, with its converted copies."""
+    from translate_cli.models import remove_model
+
+    env = _env(ctx)
+    env.quiet = quiet
+    freed = remove_model(name)
+    env.notice(f"removed {name} ({_size(freed)} freed)")

@@ -1,0 +1,218 @@
+"""Option declarations shared by the commands; choices come from the registries.
+
+Every option that is also a setting is declared as text and checked by ``config`` (the same
+messages for a flag, an environment variable and a config-file key), so typer never prints
+its own boxed parse errors for them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from translate_cli.config import BOUNDS, DEFAULT_MODEL, DEVICES, Settings
+
+INPUT_FORMATS = ("text", "jsonl")
+_DEFAULTS = Settings()
+
+
+def _choices(names: tuple[str, ...], default: str) -> str:
+    return f"{', '.join(names)} (default: {default})"
+
+
+def _format_names() -> tuple[str, ...]:
+    from translate_cli.render import FORMATS
+
+    return FORMATS.names()
+
+
+def _engine_names() -> tuple[str, ...]:
+    from translate_cli.engines import ENGINES
+
+    return ENGINES.names()
+
+
+def _summarizer_names() -> tuple[str, ...]:
+    from translate_cli.summarize import SUMMARIZERS
+
+    return SUMMARIZERS.names()
+
+
+def _most(name: str) -> str:
+    return f"{BOUNDS[name].maximum:g}"
+
+
+INPUT_HELP = (
+    "INPUT is one or more article files, or '-' for stdin (read when piped and none is given)."
+)
+InputsArg = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="INPUT",
+        show_default=False,
+        hidden=True,  # described in each command's help (typer would print "<list[str]>")
+    ),
+]
+FormatOpt = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help=_choices(_format_names(), "text"),
+        show_default=False,
+    ),
+]
+OutputOpt = Annotated[
+    str | None,
+    typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout."),
+]
+InputFormatOpt = Annotated[
+    str,
+    typer.Option(
+        "--input-format",
+        metavar="FORMAT",
+        help='text, or jsonl: one {"id", "text"} object a line (batch mode) (default: text)',
+        show_default=False,
+    ),
+]
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Nothing on stderr but errors.", show_default=False)
+]
+ModelOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        "-m",
+        metavar="NAME|DIR",
+        show_default=False,
+        help=f"Hub name or local model folder (default: {DEFAULT_MODEL})",
+    ),
+]
+EngineOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--engine",
+        metavar="ENGINE",
+        show_default=False,
+        help=_choices(_engine_names(), _DEFAULTS.engine),
+    ),
+]
+BeamOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--beam-size",
+        metavar="N",
+        show_default=False,
+        help=f"Beam width, 1-{_most('beam_size')} (default: {_DEFAULTS.beam_size})",
+    ),
+]
+BatchOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--batch-size",
+        metavar="N",
+        show_default=False,
+        help=f"Most sentences a batch, 1-{_most('batch_size')} (default: {_DEFAULTS.batch_size})",
+    ),
+]
+DeviceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--device",
+        metavar="DEVICE",
+        show_default=False,
+        help=_choices(DEVICES, _DEFAULTS.device),
+    ),
+]
+ComputeTypeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--compute-type",
+        metavar="TYPE",
+        show_default=False,
+        help="Engine precision: int8, float32, float16, ... (default: auto)",
+    ),
+]
+ThreadsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--threads",
+        metavar="N",
+        show_default=False,
+        help=f"CPU threads, 0 = all cores, at most {_most('threads')} (default: 0)",
+    ),
+]
+SentencesOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sentences",
+        "-n",
+        metavar="N",
+        show_default=False,
+        help=f"Sentences in the summary (default: {_DEFAULTS.sentences})",
+    ),
+]
+RatioOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--ratio",
+        metavar="R",
+        show_default=False,
+        help="Summary length as a share of the article's sentences, in (0, 1]; overrides -n.",
+    ),
+]
+SummarizerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--summarizer",
+        metavar="NAME",
+        show_default=False,
+        help=_choices(_summarizer_names(), _DEFAULTS.summarizer),
+    ),
+]
+LlmUrlOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--llm-url",
+        metavar="URL",
+        show_default=False,
+        help="OpenAI-compatible chat server (llama.cpp, Ollama, vLLM, hosted); API key from "
+        "$TRANSLATE_CLI_LLM_API_KEY or $OPENAI_API_KEY.",
+    ),
+]
+LlmModelOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--llm-model",
+        metavar="NAME",
+        show_default=False,
+        help="Model name on the server; without --llm-url, a local text-generation model "
+        "folder or cached hub name.",
+    ),
+]
+LlmTimeoutOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--llm-timeout",
+        metavar="SECONDS",
+        show_default=False,
+        help=f"Longest wait for each answer from the server (default: {_DEFAULTS.llm_timeout:g})",
+    ),
+]
+PromptOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--prompt",
+        metavar="[NAME=]FILE",
+        show_default=False,
+        help="Use FILE as prompt template NAME (summary-en, summary-id, system); repeatable.",
+    ),
+]
+NoTranslateOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-translate", help="Indonesian summary only; no model needed.", show_default=False
+    ),
+]

@@ -1,0 +1,80 @@
+"""Side-by-side Indonesian | English tables for a terminal (rich).
+
+Long words wrap inside their cell (``overflow="fold"``) instead of being cut with an ellipsis,
+and a column appears only when something is in it: an Indonesian-only summary has one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from translate_cli.render import View, Writer
+from translate_cli.report import Report, SummaryItem
+
+
+def write_tables(out: Writer, report: Report, view: View) -> None:
+    from rich.console import Console
+
+    console = Console(
+        file=out,  # type: ignore[arg-type]  # rich needs only write() and flush()
+        width=view.width,
+        highlight=False,
+        soft_wrap=False,
+        force_terminal=view.color,
+        no_color=not view.color,
+    )
+    if not report.translated and report.summary is None:  # sentences only: one a line
+        from translate_cli.render.text import plain_report
+
+        out.write(plain_report(report))
+        return
+    if report.title:
+        console.print(report.title.translation or report.title.source, style="bold", markup=False)
+        if report.title.translation:
+            console.print(report.title.source, style="dim", markup=False)
+        console.print()
+    if report.summary:
+        console.print(_summary_table(report.summary))
+    if report.summary is None or report.every_sentence_translated:
+        console.print(_sentence_table(report))
+    if report.model and report.translated:
+        console.print(f"model: {report.model}", style="dim", markup=False)
+
+
+def _table(title: str | None, numbered: bool, english: bool, **options: Any) -> Any:
+    from rich.table import Table
+
+    table = Table(title=title, expand=True, **options)
+    if numbered:
+        table.add_column("#", justify="right", style="dim", no_wrap=True)
+    table.add_column("Indonesian", ratio=1, overflow="fold")
+    if english:
+        table.add_column("English", ratio=1, overflow="fold")
+    return table
+
+
+def _summary_table(summary: tuple[SummaryItem, ...]) -> Any:
+    from rich.text import Text
+
+    english = any(item.translation for item in summary)
+    table = _table("Summary", numbered=False, english=english, show_lines=True)
+    for item in summary:
+        cells = [Text(item.source)] + ([Text(item.translation or "")] if english else [])
+        table.add_row(*cells)
+    return table
+
+
+def _sentence_table(report: Report) -> Any:
+    from rich.text import Text
+
+    english = any(row.translation is not None for row in report.sentences)
+    title = "Translation" if report.summary is not None else None
+    table = _table(title, numbered=True, english=english)
+    previous = None
+    for row in report.sentences:
+        if previous is not None and row.sentence.paragraph != previous:
+            table.add_section()
+        previous = row.sentence.paragraph
+        cells = [str(row.sentence.index + 1), Text(row.sentence.text)]
+        table.add_row(*cells, *([Text(row.translation or "")] if english else []))
+    return table

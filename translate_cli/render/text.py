@@ -1,0 +1,84 @@
+"""``text``: plain text to a pipe or file, side-by-side tables on a terminal.
+
+Plain text is what a script wants: ``translate`` gives the English a paragraph a block,
+``segment`` a source sentence a line, a summary its Indonesian and English blocks. It streams
+paragraph by paragraph when the report has no summary. On a terminal the same content is laid
+out as Indonesian | English tables, with only the columns that have something in them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from translate_cli.render import View, Writer
+from translate_cli.report import Report, SummaryItem, TranslatedSentence, paragraphs
+
+
+class TextRenderer:
+    def write(self, out: Writer, report: Report, view: View) -> None:
+        if view.header is not None:
+            out.write(f"==> {view.header} <==\n")
+        if view.terminal:
+            from translate_cli.render.table import write_tables
+
+            write_tables(out, report, view)
+        else:
+            out.write(plain_report(report))
+        out.flush()
+
+    def can_stream(self, view: View) -> bool:
+        return not view.terminal
+
+    def stream(
+        self, out: Writer, items: Iterable[TranslatedSentence], *, translated: bool, view: View
+    ) -> None:
+        first = True
+        for paragraph in paragraphs(items):
+            if first and view.header is not None:
+                out.write(f"==> {view.header} <==\n")
+            out.write("".join(_paragraph_lines(paragraph, translated, separate=not first)))
+            out.flush()
+            first = False
+
+
+def _paragraph_lines(
+    paragraph: list[TranslatedSentence], english: bool, *, separate: bool
+) -> list[str]:
+    lines = ["\n"] if separate else []
+    if english:
+        lines.append(" ".join(i.translation or "" for i in paragraph).strip() + "\n")
+    else:
+        lines += [i.sentence.text + "\n" for i in paragraph]
+    return lines
+
+
+def plain_report(report: Report) -> str:
+    lines: list[str] = []
+    if report.summary is not None:
+        lines += _summary_lines(report.title, report.summary)
+    show_english = report.translated and report.every_sentence_translated
+    if report.summary is None or show_english:
+        if report.summary is not None:
+            lines.append("Translation:")
+        for paragraph in paragraphs(report.sentences):
+            lines += "".join(_paragraph_lines(paragraph, show_english, separate=False)).split("\n")
+    text = "\n".join(lines).strip("\n")
+    return text + "\n" if text else ""
+
+
+def _summary_lines(title: SummaryItem | None, summary: Iterable[SummaryItem]) -> list[str]:
+    lines: list[str] = []
+    if title:
+        lines.append(f"Title: {title.source}")
+        if title.translation:
+            lines.append(f"       {title.translation}")
+        lines.append("")
+    items = list(summary)
+    if items:
+        lines += ["Summary (Indonesian):", *(s.source for s in items), ""]
+        if any(s.translation for s in items):
+            lines += ["Summary (English):", *(s.translation or "" for s in items), ""]
+    return lines
+
+
+TEXT = TextRenderer()
