@@ -50,7 +50,7 @@ def run_naive(lines: list[str]) -> None:
     import torch
     from transformers import MarianMTModel, MarianTokenizer
 
-    from translate_cli.engines.base import output_cap
+    from translate_cli.engines.seq2seq import output_cap
 
     tokenizer = MarianTokenizer.from_pretrained(str(MODEL))
     model = MarianMTModel.from_pretrained(str(MODEL)).eval()
@@ -64,10 +64,11 @@ def run_naive(lines: list[str]) -> None:
 
 def run_transformers(lines: list[str]) -> None:
     """Our transformers engine: sorted, token-bounded batches of 32, beam 4."""
-    from translate_cli.engines import EngineOptions, load_engine
+    from translate_cli.config import Settings
+    from translate_cli.engines import open_translator
 
-    engine = load_engine("transformers", MODEL, EngineOptions())
-    for text in engine.translate(lines):
+    translator = open_translator(Settings(model=str(MODEL), engine="transformers"))
+    for text in translator.translate(lines):
         print(text, flush=True)
 
 
@@ -79,7 +80,7 @@ def run_argos(lines: list[str]) -> None:
     import ctranslate2
     import sentencepiece as spm
 
-    from translate_cli.engines.base import output_cap
+    from translate_cli.engines.seq2seq import output_cap
 
     processor = spm.SentencePieceProcessor(model_file=str(MODEL / "source.spm"))
     translator = ctranslate2.Translator(str(ARGOS_MODEL), device="cpu", compute_type="auto")
@@ -106,22 +107,21 @@ def run_argos(lines: list[str]) -> None:
 
 def run_ours_script(lines: list[str], variant: str = "default") -> None:
     """Our engine through the library (used for --steps, and before the CLI existed)."""
-    from translate_cli.engines import EngineOptions, load_engine
     from translate_cli.engines import ctranslate2 as ct2_engine
-    from translate_cli.engines.base import Engine
     from translate_cli.engines.marian_codec import TokenizerCodec
+    from translate_cli.engines.seq2seq import EngineOptions, Seq2SeqEngine
 
     options = EngineOptions()
     if variant in ("tokenizer", "codec", "plan1"):
         ct2_engine._CPU_WORKERS = 1  # one worker, OpenMP over the cores
     if variant in ("tokenizer", "codec", "workers"):  # Argos-style batches: sorted chunks of 32
-        ct2_engine.CTranslate2Engine._batches = Engine._batches  # type: ignore[method-assign]
+        ct2_engine.CTranslate2Engine._batches = Seq2SeqEngine._batches  # type: ignore[method-assign]
         options = EngineOptions(max_batch_tokens=1 << 30)
     if variant == "tokenizer":  # MarianTokenizer: imports transformers
         ct2_engine.load_codec = TokenizerCodec  # type: ignore[assignment]
     if variant == "greedy":
         options = EngineOptions(beam_size=1)
-    engine = load_engine("ctranslate2", MODEL, options)
+    engine = ct2_engine.CTranslate2Engine(MODEL, options)
     for text in engine.translate(lines):
         print(json.dumps({"translation": text}), flush=True)
 

@@ -8,6 +8,7 @@ honour each sentence's own cap (batches of one).
 from __future__ import annotations
 
 import json
+import logging
 import random
 import sys
 from collections.abc import Iterator
@@ -18,8 +19,9 @@ import pytest
 
 ctranslate2 = pytest.importorskip("ctranslate2")
 
-from translate_cli.engines import EngineOptions, ct2_cache, load_engine  # noqa: E402
-from translate_cli.engines.base import output_cap  # noqa: E402
+from translate_cli.config import Settings  # noqa: E402
+from translate_cli.engines import ct2_cache, open_translator  # noqa: E402
+from translate_cli.engines.auto import load_auto  # noqa: E402
 from translate_cli.engines.ct2_cache import ConversionError, EngineUnavailableError  # noqa: E402
 from translate_cli.engines.ctranslate2 import (  # noqa: E402
     CTranslate2Engine,
@@ -27,6 +29,7 @@ from translate_cli.engines.ctranslate2 import (  # noqa: E402
     _plan,
 )
 from translate_cli.engines.marian_codec import MarianCodec  # noqa: E402
+from translate_cli.engines.seq2seq import EngineOptions, Seq2SeqEngine, output_cap  # noqa: E402
 from translate_cli.engines.transformers import TransformersEngine  # noqa: E402
 from translate_cli.errors import ExitStatus, UsageError  # noqa: E402
 
@@ -151,9 +154,15 @@ def reference(tiny_model: Path) -> TransformersEngine:
 
 def _ct2(model: Path, **options: Any) -> CTranslate2Engine:
     options = {"compute_type": "float32", "threads": 1, **options}
-    engine = load_engine("ctranslate2", model, EngineOptions(**options))
-    assert isinstance(engine, CTranslate2Engine)
-    return engine
+    return CTranslate2Engine(model, EngineOptions(**options))
+
+
+def load_engine(name: str, model: Path, options: EngineOptions) -> Seq2SeqEngine:
+    """The engine ``name`` as the registry's factories build it, on an already resolved model."""
+    if name == "auto":
+        return load_auto(model, options)
+    assert name == "ctranslate2"
+    return CTranslate2Engine(model, options)
 
 
 def _hf_tokens(engine: TransformersEngine, texts: list[str], caps: list[int]) -> list[list[str]]:
@@ -371,10 +380,17 @@ def test_changed_model_is_converted_again(
 # --- auto and errors ------------------------------------------------------------------------
 def test_auto_prefers_ctranslate2(tiny_model: Path, cache_dir: Path) -> None:
     assert isinstance(load_engine("auto", tiny_model, EngineOptions()), CTranslate2Engine)
+    # Through the registry, from settings: the translator names the engine actually used.
+    translator = open_translator(Settings(model=str(tiny_model), engine="auto", threads=1))
+    assert translator.name == "ctranslate2"
+    translator.close()
 
 
 def test_auto_falls_back_when_conversion_fails(
-    tiny_model: Path, own_cache: Path, monkeypatch: pytest.MonkeyPatch
+    tiny_model: Path,
+    own_cache: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     def broken(model_dir: Path, out_dir: Path, quantization: str) -> None:
         out_dir.mkdir(parents=True)
@@ -382,7 +398,10 @@ def test_auto_falls_back_when_conversion_fails(
         raise ConversionError("unsupported architecture")
 
     monkeypatch.setattr(ct2_cache, "convert", broken)
-    assert isinstance(load_engine("auto", tiny_model, EngineOptions()), TransformersEngine)
+    with caplog.at_level(logging.WARNING, logger="translate_cli"):
+        engine = load_engine("auto", tiny_model, EngineOptions(compute_type="int8"))
+    assert isinstance(engine, TransformersEngine) and engine.name == "transformers"
+    assert "unsupported architecture" in caplog.text
     with pytest.raises(ConversionError) as raised:
         load_engine("ctranslate2", tiny_model, EngineOptions())
     assert raised.value.exit_status == ExitStatus.MODEL_UNAVAILABLE

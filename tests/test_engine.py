@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import CORPUS
-from translate_cli.engines.base import EngineOptions, clean_for_model, output_cap
+from translate_cli.engines.seq2seq import EngineOptions, clean_for_model, output_cap
 from translate_cli.engines.transformers import TransformersEngine
 
 

@@ -7,12 +7,15 @@ time so a changed environment is honoured; ``HF_HUB_OFFLINE`` and ``HF_ENDPOINT`
 
 from __future__ import annotations
 
+import json
 import os
+import struct
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from translate_cli.errors import ModelUnavailableError
+from translate_cli.errors import ModelUnavailableError, UsageError
 
 # What a MarianMT checkpoint needs besides its weights; we never fetch TF/Flax weights.
 TOKENIZER_FILES = ("source.spm", "target.spm", "vocab.json")
@@ -71,14 +74,17 @@ def _unavailable(name: str, reason: str) -> ModelUnavailableError:
         f"model {name} is not available: {reason}",
         hint=(
             f"run 'translate-cli models pull {name}' on a connected machine and copy its "
-            f"Hugging Face cache ({hub_cache_dir()}) here, or pass --model DIR with a local "
-            "OPUS-MT model folder"
+            f"Hugging Face cache ({hub_cache_dir()}) here, or "
+            "set the model to a local OPUS-MT model folder"
         ),
     )
 
 
 def resolve_model(name: str, *, download: bool = True, progress: bool = False) -> Path:
     """A local folder holding ``name``'s files, fetching them when allowed and reachable."""
+    if not name.strip():
+        # Path("") is the current folder: an empty setting must not mean "here".
+        raise UsageError("the model setting is empty", hint="name a hub model or a model folder")
     local = Path(name).expanduser()
     if local.is_dir():
         if not is_model_dir(local):
@@ -97,6 +103,117 @@ def resolve_model(name: str, *, download: bool = True, progress: bool = False) -
     if not download:
         raise _unavailable(name, "it is not in the local cache")
     return pull_model(name, progress=progress)
+
+
+def check_model_dir(model_dir: Path, *, load_bin: bool = False) -> None:
+    """Raise ``ModelUnavailableError`` naming the first damaged file of a model folder.
+
+    Cheap checks of what the libraries would otherwise trip over with a confusing error: JSON
+    files that do not parse or have the wrong shape, sentencepiece models that do not load, a
+    ``model.safetensors`` shorter than its header promises. ``load_bin`` also loads a
+    ``pytorch_model.bin`` the safe way (``weights_only``: plain tensors, never code); it costs a
+    load, so only the conversion, which loads the weights anyway, asks for it.
+    """
+    for name, required in (
+        ("config.json", True),
+        ("vocab.json", True),
+        ("tokenizer_config.json", False),
+        ("generation_config.json", False),
+    ):
+        path = model_dir / name
+        if not required and not path.is_file():
+            continue
+        try:
+            value = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise _broken(path, f"not readable as JSON ({_short(error)})") from None
+        if not isinstance(value, dict):
+            raise _broken(path, f"expected a JSON object, found a {type(value).__name__}")
+    for name in ("source.spm", "target.spm"):
+        _check_sentencepiece(model_dir / name)
+    safetensors = model_dir / "model.safetensors"
+    if safetensors.is_file():
+        _check_safetensors(safetensors)
+    elif load_bin and (model_dir / "pytorch_model.bin").is_file():
+        _check_torch_pickle(model_dir / "pytorch_model.bin")
+
+
+def model_load_error(model_dir: Path, error: BaseException) -> ModelUnavailableError:
+    """A library's failure to load ``model_dir``, as a one-line error naming the file if known."""
+    import pickle
+
+    if isinstance(error, ModelUnavailableError):
+        return error
+    if isinstance(error, pickle.UnpicklingError) or "weights_only" in str(error):
+        return _broken(model_dir / "pytorch_model.bin", _UNSAFE_PICKLE)
+    return ModelUnavailableError(
+        f"cannot load a MarianMT model from {model_dir}: {_short(error)}",
+        hint="download the model again, or use another model folder",
+    )
+
+
+_UNSAFE_PICKLE = "holds more than plain tensors, so it is not loaded (only weights_only loads)"
+
+
+def _broken(path: Path, what: str) -> ModelUnavailableError:
+    return ModelUnavailableError(
+        f"the model file {path} is damaged: {what}",
+        hint="download the model again, or use another model folder",
+    )
+
+
+def _check_sentencepiece(path: Path) -> None:
+    import sentencepiece as spm
+
+    try:
+        spm.SentencePieceProcessor(model_file=str(path))
+    except (OSError, RuntimeError, ValueError) as error:
+        raise _broken(path, f"not a sentencepiece model ({_short(error)})") from None
+
+
+def _check_safetensors(path: Path) -> None:
+    """Header present, parseable, and every tensor inside the file (a truncated download)."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            prefix = handle.read(8)
+            if len(prefix) < 8:
+                raise _broken(path, f"only {size} bytes, too short for a safetensors header")
+            (header_size,) = struct.unpack("<Q", prefix)
+            if header_size > size - 8:
+                raise _broken(path, f"truncated ({size} bytes, header alone needs {header_size})")
+            header = json.loads(handle.read(header_size))
+    except OSError as error:
+        raise _broken(path, f"unreadable ({_short(error)})") from None
+    except ValueError as error:
+        raise _broken(path, f"the safetensors header is not valid ({_short(error)})") from None
+    if not isinstance(header, dict):
+        raise _broken(path, "the safetensors header is not a JSON object")
+    ends = [
+        entry["data_offsets"][1]
+        for key, entry in header.items()
+        if key != "__metadata__"
+        and isinstance(entry, dict)
+        and isinstance(entry.get("data_offsets"), list)
+        and len(entry["data_offsets"]) == 2
+    ]
+    needed = 8 + header_size + max((int(end) for end in ends), default=0)
+    if needed > size:
+        raise _broken(path, f"truncated ({size} bytes, its header says {needed})")
+
+
+def _check_torch_pickle(path: Path) -> None:
+    import torch
+
+    try:
+        # mmap: a zip checkpoint's tensors are mapped, not read; the legacy format cannot be.
+        torch.load(path, map_location="cpu", weights_only=True, mmap=zipfile.is_zipfile(path))
+    except Exception as error:  # UnpicklingError, RuntimeError, EOFError, ...
+        import pickle
+
+        if isinstance(error, pickle.UnpicklingError) and "weights_only" in str(error).lower():
+            raise _broken(path, _UNSAFE_PICKLE) from None
+        raise _broken(path, f"not a readable PyTorch checkpoint ({_short(error)})") from None
 
 
 def cached_snapshot(name: str) -> Path | None:

@@ -1,46 +1,86 @@
-"""Translation engines behind one interface (``Engine``) and the registry that picks one.
+"""Translation engines: the ``Translator`` interface, the registry of engines, and opening one.
 
-Each engine module is imported only when chosen, so neither torch nor ctranslate2 loads for
-``--help`` or ``segment``.
+An engine is a module with a factory ``open_xxx(settings, *, download_progress=False)`` that
+returns a ``Translator``, plus one ``ENGINES.register`` line below; an optional module-level
+``COMPUTE_TYPES`` tuple lists the compute types it accepts. Engine modules import their heavy
+libraries inside functions, so importing this package, listing engines and checking settings
+never loads torch or ctranslate2.
 """
 
 from __future__ import annotations
 
-import logging
-from pathlib import Path
+import sys
+from typing import TYPE_CHECKING
 
-from translate_cli.engines.base import Engine, EngineOptions
+from translate_cli.engines.base import EngineFactory, Translator, TranslatorLayer
+from translate_cli.errors import UsageError
+from translate_cli.registry import Registry
 
-ENGINE_NAMES = ("auto", "transformers", "ctranslate2")
+if TYPE_CHECKING:
+    from translate_cli.config import Settings
 
-logger = logging.getLogger(__name__)
+ENGINES: Registry[EngineFactory] = Registry("engine", option="engine")
+ENGINES.register(
+    "auto",
+    "translate_cli.engines.auto:open_auto",
+    help="ctranslate2 when it can run here, else transformers",
+)
+ENGINES.register(
+    "ctranslate2",
+    "translate_cli.engines.ctranslate2:open_ctranslate2",
+    help="MarianMT converted to CTranslate2 (fast; int8 on CPU)",
+)
+ENGINES.register(
+    "transformers",
+    "translate_cli.engines.transformers:open_transformers",
+    help="MarianMT through Hugging Face transformers (reference)",
+)
+ENGINES.register(
+    "fake",
+    "translate_cli.testing:open_fake",
+    help="deterministic stand-in for tests; needs no model",
+    hidden=True,
+)
 
 
-def load_engine(name: str, model_dir: Path, options: EngineOptions) -> Engine:
-    """Build the engine ``name`` for the model in ``model_dir``.
+def open_translator(settings: Settings, *, download_progress: bool = False) -> Translator:
+    """The translator ``settings.engine`` names, with its model loaded (fetched if allowed).
 
-    ``auto`` is CTranslate2 (several times faster) when the package is installed, the
-    checkpoint converts and the device runs it; otherwise it falls back to transformers and
-    logs why. An engine named explicitly is never replaced: its failure is the error.
+    Raises ``UsageError`` (exit 2) for settings that cannot work and ``ModelUnavailableError``
+    (exit 3) when the model cannot be found, fetched or loaded.
     """
-    if name == "transformers":
-        from translate_cli.engines.transformers import TransformersEngine
-
-        return TransformersEngine(model_dir, options)
-    if name in ("ctranslate2", "auto"):
-        from translate_cli.engines.ct2_cache import EngineUnavailableError
-        from translate_cli.engines.ctranslate2 import CTranslate2Engine, MissingPackageError
-
-        try:
-            return CTranslate2Engine(model_dir, options)
-        except (EngineUnavailableError, MissingPackageError) as error:
-            if name != "auto":
-                raise
-            logger.warning("CTranslate2 engine unavailable, using transformers: %s", error.message)
-        from translate_cli.engines.transformers import TransformersEngine
-
-        return TransformersEngine(model_dir, options)
-    raise ValueError(f"unknown engine {name!r}")
+    factory = ENGINES.get(settings.engine)
+    return factory(settings, download_progress=download_progress)
 
 
-__all__ = ["ENGINE_NAMES", "Engine", "EngineOptions", "load_engine"]
+def compute_types(engine: str) -> tuple[str, ...] | None:
+    """The compute types ``engine`` can ever accept; None when it takes any (or ignores it)."""
+    factory = ENGINES.get(engine)  # imports the engine's module, which is light
+    module = sys.modules.get(getattr(factory, "__module__", ""), None)
+    types = getattr(module, "COMPUTE_TYPES", None)
+    return tuple(types) if types is not None else None
+
+
+def check_compute_type(engine: str, compute_type: str) -> None:
+    """``UsageError`` for a compute type ``engine`` never accepts, listing the ones it does.
+
+    Whether this device supports it (CTranslate2's list depends on the CPU or GPU) is checked
+    when the engine loads.
+    """
+    valid = compute_types(engine)
+    if valid is not None and compute_type not in valid:
+        raise UsageError(
+            f"compute type {compute_type!r} is not one the {ENGINES.check(engine)} engine knows",
+            hint="choose one of " + ", ".join(valid),
+        )
+
+
+__all__ = [
+    "ENGINES",
+    "EngineFactory",
+    "Translator",
+    "TranslatorLayer",
+    "check_compute_type",
+    "compute_types",
+    "open_translator",
+]

@@ -100,7 +100,7 @@ def cached_model(model_dir: Path, quantization: str) -> Path:
     except OSError as error:
         raise ConversionError(
             f"cannot write the CTranslate2 model cache under {root}: {error}",
-            hint="set TRANSLATE_CLI_CACHE_DIR to a writable directory or use --engine transformers",
+            hint="set TRANSLATE_CLI_CACHE_DIR to a writable folder, or choose engine transformers",
         ) from error
     finally:
         shutil.rmtree(temp, ignore_errors=True)
@@ -147,7 +147,7 @@ def convert(model_dir: Path, out_dir: Path, quantization: str) -> None:
     except Exception as error:  # the converter raises anything from KeyError to OSError
         raise ConversionError(
             f"cannot convert {model_dir} for CTranslate2: {type(error).__name__}: {error}",
-            hint="use --engine transformers",
+            hint="choose engine transformers",
         ) from error
 
 

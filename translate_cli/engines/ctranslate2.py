@@ -20,12 +20,10 @@ by estimated decoding time (see ``_plan``), and start-up without torch or transf
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from translate_cli.engines.base import Engine, EngineOptions, output_cap
 from translate_cli.engines.ct2_cache import (
     ConversionError,
     EngineUnavailableError,
@@ -33,9 +31,28 @@ from translate_cli.engines.ct2_cache import (
     discard,
 )
 from translate_cli.engines.marian_codec import load_codec
+from translate_cli.engines.seq2seq import EngineOptions, Seq2SeqEngine, output_cap
+from translate_cli.engines.threads import usable_threads
 from translate_cli.errors import ModelUnavailableError, UsageError
 
-# Precision tried in order when --compute-type is "default"/"auto": int8 on CPU (the fastest,
+if TYPE_CHECKING:
+    from translate_cli.config import Settings
+
+# Every compute type CTranslate2 knows; which of them a device runs is checked at load time.
+COMPUTE_TYPES = (
+    "auto",
+    "default",
+    "int8",
+    "int8_float32",
+    "int8_float16",
+    "int8_bfloat16",
+    "int16",
+    "float16",
+    "bfloat16",
+    "float32",
+)
+
+# Precision tried in order when the compute type is "default"/"auto": int8 on CPU (the fastest,
 # and what Argos Translate ships for Marian models); half precision on GPUs.
 _DEFAULT_COMPUTE = {
     "cpu": ("int8", "float32"),
@@ -57,7 +74,15 @@ _CPU_WORKERS = 2  # see plan_threads
 
 
 class MissingPackageError(UsageError):
-    """``--engine ctranslate2`` without the ctranslate2 package installed."""
+    """Engine ctranslate2 asked for without the ctranslate2 package installed."""
+
+
+def open_ctranslate2(settings: Settings, *, download_progress: bool = False) -> CTranslate2Engine:
+    """The CTranslate2 engine for ``settings.model``, converted (once) if needed."""
+    from translate_cli.models import resolve_model
+
+    model_dir = resolve_model(settings.model, progress=download_progress)
+    return CTranslate2Engine(model_dir, EngineOptions.from_settings(settings))
 
 
 def pick_ct2_device(requested: str) -> str:
@@ -68,9 +93,12 @@ def pick_ct2_device(requested: str) -> str:
     if requested == "auto":
         return "cuda" if gpus > 0 else "cpu"
     if requested == "cuda" and gpus == 0:
-        raise UsageError("--device cuda was asked for, but CTranslate2 sees no CUDA GPU")
+        raise UsageError(
+            "device 'cuda' was asked for, but CTranslate2 sees no CUDA GPU",
+            hint="choose device cpu or auto",
+        )
     if requested not in ("cpu", "cuda"):
-        raise UsageError(f"unknown device {requested!r}; use cpu, cuda or auto")
+        raise UsageError(f"unknown device {requested!r}", hint="choose device cpu, cuda or auto")
     return requested
 
 
@@ -83,7 +111,7 @@ def pick_compute_type(requested: str, device: str) -> str:
     except RuntimeError as error:  # e.g. a driver older than CTranslate2's CUDA runtime
         raise EngineUnavailableError(
             f"CTranslate2 cannot use {device}: {error}",
-            hint="use --engine transformers or --device cpu",
+            hint="choose engine transformers or device cpu",
         ) from error
     if requested in ("default", "auto"):
         for candidate in _DEFAULT_COMPUTE[device]:
@@ -92,13 +120,13 @@ def pick_compute_type(requested: str, device: str) -> str:
         return "float32"
     if requested not in supported:
         raise UsageError(
-            f"--compute-type {requested} is not supported on {device} by CTranslate2",
+            f"compute type {requested!r} is not supported on {device} by CTranslate2",
             hint="supported here: " + ", ".join(sorted(supported)),
         )
     return "int8" if requested == "int8_float32" else requested  # same weights, one cache
 
 
-class CTranslate2Engine(Engine):
+class CTranslate2Engine(Seq2SeqEngine):
     """Batched beam search with ``ctranslate2.Translator`` on a cached conversion."""
 
     name = "ctranslate2"
@@ -109,11 +137,14 @@ class CTranslate2Engine(Engine):
         except ImportError as error:
             raise MissingPackageError(
                 "the ctranslate2 engine needs the ctranslate2 package",
-                hint="pip install 'translate-cli[fast]', or use --engine transformers",
+                hint="pip install ctranslate2, or choose engine transformers",
             ) from error
+        from translate_cli.models import check_model_dir
+
+        check_model_dir(model_dir)  # names a damaged file before the libraries trip on it
         config = _read_config(model_dir)
         limit = int(config.get("max_position_embeddings") or 512)
-        super().__init__(options, max_source_tokens=limit, max_output_tokens=limit)
+        super().__init__(options, limit, limit, model_dir)
         self.device = pick_ct2_device(options.device)
         self.compute_type = pick_compute_type(options.compute_type, self.device)
         self.workers, self.threads_per_worker = plan_threads(self.device, options.threads)
@@ -137,7 +168,7 @@ class CTranslate2Engine(Engine):
             # The conversion is fine; the GPU side is not (e.g. no CUDA 12 cuBLAS here).
             raise EngineUnavailableError(
                 f"CTranslate2 cannot run on {self.device}: {failure}",
-                hint="use --engine transformers or --device cpu",
+                hint="choose engine transformers or device cpu",
             ) from failure
         # A cached conversion that will not load (disk trouble, a foreign copy): convert
         # again once; a second failure is the model's or the library's, and is reported.
@@ -148,7 +179,7 @@ class CTranslate2Engine(Engine):
         except (RuntimeError, ValueError, OSError) as error:
             raise ConversionError(
                 f"CTranslate2 cannot load the converted model {self.model_path}: {error}",
-                hint="use --engine transformers",
+                hint="choose engine transformers",
             ) from error
 
     def _load(self, ctranslate2: Any, device: str) -> Any:
@@ -180,7 +211,7 @@ class CTranslate2Engine(Engine):
             translator.unload_model()
         self._encoded.clear()
 
-    # --- Engine ---------------------------------------------------------------------------
+    # --- Seq2SeqEngine ---------------------------------------------------------------------------
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return [len(self._tokens(text)) for text in texts]
 
@@ -210,7 +241,7 @@ class CTranslate2Engine(Engine):
         options: dict[str, Any] = {
             "beam_size": self.options.beam_size,
             "max_decoding_length": max(limits),
-            "max_input_length": 0,  # never truncate: the base class already split long input
+            "max_input_length": 0,  # never truncate: Seq2SeqEngine already split long input
             "min_decoding_length": 0,  # generate may end at once too (CTranslate2's default: 1)
             "length_penalty": 1.0,
             "repetition_penalty": 1.0,
@@ -247,12 +278,24 @@ class CTranslate2Engine(Engine):
                 max_work=_MAX_BATCH_WORK[self.device],
             )
 
+        # No batch can hold more rows than there are texts or than the token and memory
+        # bounds allow, so planning costs depend on the texts, never on batch_size.
+        most_rows = min(
+            self.options.batch_size,
+            _most_rows(
+                lengths,
+                caps,
+                beam=beam,
+                max_tokens=self.options.max_batch_tokens,
+                max_work=_MAX_BATCH_WORK[self.device],
+            ),
+        )
         if self.workers == 1:
-            yield from plan(self.options.batch_size)
+            yield from plan(most_rows)
             return
         # With several workers the cheapest plan can leave one idle at the end: among the
-        # plans for each batch-size limit, take the one that finishes first.
-        plans = [plan(rows) for rows in range(1, self.options.batch_size + 1)]
+        # plans for several batch-size limits, take the one that finishes first.
+        plans = [plan(rows) for rows in _row_limits(most_rows)]
         yield from min(plans, key=lambda p: _finish_time(p, caps, beam, step_cost, self.workers))
 
 
@@ -271,24 +314,46 @@ def _cut(results: Sequence[Any], caps: Sequence[int]) -> list[list[str]]:
 
 
 def plan_threads(device: str, threads: int) -> tuple[int, int]:
-    """(workers, threads per worker) for ``--threads`` (0: every core this process may use).
+    """(workers, threads per worker) for the threads setting (0: every core we may use).
 
     On CPU, two workers decoding different batches beat one worker whose matrix products are
     split over two threads: a decoding step is many small products, and splitting each one
-    costs a synchronisation. A GPU gets one worker.
+    costs a synchronisation. A GPU gets one worker. More threads than cores are never asked
+    for (OpenMP fails on absurd counts; extra threads only contend).
     """
     if device != "cpu":
         return 1, 0
-    cores = threads if threads > 0 else _available_cores()
+    cores = usable_threads(threads)
     workers = max(min(_CPU_WORKERS, cores), 1)
     return workers, max(cores // workers, 1)
 
 
-def _available_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+def _most_rows(
+    lengths: Sequence[int], caps: Sequence[int], *, beam: int, max_tokens: int, max_work: int
+) -> int:
+    """The most rows any batch ``_plan`` may form can have (at least 1), in O(n log n).
+
+    A run of the length-sorted texts fits when its first (longest) text times the rows stays
+    within both bounds; the run may not extend past the last text.
+    """
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i], reverse=True)
+    most = 1
+    for position, i in enumerate(order):
+        fits = min(
+            len(order) - position,
+            max_tokens // max(lengths[i], 1),
+            max_work // max(beam * (lengths[i] + caps[i]), 1),
+        )
+        most = max(most, fits)
+    return most
+
+
+def _row_limits(most_rows: int) -> list[int]:
+    """The batch-size limits to plan with: each one up to 32, then steps of about 1/8."""
+    limits = list(range(1, min(most_rows, 32) + 1))
+    while limits[-1] < most_rows:
+        limits.append(min(most_rows, limits[-1] + max(limits[-1] // 8, 1)))
+    return limits
 
 
 def _plan(

@@ -4,10 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from translate_cli.engines.base import Engine, EngineOptions
-from translate_cli.errors import ModelUnavailableError, UsageError
+from translate_cli.engines.seq2seq import EngineOptions, Seq2SeqEngine
+from translate_cli.engines.threads import usable_threads
+from translate_cli.errors import UsageError
+
+if TYPE_CHECKING:
+    from translate_cli.config import Settings
+
+# Precision of the weights: "auto"/"default" is float16 on CUDA (fast and safe there) and
+# float32 on CPU.
+COMPUTE_TYPES = ("auto", "default", "float32", "float16", "bfloat16")
+
+
+def open_transformers(settings: Settings, *, download_progress: bool = False) -> TransformersEngine:
+    """The transformers engine for ``settings.model``, fetched first if needed and allowed."""
+    from translate_cli.models import resolve_model
+
+    model_dir = resolve_model(settings.model, progress=download_progress)
+    return TransformersEngine(model_dir, EngineOptions.from_settings(settings))
 
 
 def pick_torch_device(requested: str) -> str:
@@ -17,8 +33,31 @@ def pick_torch_device(requested: str) -> str:
     if requested == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
     if requested == "cuda" and not torch.cuda.is_available():
-        raise UsageError("--device cuda was asked for, but torch sees no CUDA GPU")
+        raise UsageError(
+            "device 'cuda' was asked for, but torch sees no CUDA GPU",
+            hint="choose device cpu or auto",
+        )
+    if requested not in ("cpu", "cuda"):
+        raise UsageError(f"unknown device {requested!r}", hint="choose device cpu, cuda or auto")
     return requested
+
+
+def pick_dtype(compute_type: str, device: str) -> Any:
+    import torch
+
+    if compute_type not in COMPUTE_TYPES:
+        raise UsageError(
+            f"compute type {compute_type!r} is not supported by the transformers engine",
+            hint="supported: " + ", ".join(COMPUTE_TYPES),
+        )
+    if compute_type in ("auto", "default"):
+        return torch.float16 if device == "cuda" else torch.float32
+    if compute_type == "float16" and device != "cuda":
+        raise UsageError(
+            "compute type float16 needs a CUDA device with the transformers engine",
+            hint="choose compute type float32 or bfloat16, or device cuda",
+        )
+    return getattr(torch, compute_type)
 
 
 class _PerRowLengthCap:
@@ -45,7 +84,7 @@ class _PerRowLengthCap:
         return scores
 
 
-class TransformersEngine(Engine):
+class TransformersEngine(Seq2SeqEngine):
     """Batched beam search with ``MarianMTModel.generate``."""
 
     name = "transformers"
@@ -55,25 +94,26 @@ class TransformersEngine(Engine):
         from transformers import MarianMTModel, MarianTokenizer
         from transformers.utils import logging as transformers_logging
 
+        from translate_cli.models import check_model_dir, model_load_error
+
         # A pipeline tool stays quiet: no weight-loading bars or advice on stderr.
         transformers_logging.set_verbosity_error()
         transformers_logging.disable_progress_bar()
-        if options.threads > 0:
-            torch.set_num_threads(options.threads)
         self.device = pick_torch_device(options.device)
+        dtype = pick_dtype(options.compute_type, self.device)
+        if options.threads > 0:
+            # Never more threads than cores: torch (OpenMP) aborts on absurd counts.
+            torch.set_num_threads(usable_threads(options.threads))
+        check_model_dir(model_dir)  # names the broken file, before the libraries trip on it
         try:
             self.tokenizer = MarianTokenizer.from_pretrained(str(model_dir))
-            # Half precision only where it is fast and safe: CUDA.
-            dtype = torch.float16 if self.device == "cuda" else torch.float32
             self.model = MarianMTModel.from_pretrained(str(model_dir), dtype=dtype)
-        except (OSError, ValueError) as error:
-            raise ModelUnavailableError(
-                f"cannot load a MarianMT model from {model_dir}: {error}"
-            ) from error
+        except Exception as error:  # any library error here means the folder is unusable
+            raise model_load_error(model_dir, error) from error
         self.model.to(self.device).eval()
         config = self.model.config
         limit = int(getattr(config, "max_position_embeddings", 512))
-        super().__init__(options, max_source_tokens=limit, max_output_tokens=limit)
+        super().__init__(options, limit, limit, model_dir)
         self.eos_token_id = int(config.eos_token_id)
         self.pad_token_id = int(config.pad_token_id)
 

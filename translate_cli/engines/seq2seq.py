@@ -1,0 +1,224 @@
+"""The batching layer the sequence-to-sequence (Marian) engines share.
+
+A ``Seq2SeqEngine`` is a ``Translator`` (see ``base.py``) whose subclass only counts tokens and
+translates one batch of short-enough texts. Everything that decides *what* goes into a batch
+lives here, once, so the Marian engines cannot drift apart:
+
+- clean the text (control characters would become unknown tokens);
+- split a sentence longer than the model's input limit at clause boundaries, translate the
+  pieces and rejoin them, so nothing is cut;
+- tie each output's length cap to its own source length, so a runaway output stops;
+- sort by length and batch by padded tokens, then restore input order;
+- stream: work through the input window by window, yielding each sentence as soon as it and
+  every sentence before it are translated, so memory stays flat and the first lines appear
+  after the first batch.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from translate_cli.config import Settings
+from translate_cli.engines.base import ProgressCallback
+
+_DEFAULTS = Settings()  # one set of defaults: the settings' own
+
+# Clause boundaries to split an over-long sentence at, best first.
+_CLAUSE_BREAKS = (
+    re.compile(r"(?<=[;:])\s+"),
+    re.compile(r"(?<=,)\s+"),
+    re.compile(r"\s+(?=[–—-]\s)|(?<=[)\]])\s+"),
+    re.compile(r"\s+"),
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\ufeff]")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """What a Marian engine needs from ``Settings``, plus internal batching knobs.
+
+    Defaults are ``Settings``' defaults; ``max_batch_tokens`` and ``window`` are not settings.
+    """
+
+    beam_size: int = _DEFAULTS.beam_size
+    batch_size: int = _DEFAULTS.batch_size  # most sentences in one batch
+    max_batch_tokens: int = 4096  # most padded source tokens in one batch
+    window: int = 256  # sentences sorted and batched together before output is yielded
+    device: str = _DEFAULTS.device  # "cpu", "cuda" or "auto"
+    threads: int = _DEFAULTS.threads  # 0: every core this process may use
+    compute_type: str = _DEFAULTS.compute_type  # engine-specific precision, e.g. int8
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **internal: Any) -> EngineOptions:
+        return cls(
+            beam_size=settings.beam_size,
+            batch_size=settings.batch_size,
+            device=settings.device,
+            threads=settings.threads,
+            compute_type=settings.compute_type,
+            **internal,
+        )
+
+
+def output_cap(source_tokens: int, limit: int) -> int:
+    """Most tokens a translation of ``source_tokens`` may have (end-of-sentence included).
+
+    Real translations of a sentence stay well below 1.5x its length plus a margin; a model that
+    starts repeating itself is stopped there instead of at the model's hard limit.
+    """
+    return min(limit, source_tokens * 3 // 2 + 10)
+
+
+def clean_for_model(text: str) -> str:
+    """Text as the model should see it: no control characters, single spaces, NFC."""
+    text = unicodedata.normalize("NFC", _CONTROL.sub(" ", text))
+    return _SPACES.sub(" ", text).strip()
+
+
+class Seq2SeqEngine(ABC):
+    """A ``Translator`` over a seq2seq model. Subclasses implement ``count_tokens`` and
+    ``generate``; ``model_dir`` is the model folder it was loaded from."""
+
+    name: str = "seq2seq"
+
+    def __init__(
+        self,
+        options: EngineOptions,
+        max_source_tokens: int,
+        max_output_tokens: int,
+        model_dir: Path | None = None,
+    ) -> None:
+        self.options = options
+        self.model_dir = model_dir
+        self.max_source_tokens = max_source_tokens  # includes the end-of-sentence token
+        self.max_output_tokens = max_output_tokens
+
+    # --- what an engine implements -------------------------------------------------------
+    @abstractmethod
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Source tokens of each text, end-of-sentence included, as the model would see them."""
+
+    @abstractmethod
+    def generate(self, texts: Sequence[str], caps: Sequence[int]) -> list[str]:
+        """Translate one batch; ``caps[i]`` bounds the output tokens of ``texts[i]``."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release the model; engines holding native resources override this."""
+
+    # --- shared machinery -----------------------------------------------------------------
+    def translate(
+        self, texts: Iterable[str], progress: ProgressCallback | None = None
+    ) -> Iterator[str]:
+        """Yield a translation for every text, in input order, window by window."""
+        window: list[str] = []
+        for text in texts:
+            window.append(text)
+            if len(window) >= self.options.window:
+                yield from self._translate_window(window, progress)
+                window = []
+        if window:
+            yield from self._translate_window(window, progress)
+
+    def translate_all(self, texts: Sequence[str]) -> list[str]:
+        return list(self.translate(texts))
+
+    def generate_batches(
+        self, jobs: Iterable[tuple[Sequence[str], Sequence[int]]]
+    ) -> Iterator[list[str]]:
+        """``generate`` each ``(texts, caps)`` job, yielding results in job order.
+
+        Engines that can run several batches at once (CTranslate2 on several cores)
+        override this to submit all jobs before waiting for the first.
+        """
+        for texts, caps in jobs:
+            yield self.generate(texts, caps)
+
+    def _translate_window(
+        self, texts: Sequence[str], progress: ProgressCallback | None
+    ) -> Iterator[str]:
+        # Each sentence becomes one or more pieces that fit the model; identical pieces
+        # are translated once (news repeats boilerplate lines).
+        pieces_of: list[list[str]] = [self.split_to_fit(clean_for_model(t)) for t in texts]
+        unique = list(dict.fromkeys(p for pieces in pieces_of for p in pieces if p))
+        lengths = self.count_tokens(unique) if unique else []
+        # Batches are formed by length but run in the order they are first needed (``unique``
+        # is in order of first use, so that is a batch's smallest index), and each sentence
+        # is yielded once it and every sentence before it are done: the first lines come
+        # out after the first batch, not after the whole window.
+        batches = sorted(self._batches(unique, lengths), key=min)
+        jobs = (
+            (
+                [unique[i] for i in batch],
+                [output_cap(lengths[i], self.max_output_tokens) for i in batch],
+            )
+            for batch in batches
+        )
+        translated: dict[str, str] = {}
+        done = 0
+        for batch, outputs in zip(batches, self.generate_batches(jobs), strict=True):
+            for i, output in zip(batch, outputs, strict=True):
+                translated[unique[i]] = output
+            ready = done
+            while ready < len(texts) and all(p in translated for p in pieces_of[ready] if p):
+                ready += 1
+            yield from self._finish(pieces_of[done:ready], translated, progress)
+            done = ready
+        yield from self._finish(pieces_of[done:], translated, progress)
+
+    @staticmethod
+    def _finish(
+        pieces_of: Sequence[list[str]],
+        translated: dict[str, str],
+        progress: ProgressCallback | None,
+    ) -> Iterator[str]:
+        if not pieces_of:
+            return
+        if progress is not None:
+            progress(len(pieces_of))
+        for pieces in pieces_of:
+            yield " ".join(translated[p] for p in pieces if p)
+
+    def _batches(self, texts: Sequence[str], lengths: Sequence[int]) -> Iterator[list[int]]:
+        """Indices of ``texts`` grouped longest first, bounded by count and padded tokens."""
+        order = sorted(range(len(texts)), key=lambda i: lengths[i], reverse=True)
+        batch: list[int] = []
+        for i in order:
+            longest = lengths[batch[0]] if batch else lengths[i]
+            too_many = len(batch) >= self.options.batch_size
+            too_big = (len(batch) + 1) * longest > self.options.max_batch_tokens
+            if batch and (too_many or too_big):
+                yield batch
+                batch = []
+            batch.append(i)
+        if batch:
+            yield batch
+
+    def split_to_fit(self, text: str) -> list[str]:
+        """``text`` as pieces that each fit the model's input limit, split at clauses."""
+        if not text:
+            return [text]
+        if self.count_tokens([text])[0] <= self.max_source_tokens:
+            return [text]
+        left, right = _split_near_middle(text)
+        return self.split_to_fit(left) + self.split_to_fit(right)
+
+
+def _split_near_middle(text: str) -> tuple[str, str]:
+    """Split at the strongest clause boundary closest to the middle; halve if there is none."""
+    middle = len(text) // 2
+    for pattern in _CLAUSE_BREAKS:
+        cuts = [m for m in pattern.finditer(text) if m.start() > 0 and m.end() < len(text)]
+        # A boundary far from the middle would leave one side still too long; accept the
+        # strongest boundary within the middle half, otherwise try a weaker kind.
+        near = [m for m in cuts if len(text) // 4 <= m.start() <= 3 * len(text) // 4]
+        if near:
+            best = min(near, key=lambda m: abs(m.start() - middle))
+            return text[: best.start()].strip(), text[best.end() :].strip()
+    return text[:middle], text[middle:]
