@@ -1,30 +1,31 @@
-"""The command contract: every command, format, exit code and bad input, in process."""
+"""The command contract: every command, format, exit code and bad input, in process.
+
+Most tests run on the fake engine (no torch): the contract is about what the CLI does with
+translations, not what they say. The ones marked "real model" run the tiny random MarianMT
+model and compare with the engine translating each sentence alone.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
-from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 from tests.conftest import install_in_hub_cache
-from translate_cli.cli import app
-from translate_cli.engines import load_engine
-from translate_cli.engines.base import EngineOptions
+from tests.helpers import ARTICLE, EXAMPLE, invoke, jsonl
+from translate_cli.config import Settings
+from translate_cli.engines import open_translator
 from translate_cli.segment import segment
+from translate_cli.testing import fake_translation
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "artikel-banjir-semarang.txt"
-ARTICLE = EXAMPLE.read_text(encoding="utf-8")
-
-
-def invoke(*args: str, input: str | bytes | None = None) -> Any:
-    return CliRunner().invoke(app, list(args), input=input, catch_exceptions=False)
+SENTENCES = segment(ARTICLE).sentences
 
 
-def jsonl(text: str) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
+@pytest.fixture
+def fake_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRANSLATE_CLI_ENGINE", "fake")
 
 
 @pytest.fixture(scope="module")
@@ -32,17 +33,19 @@ def expected_translations(tiny_model: Path, tmp_path_factory: pytest.TempPathFac
     """Each example sentence translated alone by the engine the CLI uses by default."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TRANSLATE_CLI_CACHE_DIR", str(tmp_path_factory.mktemp("ct2-cache")))
-        engine = load_engine("auto", tiny_model, EngineOptions())
-    return [engine.translate_all([s.text])[0] for s in segment(ARTICLE).sentences]
+        translator = open_translator(Settings(model=str(tiny_model)))
+        try:
+            return [next(translator.translate([s.text])) for s in SENTENCES]
+        finally:
+            translator.close()
 
 
 # --- segment ------------------------------------------------------------------------------------
 def test_segment_text_is_one_sentence_a_line_with_paragraph_gaps() -> None:
     result = invoke("segment", str(EXAMPLE))
     assert result.exit_code == 0
-    document = segment(ARTICLE)
     blocks = result.stdout.strip("\n").split("\n\n")
-    assert len(blocks) == document.paragraph_count
+    assert len(blocks) == segment(ARTICLE).paragraph_count
     assert result.stdout.split() == ARTICLE.split()  # nothing lost, nothing added
 
 
@@ -72,78 +75,102 @@ def test_segment_batch_mode_keeps_ids_and_order() -> None:
 
 
 def test_segment_markdown_numbers_sentences() -> None:
-    out = invoke("segment", str(EXAMPLE), "--format", "markdown").stdout
-    assert out.startswith("1. ")
+    assert invoke("segment", str(EXAMPLE), "--format", "markdown").stdout.startswith("1. ")
 
 
 # --- translate ----------------------------------------------------------------------------------
-def test_translate_jsonl_is_sentence_aligned(
-    tiny_model: Path, expected_translations: list[str]
-) -> None:
-    result = invoke("translate", str(EXAMPLE), "--model", str(tiny_model), "-f", "jsonl")
-    assert result.exit_code == 0, result.stderr
-    records = jsonl(result.stdout)
-    document = segment(ARTICLE)
-    assert [r["source"] for r in records] == [s.text for s in document.sentences]
-    assert [r["translation"] for r in records] == expected_translations
-    assert [r["paragraph"] for r in records] == [s.paragraph for s in document.sentences]
+def test_translate_jsonl_is_sentence_aligned(fake_engine: None) -> None:
+    records = jsonl(invoke("translate", str(EXAMPLE), "-f", "jsonl").stdout)
+    assert [r["source"] for r in records] == [s.text for s in SENTENCES]
+    assert [r["translation"] for r in records] == [fake_translation(s.text) for s in SENTENCES]
+    assert [r["paragraph"] for r in records] == [s.paragraph for s in SENTENCES]
 
 
-def test_translate_json_shape(tiny_model: Path) -> None:
-    out = json.loads(invoke("translate", str(EXAMPLE), "-m", str(tiny_model), "-f", "json").stdout)
+def test_translate_json_shape(fake_engine: None) -> None:
+    out = json.loads(invoke("translate", str(EXAMPLE), "-m", "some/model", "-f", "json").stdout)
     assert set(out) == {"model", "sentences"}
-    assert out["model"] == str(tiny_model)
+    assert out["model"] == "some/model"
     assert all(set(s) == {"paragraph", "index", "source", "translation"} for s in out["sentences"])
 
 
-def test_translate_plain_text_keeps_paragraphs(
-    tiny_model: Path, expected_translations: list[str]
-) -> None:
-    out = invoke("translate", str(EXAMPLE), "-m", str(tiny_model)).stdout
-    document = segment(ARTICLE)
-    assert len(out.strip("\n").split("\n\n")) == document.paragraph_count
-    assert out.split() == " ".join(expected_translations).split()
+def test_translate_plain_text_keeps_paragraphs(fake_engine: None) -> None:
+    out = invoke("translate", str(EXAMPLE)).stdout
+    assert len(out.strip("\n").split("\n\n")) == segment(ARTICLE).paragraph_count
+    assert out.split() == " ".join(fake_translation(s.text) for s in SENTENCES).split()
 
 
-def test_translate_markdown_table(tiny_model: Path) -> None:
-    out = invoke("translate", str(EXAMPLE), "-m", str(tiny_model), "-f", "markdown").stdout
+def test_translate_markdown_table(fake_engine: None) -> None:
+    out = invoke("translate", str(EXAMPLE), "-f", "markdown").stdout
     assert "| # | Indonesian | English |" in out
-    assert out.count("\n| ") >= len(segment(ARTICLE).sentences)
+    assert out.count("\n| ") >= len(SENTENCES)
 
 
-def test_translate_batch_mode_loads_once_and_keeps_ids(tiny_model: Path) -> None:
+def test_choices_are_case_insensitive(fake_engine: None) -> None:
+    upper = invoke("translate", str(EXAMPLE), "-f", "JSON", "--engine", "FAKE")
+    assert upper.exit_code == 0, upper.stderr
+    assert upper.stdout == invoke("translate", str(EXAMPLE), "-f", "json").stdout
+
+
+def test_translate_batch_mode_keeps_ids(fake_engine: None) -> None:
     lines = "\n".join(json.dumps({"id": f"doc{i}", "text": ARTICLE}) for i in range(3))
-    result = invoke(
-        "translate",
-        "-",
-        "-m",
-        str(tiny_model),
-        "--input-format",
-        "jsonl",
-        "-f",
-        "text",
-        input=lines,
-    )
+    result = invoke("translate", "-", "--input-format", "jsonl", "-f", "text", input=lines)
     out = jsonl(result.stdout)
     assert [o["id"] for o in out] == ["doc0", "doc1", "doc2"]
     assert out[0]["sentences"] == out[2]["sentences"]
     assert set(out[0]) == {"id", "model", "sentences"}
 
 
-def test_output_file_is_written(tiny_model: Path, tmp_path: Path) -> None:
+def test_output_file_is_written(fake_engine: None, tmp_path: Path) -> None:
     target = tmp_path / "out.jsonl"
-    result = invoke(
-        "translate", str(EXAMPLE), "-m", str(tiny_model), "-f", "jsonl", "-o", str(target)
-    )
+    result = invoke("translate", str(EXAMPLE), "-f", "jsonl", "-o", str(target))
     assert result.exit_code == 0 and result.stdout == ""
-    assert len(jsonl(target.read_text())) == len(segment(ARTICLE).sentences)
+    assert len(jsonl(target.read_text())) == len(SENTENCES)
 
 
-def test_bom_and_crlf_input(tiny_model: Path, tmp_path: Path) -> None:
+def test_bom_and_crlf_input(tmp_path: Path) -> None:
     path = tmp_path / "crlf.txt"
     path.write_bytes(b"\xef\xbb\xbf" + ARTICLE.replace("\n", "\r\n").encode())
     out = jsonl(invoke("segment", str(path), "-f", "jsonl").stdout)
-    assert [r["source"] for r in out] == [s.text for s in segment(ARTICLE).sentences]
+    assert [r["source"] for r in out] == [s.text for s in SENTENCES]
+
+
+# --- several inputs -------------------------------------------------------------------------
+@pytest.fixture
+def two_files(tmp_path: Path) -> tuple[Path, Path]:
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text("Satu kalimat. Dua kalimat.\n", encoding="utf-8")
+    second.write_text("Tiga kalimat.\n\nEmpat kalimat.\n", encoding="utf-8")
+    return first, second
+
+
+def test_several_inputs_text_has_a_header_a_file(two_files: tuple[Path, Path]) -> None:
+    first, second = two_files
+    result = invoke("segment", str(first), str(second))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        f"==> {first} <==\nSatu kalimat.\nDua kalimat.\n\n"
+        f"==> {second} <==\nTiga kalimat.\n\nEmpat kalimat.\n"
+    )
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_several_inputs_json_is_a_batch_with_file_ids(
+    fake_engine: None, two_files: tuple[Path, Path], fmt: str
+) -> None:
+    first, second = two_files
+    out = jsonl(invoke("translate", str(first), str(second), "-f", fmt).stdout)
+    assert [o["id"] for o in out] == [str(first), str(second)]
+    assert [len(o["sentences"]) for o in out] == [2, 2]
+    assert out[1]["sentences"][1]["translation"] == "EN Empat kalimat."
+
+
+def test_a_missing_input_among_several_fails_before_any_output(
+    two_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    result = invoke("segment", str(two_files[0]), str(tmp_path / "typo.txt"))
+    assert result.exit_code == 4
+    assert result.stdout == ""
+    assert "typo.txt" in result.stderr
 
 
 # --- summarize and run --------------------------------------------------------------------------
@@ -165,56 +192,91 @@ def test_summarize_without_translation_needs_no_model() -> None:
     assert indices == sorted(indices)
 
 
-def test_summarize_translates_only_the_picks(
-    tiny_model: Path, expected_translations: list[str]
-) -> None:
-    out = json.loads(
-        invoke("summarize", str(EXAMPLE), "-m", str(tiny_model), "-n", "2", "-f", "json").stdout
-    )
+def test_summarize_translates_the_picks_and_their_whole_sentences(fake_engine: None) -> None:
+    out = json.loads(invoke("summarize", str(EXAMPLE), "-n", "2", "-f", "json").stdout)
     assert len(out["summary"]) == 2
     picked = {i["index"] for i in out["summary"]} | (
         {out["title"]["index"]} if out["title"] else set()
     )
     for sentence in out["sentences"]:
         if sentence["index"] in picked:
-            assert sentence["translation"] == expected_translations[sentence["index"]]
+            # Also a pick shown without its dateline: its sentence carries a translation.
+            assert sentence["translation"] == fake_translation(sentence["source"])
         else:
             assert sentence["translation"] is None
-
-
-def test_run_json_has_every_translation_and_a_summary(
-    tiny_model: Path, expected_translations: list[str]
-) -> None:
-    out = json.loads(invoke("run", str(EXAMPLE), "-m", str(tiny_model), "-f", "json").stdout)
-    assert set(out) == {"model", "title", "sentences", "summary"}
-    assert [s["translation"] for s in out["sentences"]] == expected_translations
     for item in out["summary"]:
-        assert item["translation"] == expected_translations[item["index"]]
+        assert item["translation"] == fake_translation(item["source"])
+
+
+def test_summarize_no_translate_table_has_no_english_column() -> None:
+    result = invoke("summarize", str(EXAMPLE), "--no-translate", stdout_tty=True, width=80)
+    assert result.exit_code == 0, result.stderr
+    assert "Indonesian" in result.stdout
+    assert "English" not in result.stdout and "—" not in result.stdout
+
+
+def test_run_json_has_every_translation_and_a_summary(fake_engine: None) -> None:
+    out = json.loads(invoke("run", str(EXAMPLE), "-f", "json").stdout)
+    assert set(out) == {"model", "title", "sentences", "summary"}
+    assert [s["translation"] for s in out["sentences"]] == [
+        fake_translation(s.text) for s in SENTENCES
+    ]
+    for item in out["summary"]:
+        assert item["translation"] == fake_translation(item["source"])
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown"])
-def test_run_human_formats(tiny_model: Path, fmt: str) -> None:
-    result = invoke("run", str(EXAMPLE), "-m", str(tiny_model), "-f", fmt)
+def test_run_human_formats(fake_engine: None, fmt: str) -> None:
+    result = invoke("run", str(EXAMPLE), "-f", fmt)
     assert result.exit_code == 0
     assert ("## Summary" if fmt == "markdown" else "Summary (English):") in result.stdout
 
 
+def test_terminal_tables_wrap_long_words_instead_of_cutting_them(fake_engine: None) -> None:
+    url = "https://malangkota.go.id/2019/02/26/pemkot-malang-dan-telkom-bersinergi-smart-city"
+    result = invoke("translate", "-", input=f"Baca di {url} sekarang.", stdout_tty=True, width=60)
+    assert result.exit_code == 0, result.stderr
+    assert "…" not in result.stdout
+    rows = [line.split("│") for line in result.stdout.splitlines() if line.count("│") == 4]
+    indonesian = "".join(cells[2].strip() for cells in rows)
+    english = "".join(cells[3].strip() for cells in rows)
+    assert url in indonesian and url in english  # every character, in order, over several rows
+
+
 def test_summarize_batch_mode_no_translate() -> None:
     lines = "\n".join(json.dumps({"id": i, "text": ARTICLE}) for i in range(2))
-    out = jsonl(
-        invoke(
-            "summarize",
-            "-",
-            "--no-translate",
-            "--sentences",
-            "3",
-            "--input-format",
-            "jsonl",
-            input=lines,
-        ).stdout
+    result = invoke(
+        "summarize",
+        "-",
+        "--no-translate",
+        "--sentences",
+        "3",
+        "--input-format",
+        "jsonl",
+        input=lines,
     )
+    out = jsonl(result.stdout)
     assert [o["id"] for o in out] == [0, 1]
     assert all(len(o["summary"]) == 3 for o in out)
+
+
+# --- the real tiny model ------------------------------------------------------------------------
+@pytest.mark.slow
+def test_real_model_translate_jsonl_equals_each_sentence_alone(
+    tiny_model: Path, expected_translations: list[str]
+) -> None:
+    result = invoke("translate", str(EXAMPLE), "--model", str(tiny_model), "-f", "jsonl")
+    assert result.exit_code == 0, result.stderr
+    assert [r["translation"] for r in jsonl(result.stdout)] == expected_translations
+
+
+@pytest.mark.slow
+def test_real_model_run_json(tiny_model: Path, expected_translations: list[str]) -> None:
+    out = json.loads(invoke("run", str(EXAMPLE), "-m", str(tiny_model), "-f", "json").stdout)
+    assert [s["translation"] for s in out["sentences"]] == expected_translations
+    for item in out["summary"]:
+        if item["source"] == SENTENCES[item["index"]].text:
+            assert item["translation"] == expected_translations[item["index"]]
 
 
 # --- empty input, bad input and exit codes ------------------------------------------------------
@@ -248,31 +310,73 @@ def test_missing_file_and_directory_are_exit_4(tmp_path: Path) -> None:
     assert invoke("segment", str(tmp_path)).exit_code == 4
 
 
-def test_bad_jsonl_line_is_exit_4() -> None:
-    result = invoke("segment", "-", "--input-format", "jsonl", input='{"text": "ok"}\n[1, 2]\n')
+def test_bad_jsonl_lines_keep_the_others_and_exit_4(fake_engine: None) -> None:
+    lines = '{"id": "a", "text": "Satu."}\n[1, 2]\n{"id": "c", "text": "Halo \\ud800 dunia."}\n'
+    lines += '{"id": "d", "text": "Empat."}\n'
+    result = invoke("translate", "-", "--input-format", "jsonl", input=lines)
     assert result.exit_code == 4
-    assert "line 2" in result.stderr
+    out = jsonl(result.stdout)
+    assert [o["id"] for o in out] == ["a", 2, "c", "d"]
+    assert out[0]["sentences"][0]["translation"] == "EN Satu."
+    assert out[3]["sentences"][0]["translation"] == "EN Empat."
+    assert set(out[1]) == {"id", "error"} and out[1]["error"]["status"] == 4
+    assert "line 2" in out[1]["error"]["message"] and "line 2" in result.stderr
+    assert "line 3" in out[2]["error"]["message"]
+    assert "Traceback" not in result.stderr and "unexpected" not in result.stderr
+
+
+def test_jsonl_output_escapes_line_separators(fake_engine: None) -> None:
+    text = "Satu\u2028dua\u2029tiga\x85empat."
+    out = invoke("translate", "-", "--input-format", "jsonl", input=json.dumps({"text": text}))
+    assert out.exit_code == 0
+    assert len(out.stdout.splitlines()) == 1  # str.splitlines splits at U+2028 too
+    assert "\\u2028" in out.stdout and "\\u0085" in out.stdout
 
 
 @pytest.mark.parametrize(
-    "args",
+    ("args", "message"),
     [
-        ["translate", "--beam-size", "0"],
-        ["translate", "--format", "pdf"],
-        ["summarize", "--ratio", "1.5"],
-        ["run", "--ratio", "0"],
-        ["frobnicate"],
+        (["translate", "--beam-size", "0"], "--beam-size: must be at least 1, got 0"),
+        (["translate", "--beam-size", "2.9"], "--beam-size: expected a whole number, got '2.9'"),
+        (["translate", "--beam-size", "100000"], "--beam-size: must be at most 32"),
+        (["translate", "--batch-size", "1e9"], "--batch-size: expected a whole number"),
+        (["translate", "--threads", "1000000"], "--threads: must be at most 256"),
+        (["translate", "--format", "yaml"], "--format: 'yaml' is not one of text, markdown"),
+        (["translate", "--engine", "tpu"], "--engine: 'tpu' is not one of auto, ctranslate2"),
+        (["translate", "--device", "tpu"], "--device: 'tpu' is not one of auto, cpu, cuda"),
+        (["translate", "--input-format", "xml"], "--input-format: 'xml' is not one of text"),
+        (["translate", "-m", ""], "--model: the model name is empty"),
+        (["translate", "--engine", "transformers", "--compute-type", "bogus"], "'bogus'"),
+        (["summarize", "--ratio", "1.5"], "--ratio: must be more than 0 and at most 1"),
+        (["summarize", "--llm-timeout", "nan"], "--llm-timeout: expected a finite number"),
+        (["summarize", "--llm-url", "http://x"], "--llm-url needs --summarizer llm"),
+        (["run", "--ratio", "0"], "--ratio: must be more than 0"),
+        (["frobnicate"], "no such command 'frobnicate'"),
+        (["run", "--fromat", "json"], "no such option: --fromat"),
     ],
 )
-def test_usage_errors_are_exit_2(args: list[str]) -> None:
-    assert invoke(*args, input="Halo.").exit_code == 2
+def test_usage_errors_are_one_plain_line_and_exit_2(args: list[str], message: str) -> None:
+    result = invoke(*args, input="Halo.")
+    assert result.exit_code == 2, result.stderr
+    lines = result.stderr.splitlines()
+    assert 1 <= len(lines) <= 2, result.stderr
+    assert lines[0].startswith("translate-cli: error: ")
+    assert message in lines[0]
+    assert "│" not in result.stderr and "Value error" not in result.stderr
+
+
+def test_usage_error_hint_suggests_the_near_option() -> None:
+    result = invoke("run", "--fromat", "json", input="Halo.")
+    assert result.stderr.splitlines()[1] == "translate-cli: did you mean --format?" or (
+        "--format" in result.stderr.splitlines()[1]
+    )
 
 
 def test_uncached_model_offline_is_exit_3_with_the_way_out() -> None:
     result = invoke("translate", "-", input="Halo dunia.")
     assert result.exit_code == 3
     assert "Helsinki-NLP/opus-mt-id-en" in result.stderr
-    assert "models pull" in result.stderr and "--model DIR" in result.stderr
+    assert "models pull" in result.stderr and "--model" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -286,9 +390,10 @@ def test_unreachable_hub_is_exit_3(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_not_a_model_folder_is_exit_3(tmp_path: Path) -> None:
     result = invoke("translate", "-", "-m", str(tmp_path), input="Halo dunia.")
     assert result.exit_code == 3
-    assert "not a MarianMT model folder" in result.stderr
+    assert "model folder" in result.stderr
 
 
+@pytest.mark.slow
 def test_cached_model_is_found_by_name_offline(tiny_model: Path, isolated_env: Path) -> None:
     install_in_hub_cache(tiny_model, isolated_env / "hf", "Helsinki-NLP/opus-mt-id-en")
     result = invoke("translate", "-", "-f", "jsonl", input="Halo dunia. Apa kabar?")
@@ -296,45 +401,107 @@ def test_cached_model_is_found_by_name_offline(tiny_model: Path, isolated_env: P
     assert len(jsonl(result.stdout)) == 2
 
 
-def test_config_file_and_environment_choose_the_model(
-    tiny_model: Path, isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+def test_config_file_and_environment_choose_the_settings(
+    isolated_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config = isolated_env / "config"
     config.mkdir(parents=True)
-    (config / "config.toml").write_text(f'model = "{tiny_model}"\nbeam_size = 2\n')
-    assert invoke("translate", "-", input="Halo dunia.").exit_code == 0
-    monkeypatch.setenv("TRANSLATE_CLI_MODEL", "/nonexistent/from-env")
-    assert invoke("translate", "-", input="Halo dunia.").exit_code == 3
-    assert invoke("translate", "-", "-m", str(tiny_model), input="Halo dunia.").exit_code == 0
+    (config / "config.toml").write_text('engine = "fake"\nmodel = "from/file"\nbeam_size = 2\n')
+    out = json.loads(invoke("translate", "-", "-f", "json", input="Halo dunia.").stdout)
+    assert out["model"] == "from/file"
+    monkeypatch.setenv("TRANSLATE_CLI_MODEL", "from/env")
+    out = json.loads(invoke("translate", "-", "-f", "json", input="Halo dunia.").stdout)
+    assert out["model"] == "from/env"
+    out = json.loads(invoke("translate", "-", "-m", "flag/m", "-f", "json", input="Halo.").stdout)
+    assert out["model"] == "flag/m"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"beam_size = true\n", "config file key beam_size: expected a whole number, got true"),
+        (b"beam_size = 2.9\n", "config file key beam_size: expected a whole number, got 2.9"),
+        (b"batch_size = 1e9\n", "config file key batch_size: expected a whole number"),
+        (b"llm_timeout = inf\n", "config file key llm_timeout: expected a finite number"),
+        (b'model = "caf\xe9"\n', "is not UTF-8"),
+    ],
+)
+def test_bad_config_files_are_exit_2(isolated_env: Path, content: bytes, message: str) -> None:
+    config = isolated_env / "config"
+    config.mkdir(parents=True)
+    (config / "config.toml").write_bytes(content)
+    result = invoke("segment", "-", input="Halo.")
+    assert result.exit_code == 2
+    assert message in result.stderr
 
 
 def test_interrupt_is_exit_130(monkeypatch: pytest.MonkeyPatch) -> None:
     def interrupted(text: str) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("translate_cli.cli.segment", interrupted)
-    assert invoke("segment", "-", input="Halo.").exit_code == 130
+    monkeypatch.setattr("translate_cli.cli.driver.segment", interrupted)
+    result = invoke("segment", "-", input="Halo.")
+    assert result.exit_code == 130
+    assert result.stderr == "translate-cli: error: interrupted\n"
 
 
 def test_unexpected_errors_are_one_line_unless_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(text: str) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("translate_cli.cli.segment", broken)
+    monkeypatch.setattr("translate_cli.cli.driver.segment", broken)
     result = invoke("segment", "-", input="Halo.")
     assert result.exit_code == 1
     assert "unexpected RuntimeError: boom" in result.stderr
-    with pytest.raises(RuntimeError):
-        CliRunner().invoke(
-            app, ["--traceback", "segment", "-"], input="Halo.", catch_exceptions=False
-        )
+    for args in (["--traceback", "segment", "-"], ["segment", "--traceback", "-"]):
+        with pytest.raises(RuntimeError):
+            invoke(*args, input="Halo.")
+
+
+def test_traceback_flag_after_the_command_is_accepted() -> None:
+    result = invoke("segment", "--traceback", str(EXAMPLE))
+    assert result.exit_code == 0 and result.stdout.split() == ARTICLE.split()
 
 
 def test_version() -> None:
     assert invoke("--version").stdout.startswith("translate-cli ")
 
 
+# --- -o checks before work ------------------------------------------------------------------
+@pytest.mark.parametrize("where", ["directory", "missing-folder"])
+def test_output_that_cannot_be_written_is_exit_2_before_any_work(
+    tmp_path: Path, where: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path if where == "directory" else tmp_path / "no" / "such" / "out.json"
+
+    def must_not_run(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the model was loaded before the output was checked")
+
+    monkeypatch.setattr("translate_cli.engines.open_translator", must_not_run)
+    result = invoke("translate", str(EXAMPLE), "-o", str(target))
+    assert result.exit_code == 2, result.stderr
+    assert str(target) in result.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_unwritable_output_is_exit_2(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    assert invoke("segment", str(EXAMPLE), "-o", str(locked / "out.txt")).exit_code == 2
+
+
+def test_new_output_file_gets_the_umask_mode(tmp_path: Path) -> None:
+    previous = os.umask(0o022)
+    try:
+        target = tmp_path / "out.txt"
+        assert invoke("segment", str(EXAMPLE), "-o", str(target)).exit_code == 0
+    finally:
+        os.umask(previous)
+    assert target.stat().st_mode & 0o777 == 0o644
+
+
 # --- models -------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_models_list_and_remove(tiny_model: Path, isolated_env: Path) -> None:
     assert invoke("models", "list", "-f", "json").stdout.strip() == "[]"
     install_in_hub_cache(tiny_model, isolated_env / "hf", "Helsinki-NLP/opus-mt-id-en")

@@ -19,9 +19,11 @@ def open_output(path: str | None, stdout: BinaryIO | None = None) -> Iterator[IO
     if path is None or path == "-":
         assert stdout is not None
         wrapper = io.TextIOWrapper(stdout, encoding="utf-8", write_through=True)  # type: ignore[arg-type]
-        yield wrapper
-        wrapper.flush()
-        wrapper.detach()
+        try:
+            yield wrapper
+            wrapper.flush()
+        finally:
+            wrapper.detach()
         return
     with _old_open(path) as out:
         yield out

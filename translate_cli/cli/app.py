@@ -52,9 +52,11 @@ models_app = typer.Typer(
 app.add_typer(models_app, name="models")
 
 
-def _print_version(value: bool) -> None:
+def _print_version(ctx: typer.Context, value: bool) -> None:
     if value:
-        typer.echo(f"{PROG} {__version__}")
+        env = ctx.find_root().obj
+        env.stdout.write(f"{PROG} {__version__}\n".encode())
+        env.stdout.flush()
         raise typer.Exit()
 
 
