@@ -28,6 +28,7 @@ from tests.test_llm_http import (
 )
 from translate_cli.errors import ExitStatus, ModelUnavailableError, RuntimeFailure
 from translate_cli.llm import ChatMessage
+from translate_cli.llm.http import API_KEY_ENV
 from translate_cli.llm.local import LocalTextGenerationClient, format_chat
 from translate_cli.prompts import SUMMARY_EN, SUMMARY_ID, SYSTEM, load_prompts
 from translate_cli.segment import segment
@@ -349,3 +350,42 @@ def test_cli_usage_errors_exit_2_and_missing_local_model_3(article: Path, tmp_pa
     result = summarize_cli(article, "--no-translate", "--llm-model", str(tmp_path / "no-model"))
     assert result.exit_code == ExitStatus.MODEL_UNAVAILABLE
     assert "no such directory" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:99999/v1",
+        "http://[::1",
+        "localhost:8080",
+        "ftp://x",
+        "http://user:hunter2@127.0.0.1:9/v1",
+    ],
+)
+def test_cli_bad_llm_url_exits_2_with_one_line(article: Path, url: str) -> None:
+    result = summarize_cli(article, "--llm-url", url, "--no-translate")
+    assert result.exit_code == ExitStatus.USAGE, result.stderr
+    assert result.stderr.startswith("translate-cli: error: --llm-url")
+    assert result.stderr.count("\n") == 1
+    assert "unexpected" not in result.stderr
+    assert "hunter2" not in result.stderr
+
+
+def test_cli_key_with_a_line_end_works_and_redirects_keep_it(
+    stub: Stub, article: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(API_KEY_ENV, "sk-from-a-file-0123456789\r\n")
+    stub.default = by_language
+    result = summarize_cli(article, "--llm-url", stub.url, "--no-translate", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert stub.requests[-1].headers["Authorization"] == "Bearer sk-from-a-file-0123456789"
+
+    with serve() as other:
+        location = f"{other.url}/v1/chat/completions"
+        stub.default = lambda request: Reply(status=302, headers={"Location": location}, body=b"")
+        result = summarize_cli(article, "--llm-url", stub.url, "--no-translate")
+        assert other.requests == []
+    assert result.exit_code == ExitStatus.FAILURE
+    assert f"redirected (HTTP 302) to {location}" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert result.stdout == ""

@@ -46,6 +46,7 @@ class Reply:
     delay: float = 0.0
     hang_up: bool = False  # close the connection without answering
     no_length: bool = False  # no Content-Length: the body ends when the connection closes
+    drip: float = 0.0  # seconds between the body's bytes
 
 
 @dataclass
@@ -119,7 +120,13 @@ def serve() -> Iterator[Stub]:
                 self.send_header(key, value)
             self.end_headers()
             with contextlib.suppress(OSError):  # the client may have timed out and left
-                self.wfile.write(data)
+                if reply.drip:
+                    for i in range(len(data)):
+                        self.wfile.write(data[i : i + 1])
+                        self.wfile.flush()
+                        time.sleep(reply.drip)
+                else:
+                    self.wfile.write(data)
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
@@ -459,7 +466,12 @@ def test_redirect_loop_ends(stub: Stub) -> None:
 
 def test_redirect_to_https_or_with_credentials_is_another_origin(stub: Stub) -> None:
     port = stub.url.rsplit(":", 1)[1]
-    for location in (f"https://127.0.0.1:{port}/v1", f"http://u:pw@127.0.0.1:{port}/v1", "ftp://x"):
+    for location in (
+        f"https://127.0.0.1:{port}/v1",
+        f"http://u:pw@127.0.0.1:{port}/v1",
+        "ftp://x",
+        "http://[::1",
+    ):
         stub.script = [Reply(status=307, headers={"Location": location}, body=b"")]
         with pytest.raises(RuntimeFailure, match="to another server") as caught:
             client(stub.url)[0].complete(MESSAGES, max_tokens=8)
@@ -565,3 +577,12 @@ def test_control_characters_from_the_server_do_not_reach_the_terminal(stub: Stub
     assert "\x1b" not in caught.value.message
     assert "\x00" not in caught.value.message
     assert clean_answer("\tA\x07") == "A"
+
+
+def test_answer_dripped_just_within_the_timeout_still_times_out(stub: Stub) -> None:
+    stub.default = lambda request: Reply(body=completion("Ringkasan."), drip=0.02)
+    http, _ = client(stub.url, timeout=0.3)
+    started = time.monotonic()
+    with pytest.raises(RuntimeFailure, match=r"no answer within 0.3 s"):
+        http.complete(MESSAGES, max_tokens=8)
+    assert time.monotonic() - started < 1.0

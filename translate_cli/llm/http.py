@@ -196,18 +196,23 @@ def mask_secret(message: str, secret: str, *, window: int = MASK_WINDOW) -> str:
 
 # --- the client -------------------------------------------------------------------------------
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """Every 3xx comes back as an ``HTTPError``; ``HTTPChatClient`` decides what to follow."""
+    """Every 3xx comes back as an ``HTTPError``; ``HTTPChatClient`` decides what to follow.
 
-    def redirect_request(
+    (Declining in ``redirect_request`` is too late: urllib parses ``Location`` before, and a
+    bad one would raise a bare ``ValueError``.)
+    """
+
+    def http_error_302(
         self,
         req: urllib.request.Request,
         fp: IO[bytes],
         code: int,
         msg: str,
         headers: Message,
-        newurl: str,
-    ) -> urllib.request.Request | None:
+    ) -> None:
         return None
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
 
 class HTTPChatClient:
@@ -315,7 +320,10 @@ class HTTPChatClient:
         status = redirect.status
         if not redirect.location:
             raise RuntimeFailure(f"LLM server {where} answered HTTP {status} without a Location")
-        target = urllib.parse.urljoin(url, redirect.location.strip())
+        try:
+            target = urllib.parse.urljoin(url, redirect.location.strip())
+        except ValueError:  # "http://[::1": no address to follow, nor an origin to compare
+            target = redirect.location
         shown = safe_url(target)
         if status not in _KEEP_METHOD:
             raise RuntimeFailure(
