@@ -514,8 +514,12 @@ def test_bad_llm_url_is_a_usage_error_naming_it_without_credentials(url: str, sh
 
 
 def test_url_without_scheme_gets_a_hint() -> None:
-    with pytest.raises(UsageError, match=r"did you mean http://localhost:8080\?"):
-        chat_completions_url("localhost:8080")
+    for url in ("localhost:8080", "127.0.0.1:8080/v1", "llm-box"):
+        with pytest.raises(UsageError, match=f"did you mean http://{url}\\?"):
+            chat_completions_url(url)
+    with pytest.raises(UsageError) as caught:
+        chat_completions_url("ftp:x")
+    assert "did you mean" not in caught.value.message
 
 
 def test_safe_url() -> None:

@@ -106,7 +106,9 @@ def chat_completions_url(url: str) -> str:
     except ValueError as exc:  # "Port out of range 0-65535", "Invalid IPv6 URL", ...
         raise UsageError(f"--llm-url {shown}: not a valid URL ({one_line(exc)})") from None
     if parts.scheme not in ("http", "https") or not host:
-        hint = f"; did you mean http://{shown}?" if "//" not in text else ""
+        # "localhost:8080" parses as scheme "localhost"; "127.0.0.1:8080" as a bare path.
+        bare = not parts.scheme or parts.path.partition("/")[0].isdigit()
+        hint = f"; did you mean http://{shown}?" if bare and "//" not in text else ""
         raise UsageError(f"--llm-url must be an http:// or https:// URL, not {shown!r}{hint}")
     if port == 0:
         raise UsageError(f"--llm-url {shown}: port 0 is not a port a server listens on")
