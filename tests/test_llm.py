@@ -1,154 +1,60 @@
-"""The LLM summariser against a real HTTP server on 127.0.0.1 and a tiny local causal LM.
+"""The LLM summariser, the local text-generation client and the command.
 
-``stub`` is an OpenAI-style chat-completions server in a thread: it records every request and
-answers from a script, so each failure a real server can produce (refused, 500, 429, slow,
-not JSON) is reproduced over real sockets. Nothing leaves the machine.
+The summariser and command tests talk to the stub chat-completions server of
+``tests/test_llm_http.py`` on 127.0.0.1; the local tests build a tiny causal LM. Nothing leaves
+the machine.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import socket
-import threading
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import CORPUS
-from translate_cli.errors import ExitStatus, ModelUnavailableError, RuntimeFailure, UsageError
+from tests.test_llm_http import (
+    MESSAGES,
+    Reply,
+    Stub,
+    by_language,
+    clear_keys_and_proxies,
+    client,
+    serve,
+)
+from translate_cli.errors import ExitStatus, ModelUnavailableError, RuntimeFailure
+from translate_cli.llm import ChatMessage
+from translate_cli.llm.http import API_KEY_ENV
+from translate_cli.llm.local import LocalTextGenerationClient, format_chat
 from translate_cli.prompts import SUMMARY_EN, SUMMARY_ID, SYSTEM, load_prompts
 from translate_cli.segment import segment
 from translate_cli.summarize.llm import (
-    API_KEY_ENV,
-    ChatMessage,
-    HTTPChatClient,
-    LocalTextGenerationClient,
-    _format_chat,
-    chat_completions_url,
-    make_client,
+    LLMSummarizer,
+    abstract_token_budget,
+    max_abstract_chars,
     summarize_with_llm,
 )
 
 ARTICLE = "\n\n".join([" ".join(CORPUS[0:3]), " ".join(CORPUS[3:6])])
 LEFTOVER = re.compile(r"\$(?:\{?[A-Za-z_])")
-MESSAGES: list[ChatMessage] = [{"role": "user", "content": "Ringkas: banjir di Jakarta."}]
-SECRET = "sk-test-3f9a1c-secret"
-
-
-# --- the stub server ------------------------------------------------------------------------
-@dataclass
-class Reply:
-    status: int = 200
-    body: bytes | dict[str, Any] | None = None  # None: a chat completion saying `content`
-    content: str = "Ringkasan."
-    headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0
-    hang_up: bool = False  # close the connection without answering
-
-
-@dataclass
-class Recorded:
-    path: str
-    headers: dict[str, str]
-    body: dict[str, Any]
-
-    def user_prompt(self) -> str:
-        return str(self.body["messages"][-1]["content"])
-
-
-def completion(content: str) -> dict[str, Any]:
-    return {
-        "id": "chatcmpl-1",
-        "object": "chat.completion",
-        "choices": [
-            {
-                "index": 0,
-                "message": {"role": "assistant", "content": content},
-                "finish_reason": "stop",
-            }
-        ],
-    }
-
-
-class Stub:
-    def __init__(self) -> None:
-        self.requests: list[Recorded] = []
-        self.script: list[Reply] = []  # consumed first, then `default` answers
-        self.default: Callable[[Recorded], Reply] = lambda request: Reply()
-        self.url = ""
-
-    def next_reply(self, request: Recorded) -> Reply:
-        self.requests.append(request)
-        return self.script.pop(0) if self.script else self.default(request)
 
 
 @pytest.fixture
 def stub() -> Iterator[Stub]:
-    state = Stub()
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_POST(self) -> None:
-            raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            request = Recorded(self.path, dict(self.headers.items()), json.loads(raw))
-            reply = state.next_reply(request)
-            time.sleep(reply.delay)
-            if reply.hang_up:
-                self.close_connection = True
-                self.connection.shutdown(socket.SHUT_RDWR)
-                return
-            body = reply.body if reply.body is not None else completion(reply.content)
-            data = body if isinstance(body, bytes) else json.dumps(body).encode()
-            self.send_response(reply.status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            for key, value in reply.headers.items():
-                self.send_header(key, value)
-            self.end_headers()
-            with contextlib.suppress(OSError):  # the client may have timed out and left
-                self.wfile.write(data)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    server.block_on_close = False  # a deliberately slow handler must not hold up teardown
-    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    yield state
-    server.shutdown()
-    server.server_close()
+    with serve() as state:
+        yield state
 
 
 @pytest.fixture(autouse=True)
 def no_keys_or_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
-    for key in ("OPENAI_API_KEY", "http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY"):
-        monkeypatch.delenv(key, raising=False)
+    clear_keys_and_proxies(monkeypatch)
 
 
-def client(url: str, **options: Any) -> tuple[HTTPChatClient, list[float]]:
-    """A client whose backoff sleeps are recorded, not slept."""
-    slept: list[float] = []
-    options = {"timeout": 5.0, "retries": 2, "backoff": 0.01, **options}
-    return HTTPChatClient(url, "stub-model", sleep=slept.append, **options), slept
-
-
-def by_language(request: Recorded) -> Reply:
-    prompt = request.user_prompt()
-    return Reply(content="ABSTRAK-ID" if "Bahasa Indonesia" in prompt else "ABSTRACT-EN")
-
-
-# --- over HTTP ------------------------------------------------------------------------------
+# --- the summariser -------------------------------------------------------------------------
 def test_rendered_prompts_reach_the_server_and_answers_the_summary(stub: Stub) -> None:
     stub.default = by_language
     document = segment(ARTICLE)
@@ -188,147 +94,27 @@ def test_rendered_prompts_reach_the_server_and_answers_the_summary(stub: Stub) -
     assert "English sentence 0. English sentence 1." in english.user_prompt()
 
 
-@pytest.mark.parametrize(
-    ("url", "endpoint"),
-    [
-        ("http://127.0.0.1:8080", "http://127.0.0.1:8080/v1/chat/completions"),
-        ("http://127.0.0.1:8080/", "http://127.0.0.1:8080/v1/chat/completions"),
-        ("http://h:11434/v1/", "http://h:11434/v1/chat/completions"),
-        ("https://api.example/openai/v1", "https://api.example/openai/v1/chat/completions"),
-        ("https://h/x/chat/completions", "https://h/x/chat/completions"),
-    ],
-)
-def test_endpoint_from_url(url: str, endpoint: str) -> None:
-    assert chat_completions_url(url) == endpoint
+def test_summarizer_from_options_picks_the_client(stub: Stub) -> None:
+    stub.default = by_language
+    llm = LLMSummarizer.from_options(stub.url, "stub-model", timeout=5.0)
+    assert llm.client.name == "stub-model"
+    items = llm.summarize(segment(ARTICLE), None, sentences=2, english=False)
+    assert [(i.index, i.source, i.translation) for i in items] == [(None, "ABSTRAK-ID", None)]
+    local = LLMSummarizer.from_options(None, "some/model", device="cpu")
+    assert isinstance(local.client, LocalTextGenerationClient)
 
 
-def test_bad_url_and_missing_model_are_usage_errors() -> None:
-    with pytest.raises(UsageError, match="http"):
-        chat_completions_url("127.0.0.1:8080")
-    with pytest.raises(UsageError, match="--llm-model"):
-        make_client("http://127.0.0.1:1", None)
-    with pytest.raises(UsageError, match="--llm-model"):
-        make_client(None, None)
-
-
-def test_api_key_is_sent_as_bearer_and_never_shown(
-    stub: Stub, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv(API_KEY_ENV, SECRET)
-    assert client(stub.url)[0].complete(MESSAGES, max_tokens=8) == "Ringkasan."
-    assert stub.requests[-1].headers["Authorization"] == f"Bearer {SECRET}"
-
-    # A server that echoes the key in its error must not get it onto the terminal.
-    echo = {"error": {"message": f"Incorrect API key provided: {SECRET}"}}
-    stub.script = [Reply(status=401, body=echo)]
-    with pytest.raises(RuntimeFailure) as caught:
-        client(stub.url)[0].complete(MESSAGES, max_tokens=8)
-    assert "401" in caught.value.message
-    assert "Incorrect API key" in caught.value.message
-    assert SECRET not in caught.value.message
-    assert SECRET not in repr(client(stub.url)[0])
-
-
-def test_openai_key_is_the_fallback(stub: Stub, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-fallback")
-    client(stub.url)[0].complete(MESSAGES, max_tokens=8)
-    assert stub.requests[-1].headers["Authorization"] == "Bearer sk-fallback"
-
-
-def test_dead_port_fails_at_once_with_one_line() -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    http, slept = client(f"http://127.0.0.1:{port}")
-    with pytest.raises(RuntimeFailure, match="connection refused") as caught:
-        http.complete(MESSAGES, max_tokens=8)
-    assert caught.value.exit_status == ExitStatus.FAILURE
-    assert "\n" not in caught.value.message
-    assert slept == []
-
-
-def test_500_is_retried_with_backoff_then_fails(stub: Stub) -> None:
-    stub.default = lambda request: Reply(status=500, body={"error": {"message": "CUDA OOM"}})
-    http, slept = client(stub.url, retries=2, backoff=0.01)
-    with pytest.raises(RuntimeFailure, match=r"HTTP 500: CUDA OOM \(3 tries\)") as caught:
-        http.complete(MESSAGES, max_tokens=8)
-    assert caught.value.exit_status == ExitStatus.FAILURE
-    assert len(stub.requests) == 3
-    assert slept == [0.01, 0.02]
-
-
-def test_429_then_success_honours_retry_after(stub: Stub) -> None:
-    stub.script = [Reply(status=429, body={"error": "slow down"}, headers={"Retry-After": "0"})]
-    http, slept = client(stub.url)
-    assert http.complete(MESSAGES, max_tokens=8) == "Ringkasan."
-    assert len(stub.requests) == 2
-    assert slept == [0.0]
-
-
-def test_retry_after_beyond_the_limit_fails_without_waiting(stub: Stub) -> None:
-    stub.script = [Reply(status=503, headers={"Retry-After": "3600"}, body=b"busy")]
-    http, slept = client(stub.url, max_wait=30)
-    with pytest.raises(RuntimeFailure, match="asks to wait 3600 s"):
-        http.complete(MESSAGES, max_tokens=8)
-    assert slept == []
-
-
-def test_dropped_connection_is_retried(stub: Stub) -> None:
-    stub.script = [Reply(hang_up=True)]
-    http, slept = client(stub.url)
-    assert http.complete(MESSAGES, max_tokens=8) == "Ringkasan."
-    assert len(stub.requests) == 2
-    assert len(slept) == 1
-
-
-def test_client_errors_are_not_retried(stub: Stub) -> None:
-    stub.default = lambda request: Reply(status=404, body={"error": {"message": "model not found"}})
-    with pytest.raises(RuntimeFailure, match="HTTP 404: model not found; is this an OpenAI"):
-        client(stub.url)[0].complete(MESSAGES, max_tokens=8)
-    assert len(stub.requests) == 1
-
-
-def test_timeout_gives_a_one_line_error(stub: Stub) -> None:
-    stub.default = lambda request: Reply(delay=1.0)
-    http, _ = client(stub.url, timeout=0.2)
-    started = time.monotonic()
-    with pytest.raises(RuntimeFailure, match=r"no answer within 0.2 s; raise --llm-timeout"):
-        http.complete(MESSAGES, max_tokens=8)
-    assert time.monotonic() - started < 1.0
-    assert len(stub.requests) == 1
-
-
-@pytest.mark.parametrize(
-    ("body", "message"),
-    [
-        (b"<html>502 Bad Gateway</html>", "not JSON: <html>502 Bad Gateway</html>"),
-        (b"", "not JSON: an empty body"),
-        ({"object": "list", "data": []}, r"no chat completion \(no choices"),
-        ({"error": {"message": "context too long"}}, "no chat completion: context too long"),
-        (completion("   "), "empty answer"),
-        (completion("<think>hmm</think>\n"), "empty answer"),
-        (completion("<think>I should first list every"), "empty answer"),
-    ],
-)
-def test_nonsense_answers_fail_with_one_line(
-    stub: Stub, body: bytes | dict[str, Any], message: str
-) -> None:
-    stub.default = lambda request: Reply(body=body)
-    with pytest.raises(RuntimeFailure, match=message) as caught:
-        client(stub.url)[0].complete(MESSAGES, max_tokens=8)
-    assert caught.value.exit_status == ExitStatus.FAILURE
-    assert "\n" not in caught.value.message
-
-
-def test_answer_is_cleaned(stub: Stub) -> None:
-    parts = [{"type": "text", "text": "Banjir "}, {"type": "text", "text": "surut."}]
-    stub.script = [
-        Reply(content="<think>plan the abstract</think>\n\n  Banjir surut.  "),
-        Reply(body={"choices": [{"message": {"role": "assistant", "content": parts}}]}),
-    ]
-    http, _ = client(stub.url)
-    assert http.complete(MESSAGES, max_tokens=8) == "Banjir surut."
-    assert http.complete(MESSAGES, max_tokens=8) == "Banjir surut."
+def test_abstract_far_beyond_the_token_budget_is_refused(stub: Stub) -> None:
+    limit = max_abstract_chars(abstract_token_budget(1))
+    stub.script = [Reply(content="Banjir. " * (limit // 8 + 1))]
+    llm = LLMSummarizer.from_options(stub.url, "stub-model", timeout=5.0)
+    with pytest.raises(RuntimeFailure, match="characters for an abstract of at most") as caught:
+        llm.summarize(segment(ARTICLE), None, sentences=1, english=False)
+    assert f"the limit is {limit}" in caught.value.message
+    # Within the limit, a long answer is still an answer.
+    stub.script = [Reply(content="x" * limit)]
+    (item,) = llm.summarize(segment(ARTICLE), None, sentences=1, english=False)
+    assert len(item.source) == limit
 
 
 # --- in this process ------------------------------------------------------------------------
@@ -415,14 +201,14 @@ def test_chat_template_is_used_and_a_rejected_system_role_folded_in(tiny_lm: Pat
         {"role": "system", "content": "Be brief."},
         {"role": "user", "content": "Banjir."},
     ]
-    assert _format_chat(tokenizer, messages) == ("Be brief.\n\nBanjir.\n\n", True)
+    assert format_chat(tokenizer, messages) == ("Be brief.\n\nBanjir.\n\n", True)
     tokenizer.chat_template = (
         "{% for m in messages %}"
         "{% if m.role == 'system' %}{{ raise_exception('no system role') }}{% endif %}"
         "<{{ m.role }}>{{ m.content }}{% endfor %}"
         "{% if add_generation_prompt %}<assistant>{% endif %}"
     )
-    text, special = _format_chat(tokenizer, messages)
+    text, special = format_chat(tokenizer, messages)
     assert (text, special) == ("<user>Be brief.\n\nBanjir.<assistant>", False)
 
 
@@ -564,3 +350,42 @@ def test_cli_usage_errors_exit_2_and_missing_local_model_3(article: Path, tmp_pa
     result = summarize_cli(article, "--no-translate", "--llm-model", str(tmp_path / "no-model"))
     assert result.exit_code == ExitStatus.MODEL_UNAVAILABLE
     assert "no such directory" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:99999/v1",
+        "http://[::1",
+        "localhost:8080",
+        "ftp://x",
+        "http://user:hunter2@127.0.0.1:9/v1",
+    ],
+)
+def test_cli_bad_llm_url_exits_2_with_one_line(article: Path, url: str) -> None:
+    result = summarize_cli(article, "--llm-url", url, "--no-translate")
+    assert result.exit_code == ExitStatus.USAGE, result.stderr
+    assert result.stderr.startswith("translate-cli: error: --llm-url")
+    assert result.stderr.count("\n") == 1
+    assert "unexpected" not in result.stderr
+    assert "hunter2" not in result.stderr
+
+
+def test_cli_key_with_a_line_end_works_and_redirects_keep_it(
+    stub: Stub, article: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(API_KEY_ENV, "sk-from-a-file-0123456789\r\n")
+    stub.default = by_language
+    result = summarize_cli(article, "--llm-url", stub.url, "--no-translate", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert stub.requests[-1].headers["Authorization"] == "Bearer sk-from-a-file-0123456789"
+
+    with serve() as other:
+        location = f"{other.url}/v1/chat/completions"
+        stub.default = lambda request: Reply(status=302, headers={"Location": location}, body=b"")
+        result = summarize_cli(article, "--llm-url", stub.url, "--no-translate")
+        assert other.requests == []
+    assert result.exit_code == ExitStatus.FAILURE
+    assert f"redirected (HTTP 302) to {location}" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert result.stdout == ""
