@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import CORPUS
+from tests.helpers import invoke
 from tests.test_llm_http import (
     MESSAGES,
     Reply,
@@ -32,6 +33,7 @@ from translate_cli.llm.http import API_KEY_ENV
 from translate_cli.llm.local import LocalTextGenerationClient, format_chat
 from translate_cli.prompts import SUMMARY_EN, SUMMARY_ID, SYSTEM, load_prompts
 from translate_cli.segment import segment
+from translate_cli.summarize import SummaryRequest
 from translate_cli.summarize.llm import (
     LLMSummarizer,
     abstract_token_budget,
@@ -98,8 +100,10 @@ def test_summarizer_from_options_picks_the_client(stub: Stub) -> None:
     stub.default = by_language
     llm = LLMSummarizer.from_options(stub.url, "stub-model", timeout=5.0)
     assert llm.client.name == "stub-model"
-    items = llm.summarize(segment(ARTICLE), None, sentences=2, english=False)
+    result = llm.summarize(segment(ARTICLE), SummaryRequest(2, None, english=False))
+    items = result.items
     assert [(i.index, i.source, i.translation) for i in items] == [(None, "ABSTRAK-ID", None)]
+    assert result.title is None or result.title.index == 0
     local = LLMSummarizer.from_options(None, "some/model", device="cpu")
     assert isinstance(local.client, LocalTextGenerationClient)
 
@@ -109,11 +113,11 @@ def test_abstract_far_beyond_the_token_budget_is_refused(stub: Stub) -> None:
     stub.script = [Reply(content="Banjir. " * (limit // 8 + 1))]
     llm = LLMSummarizer.from_options(stub.url, "stub-model", timeout=5.0)
     with pytest.raises(RuntimeFailure, match="characters for an abstract of at most") as caught:
-        llm.summarize(segment(ARTICLE), None, sentences=1, english=False)
+        llm.summarize(segment(ARTICLE), SummaryRequest(1, None, english=False))
     assert f"the limit is {limit}" in caught.value.message
     # Within the limit, a long answer is still an answer.
     stub.script = [Reply(content="x" * limit)]
-    (item,) = llm.summarize(segment(ARTICLE), None, sentences=1, english=False)
+    (item,) = llm.summarize(segment(ARTICLE), SummaryRequest(1, None, english=False)).items
     assert len(item.source) == limit
 
 
@@ -223,12 +227,8 @@ def test_unavailable_local_models_exit_3(tmp_path: Path) -> None:
 
 # --- the command ----------------------------------------------------------------------------
 def summarize_cli(article: Path, *args: str) -> Any:
-    from typer.testing import CliRunner
-
-    from translate_cli.cli import app
-
     command = ["summarize", str(article), "--summarizer", "llm", "--llm-model", "stub", *args]
-    return CliRunner().invoke(app, command, catch_exceptions=False)
+    return invoke(*command)
 
 
 @pytest.fixture
@@ -322,10 +322,6 @@ def test_cli_server_failures_exit_1_with_one_line(
 
 
 def test_cli_usage_errors_exit_2_and_missing_local_model_3(article: Path, tmp_path: Path) -> None:
-    from typer.testing import CliRunner
-
-    from translate_cli.cli import app
-
     bad = tmp_path / "summary-en.txt"
     bad.write_text("Summarise $artikel", encoding="utf-8")
     for options, message in [
@@ -338,12 +334,12 @@ def test_cli_usage_errors_exit_2_and_missing_local_model_3(article: Path, tmp_pa
         assert message in result.stderr
 
     no_model = ["summarize", str(article), "--summarizer", "llm", "--llm-url", "http://h"]
-    result = CliRunner().invoke(app, no_model, catch_exceptions=False)
+    result = invoke(*no_model)
     assert result.exit_code == ExitStatus.USAGE
     assert "--llm-url needs --llm-model" in result.stderr
 
     extractive = ["summarize", str(article), "--llm-url", "http://127.0.0.1:9"]
-    result = CliRunner().invoke(app, extractive, catch_exceptions=False)
+    result = invoke(*extractive)
     assert result.exit_code == ExitStatus.USAGE
     assert "--llm-url needs --summarizer llm" in result.stderr
 

@@ -66,6 +66,8 @@ def drive(job: Job, env: Environment) -> int:
         Pipeline(job.settings, hooks=env) as pipeline,
         open_output(job.output, stdout=env.stdout) as out,
     ):
+        if job.task in ("summarize", "run"):
+            _ = pipeline.summarizer  # its options and prompt templates are checked now
         records = read_records(job.inputs, input_format, stdin=env.stdin)
         for record in records:
             if batch:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from translate_cli.document import Document
 from translate_cli.errors import InputError, RuntimeFailure, UsageError
@@ -28,6 +29,10 @@ from translate_cli.prompts import (
     parse_prompt_options,
 )
 from translate_cli.report import SummaryItem
+from translate_cli.summarize import SummaryRequest, SummaryResult
+
+if TYPE_CHECKING:
+    from translate_cli.config import Settings
 
 __all__ = [
     "MAX_CHARS_PER_TOKEN",
@@ -155,33 +160,46 @@ class LLMSummarizer:
         prompts = load_prompts(SHIPPED_NAMES, parse_prompt_options(prompt_options))
         return cls(make_client(url, model, timeout=timeout, device=device), prompts)
 
-    def summarize(
-        self,
-        document: Document,
-        translations: Sequence[str] | None,
-        *,
-        sentences: int,
-        ratio: float | None = None,
-        english: bool = True,
-    ) -> tuple[SummaryItem, ...]:
-        """The abstract as ``Report.summary``; a ``ratio`` of the sentences beats ``sentences``.
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LLMSummarizer:
+        """The registry's factory: the LLM settings (flags > env > config file)."""
+        return cls.from_options(
+            settings.llm_url or None,
+            settings.llm_model or None,
+            timeout=settings.llm_timeout,
+            prompt_options=settings.prompts,
+            device=settings.device,
+        )
+
+    # The English abstract is written from the English article: the pipeline translates the
+    # whole article first when an English summary is wanted.
+    needs_translations = True
+
+    def summarize(self, document: Document, request: SummaryRequest) -> SummaryResult:
+        """The abstract as one item (``index`` None) with its English when asked for, and the
+        article's own title, found as the extractive summariser finds it.
 
         An empty document (a blank line in batch input) gets an empty summary, like the
         extractive path, without asking the model.
         """
         if not document.sentences:
-            return ()
-        if ratio is not None:
+            return SummaryResult(None, ())
+        from translate_cli.summarize.extractive import summarize as pick
+
+        found = pick(document, sentences=1).title
+        title = SummaryItem(found.index, found.text, None) if found else None
+        sentences = request.sentences
+        if request.ratio is not None:
             # Same rounding as the extractive summariser's ratio.
-            sentences = max(1, math.floor(ratio * len(document.sentences) + 0.5))
+            sentences = max(1, math.floor(request.ratio * len(document.sentences) + 0.5))
         summary = summarize_with_llm(
             document,
-            translations,
+            request.translations,
             self.client,
             prompt_en=self.prompts[SUMMARY_EN],
             prompt_id=self.prompts[SUMMARY_ID],
             system=self.prompts[SYSTEM],
             sentences=sentences,
-            english=english,
+            english=request.english,
         )
-        return summary.summary_items()
+        return SummaryResult(title, summary.summary_items())
