@@ -679,3 +679,19 @@ def test_install_handlers_in_process_raises_terminated() -> None:
     finally:
         for number, handler in saved.items():
             signal.signal(number, handler)
+
+
+@pytest.mark.parametrize("error", [BrokenPipeError(32, "Broken pipe"), OSError(5, "model file")])
+def test_errors_of_the_caller_pass_through_unchanged(tmp_path: Path, error: OSError) -> None:
+    target = tmp_path / "out.txt"
+    with pytest.raises(type(error)) as caught, open_output(str(target)) as out:
+        out.write("half")
+        raise error
+    assert caught.value is error
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_closed_stdout_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdout", None)
+    with pytest.raises(UsageError, match="standard output: it is closed"), open_output(None):
+        pass

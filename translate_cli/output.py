@@ -33,10 +33,12 @@ import os
 import re
 import secrets
 import select
+import signal
 import socket
 import stat
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -183,7 +185,8 @@ def _plan(path: str | None) -> _Plan:
         return _Plan(_Mode.SOCKET, path, target)
     if not stat.S_ISREG(kind) or folder == "/proc" or folder.startswith("/proc/"):
         return _Plan(_Mode.DIRECT, path, target, existing=info)
-    if info.st_nlink > 1 or not os.access(folder, os.W_OK | os.X_OK):
+    someone_elses = info.st_uid != os.geteuid() and os.geteuid() != 0  # a new file would be ours
+    if info.st_nlink > 1 or someone_elses or not os.access(folder, os.W_OK | os.X_OK):
         return _Plan(_Mode.IN_PLACE, path, target, existing=info)
     return _Plan(_Mode.ATOMIC, path, target, existing=info)
 
@@ -327,6 +330,8 @@ def _to_stdout(stdout: BinaryIO | None) -> Iterator[OutputStream]:
     binary: BinaryIO | None = stdout
     if binary is None:
         text_stream = sys.stdout
+        if text_stream is None:  # started with descriptor 1 closed
+            raise UsageError(f"cannot write {STDOUT_NAME}: it is closed")
         _flush_quietly(text_stream)
         binary = getattr(text_stream, "buffer", None)
         if binary is None:  # a text-only replacement (StringIO): no bytes to check
@@ -465,30 +470,55 @@ def _create_temporary(plan: _Plan) -> tuple[int, str]:
     raise _usage(plan.name, f"cannot create a temporary file in {folder}")
 
 
-def _to_new_file(plan: _Plan) -> Iterator[OutputStream]:
-    fd, temporary = _create_temporary(plan)
-    is_open = True
+@contextmanager
+def _signals_held() -> Iterator[Callable[[], None]]:
+    """Hold SIGTERM/SIGHUP until the caller calls the yielded release (at the latest on exit).
+
+    Creating the temporary file and entering the ``try`` that removes it must not be split by a
+    signal, or the temporary file would be left behind.
+    """
+    held = {signal.SIGTERM, signal.SIGHUP} if hasattr(signal, "SIGHUP") else {signal.SIGTERM}
+    main = threading.current_thread() is threading.main_thread()
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held) if main else None
+    released = False
+
+    def release() -> None:
+        nonlocal released
+        if old is not None and not released:
+            released = True
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
     try:
-        stream = OutputStream(
-            plan.name, lambda data: _write_all(fd, data, plan.name), buffered=True
-        )
-        yield from _run(stream)
-        try:
-            _keep_owner_and_mode(fd, plan.existing)
-            os.fsync(fd)
-        except OSError as error:
-            raise OutputError(f"{_why(error)} writing {plan.name}") from error
-        is_open = False
-        _close(fd, plan.name)
-        try:
-            os.replace(temporary, plan.target)
-        except OSError as error:
-            raise OutputError(f"{_why(error)} replacing {plan.name}") from error
+        yield release
     finally:
-        if is_open:
-            _close_quietly(fd)
-        with suppress(FileNotFoundError):
-            os.unlink(temporary)
+        release()
+
+
+def _to_new_file(plan: _Plan) -> Iterator[OutputStream]:
+    """Write a hidden temporary file next to the target, then rename it over the target."""
+    with _signals_held() as release:
+        fd, temporary = _create_temporary(plan)
+        try:
+            release()  # a signal that came meanwhile is raised here, inside the clean-up
+            try:
+                stream = OutputStream(
+                    plan.name, lambda data: _write_all(fd, data, plan.name), buffered=True
+                )
+                yield from _run(stream)
+                try:
+                    _keep_owner_and_mode(fd, plan.existing)
+                    os.fsync(fd)  # reports a write error the file system kept back
+                except OSError as error:
+                    raise OutputError(f"{_why(error)} writing {plan.name}") from error
+            finally:
+                _close_quietly(fd)
+            try:
+                os.replace(temporary, plan.target)
+            except OSError as error:
+                raise OutputError(f"{_why(error)} replacing {plan.name}") from error
+        finally:
+            with suppress(FileNotFoundError):
+                os.unlink(temporary)
 
 
 def _to_file_in_place(plan: _Plan) -> Iterator[OutputStream]:
