@@ -7,10 +7,11 @@ What ``-o PATH`` does depends on what PATH is:
   a failed or interrupted run leaves the old file and no temporary file). An existing file keeps
   its permission bits (and owner and group, when run as root); a new file gets ``0666 & ~umask``.
 * a symbolic link: followed to its final target, which is replaced as above; the link stays.
-* a regular file with several hard links, or in a folder we may not write to: the output is
-  staged in an anonymous temporary file and copied into the file itself at the end, so every link
-  sees it and a failed run leaves the file untouched. Only a failure during that final copy
-  (space is reserved first) could leave it damaged.
+* a regular file with several hard links, another user's file (when not root: a replacement
+  would be ours), or a file in a folder we may not write to: the output is staged in an anonymous
+  temporary file (in $TMPDIR) and copied into the file itself at the end, so every link sees it,
+  owner and mode stay, and a failed run leaves the file untouched. Only an I/O error during that
+  final copy could leave it damaged (the space is reserved first, so a full disk cannot).
 * a character device (``/dev/null``, a terminal), a FIFO or a Unix socket: opened and written
   directly, never replaced. ``/dev/stdout``, ``/dev/stderr``, ``/dev/fd/N`` and
   ``/proc/self/fd/N`` write to that descriptor of this process (so an appending redirection keeps
