@@ -695,3 +695,23 @@ def test_a_closed_stdout_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setattr(sys, "stdout", None)
     with pytest.raises(UsageError, match="standard output: it is closed"), open_output(None):
         pass
+
+
+def test_a_full_disk_leaves_a_hard_linked_file_untouched(tmp_path: Path, driver: Path) -> None:
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    result = in_namespace(
+        f"""
+        mount -t tmpfs -o size=64k tmpfs {disk}
+        echo old > {disk}/out.txt
+        ln {disk}/out.txt {disk}/other.txt
+        {sys.executable} {driver} {disk}/out.txt 300000 0
+        echo "rc=$?"
+        cat {disk}/other.txt
+        ls -A {disk}
+        """
+    )
+    assert result.stdout == "rc=5\nold\nother.txt\nout.txt\n", result.stderr
+    assert result.stderr.replace("ready\n", "") == (
+        f"translate-cli: error: disk full writing {disk}/out.txt\n"
+    )
