@@ -1,39 +1,246 @@
-"""TEMPORARY stand-in (replaced by the h3-io branch): reading inputs."""
+"""Reading inputs: paths, ``-`` for standard input, plain text or JSONL batches.
+
+A file that cannot be read as text raises ``InputError`` (exit 4) naming the file and, for bad
+bytes, the byte offset; a wrong command line raises ``UsageError`` (exit 2). Every named path is
+checked before the first record is produced, so a typo in the third file fails before any work.
+
+In a JSONL batch one bad line does not sink the others: it becomes a ``Record`` whose ``error``
+says what is wrong (file and line), and the caller reports it and goes on.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import json
+import math
+import os
+import stat
+import sys
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, BinaryIO
 
-from translate_cli.errors import TranslateCliError, UsageError
-from translate_cli.io import decode_text, read_input_bytes
-from translate_cli.io import read_records as _old_records
+from translate_cli.errors import InputError, TranslateCliError, UsageError
+
+_BOM = b"\xef\xbb\xbf"
+STDIN_NAME = "<stdin>"
+NO_INPUT = "no input: give a file path, or '-' to read standard input"
 
 
 @dataclass(frozen=True)
 class Record:
+    """One input document.
+
+    ``id`` is None for a single plain-text input, the argument as given (path, or ``-``) when
+    several text inputs are given, and for JSONL the record's ``"id"`` (default: its line number),
+    kept as parsed. ``source`` is the display name of the input (``<stdin>`` or the path).
+    ``error`` set means this record could not be read; ``text`` is then empty.
+    """
+
     id: Any
     text: str
     source: str
     error: TranslateCliError | None = None
 
 
-def check_inputs(sources: Sequence[str]) -> None:
-    pass
+def _stdin_stream(stdin: BinaryIO | None) -> BinaryIO:
+    return stdin if stdin is not None else sys.stdin.buffer
+
+
+def _isatty(stream: BinaryIO) -> bool:
+    try:
+        return stream.isatty()
+    except (OSError, ValueError):
+        return False
+
+
+def check_inputs(sources: Sequence[str], stdin: BinaryIO | None = None) -> None:
+    """Fail early: every named path must exist and be readable; ``-`` at most once.
+
+    No arguments means standard input, which must then not be a terminal. Raises ``UsageError``
+    (exit 2) for the command-line mistakes and ``InputError`` (exit 4) for a file that cannot be
+    read. Whether the contents are text is only known when the file is read.
+    """
+    if not sources:
+        if _isatty(_stdin_stream(stdin)):
+            raise UsageError(NO_INPUT)
+        return
+    if sum(1 for source in sources if source == "-") > 1:
+        raise UsageError("'-' (standard input) can be given only once")
+    for source in sources:
+        if source != "-":
+            _check_readable(source)
+
+
+def _check_readable(source: str) -> None:
+    if source == "":
+        raise InputError("'': empty file name")
+    try:
+        info = os.stat(source)
+    except FileNotFoundError:
+        raise InputError(f"{source}: no such file") from None
+    except NotADirectoryError:
+        raise InputError(f"{source}: no such file (a part of the path is not a folder)") from None
+    except OSError as error:
+        raise InputError(f"{source}: cannot read ({error.strerror or error})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{source}: is a directory, not a text file")
+    if stat.S_ISREG(info.st_mode):
+        # Opening is the only reliable test (ACLs, root, network file systems); it is cheap.
+        try:
+            os.close(os.open(source, os.O_RDONLY | os.O_CLOEXEC))
+        except OSError as error:
+            raise InputError(f"{source}: cannot read ({error.strerror or error})") from None
+    elif not os.access(source, os.R_OK):
+        # A FIFO or device: opening it could block or consume data, so only ask.
+        raise InputError(f"{source}: cannot read (permission denied)")
+
+
+def read_input_bytes(source: str | None, stdin: BinaryIO | None = None) -> tuple[str, bytes]:
+    """Return ``(display name, bytes)`` of a path, or of stdin for ``-``/None."""
+    if source is None or source == "-":
+        stream = _stdin_stream(stdin)
+        if source is None and _isatty(stream):
+            raise UsageError(NO_INPUT)
+        return STDIN_NAME, stream.read()
+    path = Path(source)
+    try:
+        return source, path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{source}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{source}: is a directory, not a text file") from None
+    except OSError as error:
+        raise InputError(f"{source}: cannot read ({error.strerror or error})") from None
+
+
+def _check_bytes(data: bytes, name: str, start: int, base: int) -> str:
+    """Decode ``data[start:]``; offsets in messages are ``base`` + the offset in ``data``."""
+    nul = data.find(b"\x00", start)
+    if nul != -1:
+        raise InputError(
+            f"{name}: looks binary (NUL byte at byte offset {base + nul}); expected text"
+        )
+    try:
+        return data[start:].decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"{name}: not valid UTF-8 at byte offset {base + start + error.start}",
+            hint="convert it first, e.g. iconv -f latin1 -t utf-8",
+        ) from None
+
+
+def _newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """UTF-8 (BOM optional) to text with LF line ends; binary or bad bytes are exit 4."""
+    return _newlines(_check_bytes(data, name, 3 if data.startswith(_BOM) else 0, 0))
+
+
+def _stream_lines(stream: BinaryIO, name: str) -> Iterator[str]:
+    """The lines of ``decode_text(stream.read()).split("\\n")``, read as they arrive.
+
+    Standard input is read line by line so that a slow producer (``tail -f``, a crawler) gets
+    each record processed as soon as its line is complete. Bad bytes still raise ``InputError``,
+    when they are reached.
+    """
+    offset = 0
+    for raw in iter(stream.readline, b""):
+        start = 3 if offset == 0 and raw.startswith(_BOM) else 0
+        text = _newlines(_check_bytes(raw, name, start, offset))
+        offset += len(raw)
+        pieces = text.split("\n")
+        if text.endswith("\n"):
+            pieces.pop()
+        yield from pieces
 
 
 def read_records(
     sources: Sequence[str], input_format: str, stdin: BinaryIO | None = None
 ) -> Iterator[Record]:
-    if not sources:
-        sources = ["-"]
+    """Check all inputs now, then yield their documents: one per text file, one per JSONL line.
+
+    ``sources`` are the INPUT arguments (``-`` is standard input; none means standard input when
+    it is not a terminal). The checks of ``check_inputs`` run when this is called, before the
+    first record; a file that turns out binary or undecodable raises ``InputError`` when reached.
+    """
+    if input_format not in ("text", "jsonl"):
+        raise UsageError(f"unknown input format {input_format!r} (use text or jsonl)")
+    check_inputs(sources, stdin)
+    return _records(list(sources) or ["-"], len(sources) > 1, input_format, stdin)
+
+
+def _records(
+    sources: list[str], several: bool, input_format: str, stdin: BinaryIO | None
+) -> Iterator[Record]:
     for source in sources:
-        if source == "-" and stdin is not None and stdin.isatty() and len(sources) == 1:
-            raise UsageError("no input: give a file path, or '-' to read standard input")
         if input_format == "text":
             name, data = read_input_bytes(source, stdin)
-            yield Record(None if len(sources) == 1 else source, decode_text(data, name), name)
+            yield Record(source if several else None, decode_text(data, name), name)
+            continue
+        lines: Iterable[str]
+        if source == "-":
+            name, lines = STDIN_NAME, _stream_lines(_stdin_stream(stdin), STDIN_NAME)
         else:
-            for r in _old_records(source, input_format, stdin):
-                yield Record(r.id, r.text, source)
+            name, data = read_input_bytes(source, stdin)
+            lines = decode_text(data, name).split("\n")
+        for number, line in enumerate(lines, start=1):
+            if line.strip():
+                yield parse_record(line, name, number)
+
+
+def _non_finite(value: Any) -> bool:
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, dict):
+        return any(_non_finite(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_non_finite(item) for item in value)
+    return False
+
+
+def _has_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_surrogate(item) for item in value)
+    return False
+
+
+def parse_record(line: str, name: str, number: int) -> Record:
+    """One JSONL line to a ``Record``; never raises: problems become ``Record.error``."""
+
+    def failed(message: str, record_id: Any = number) -> Record:
+        return Record(record_id, "", name, InputError(f"{name}: line {number}: {message}"))
+
+    try:
+        value = json.loads(line)
+    except json.JSONDecodeError as error:
+        return failed(f"not valid JSON ({error.msg} at column {error.colno})")
+    except RecursionError:
+        return failed("not valid JSON (nested too deeply)")
+    except ValueError as error:  # e.g. an integer with more digits than Python converts
+        return failed(f"not valid JSON ({error})")
+    if not isinstance(value, dict):
+        return failed('expected a JSON object with a "text" string')
+    record_id = value.get("id", number)
+    if _non_finite(record_id):
+        return failed("non-finite id (NaN and Infinity are not valid JSON numbers)")
+    if _has_surrogate(record_id):
+        return failed("the id contains a lone surrogate (\\ud800-\\udfff), not valid Unicode")
+    text = value.get("text")
+    if not isinstance(text, str):
+        return failed('expected a JSON object with a "text" string', record_id)
+    if _has_surrogate(text):
+        return failed(
+            'the "text" contains a lone surrogate (\\ud800-\\udfff), not valid Unicode', record_id
+        )
+    return Record(record_id, text, name)
