@@ -8,6 +8,7 @@ their shared loop in ``driver.py``, the option declarations in ``options.py``.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Sequence
 
@@ -58,7 +59,7 @@ def run(args: list[str], env: Environment) -> int:
     except TranslateCliError as error:
         if traceback:
             raise
-        env.error(error.message, error.hint)
+        env.error(in_flags(error.message), in_flags(error.hint) if error.hint else None)
         return int(error.exit_status)
     except KeyboardInterrupt:
         env.error("interrupted")
@@ -77,6 +78,24 @@ def run(args: list[str], env: Environment) -> int:
             f"unexpected {type(error).__name__}: {error}", "rerun with --traceback and report it"
         )
         return int(ExitStatus.FAILURE)
+
+
+# The library names settings ("choose engine transformers"); on the command line they are flags.
+_SETTING_PHRASES = (
+    (re.compile(r"\bchoose (engine|device|compute type)\b"), "use --{flag}"),
+    (re.compile(r"\bset the (model) to\b"), "pass --{flag} with"),
+    (re.compile(r"\bthe (model) setting\b"), "--{flag}"),
+)
+OFFLINE_DEMO = "to try it offline: make demo, then --model .cache/demo-model (random weights)"
+
+
+def in_flags(text: str) -> str:
+    """A library message in command-line words: settings become their flags."""
+    for pattern, words in _SETTING_PHRASES:
+        text = pattern.sub(lambda m, w=words: w.format(flag=m.group(1).replace(" ", "-")), text)
+    if "models pull" in text:
+        text += f"; {OFFLINE_DEMO}"
+    return text
 
 
 def _take_traceback_flag(args: list[str]) -> tuple[list[str], bool]:

@@ -55,7 +55,7 @@ def drive(job: Job, env: Environment) -> int:
     fmt = FORMATS.check(job.format, "--format")
     renderer = FORMATS.get(fmt)
     input_format = check_input_format(job.input_format)
-    check_inputs(job.inputs)
+    check_inputs(job.inputs, stdin=env.stdin)
     check_output(job.output)
     # Several files, or JSONL records, are a batch when the format is JSON: one object a line.
     batch = input_format == "jsonl" or (len(job.inputs) > 1 and fmt in ("json", "jsonl"))
