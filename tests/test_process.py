@@ -73,3 +73,82 @@ def test_quiet_pipeline_writes_nothing_to_stderr(tiny_model: Path) -> None:
     assert result.returncode == 0
     assert result.stderr == ""
     assert len(result.stdout.splitlines()) == 2
+
+
+def test_help_into_a_closed_pipe_exits_0() -> None:
+    for args in (["--help"], ["run", "--help"], ["--version"]):
+        reader, writer = os.pipe()
+        os.close(reader)  # the reader is gone before anything is written (`| head -0`)
+        try:
+            result = subprocess.run(
+                [*CLI, *args], stdout=writer, stderr=subprocess.PIPE, text=True, timeout=60
+            )
+        finally:
+            os.close(writer)
+        assert result.returncode == 0, (args, result.stderr)
+        assert result.stderr == ""
+
+
+def test_shell_completion_is_on() -> None:
+    script = run("--show-completion", "bash")
+    assert script.returncode == 0 and "complete" in script.stdout
+    env = {
+        **os.environ,
+        "_TRANSLATE_CLI_COMPLETE": "complete_bash",
+        "COMP_WORDS": "translate-cli summ",
+        "COMP_CWORD": "1",
+    }
+    completed = subprocess.run(
+        [sys.executable, "-c", "from translate_cli.cli import main; main()"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert completed.stdout.split() == ["summarize"]
+
+
+def in_a_terminal(args: list[str], env: dict[str, str], columns: int = 80) -> str:
+    """Run the CLI with stdout and stderr on a pseudo-terminal; everything it drew, raw."""
+    import fcntl
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    process = subprocess.Popen(
+        [*CLI, *args],
+        stdin=subprocess.DEVNULL,
+        stdout=follower,
+        stderr=follower,
+        env={**os.environ, "COLUMNS": str(columns), "TERM": "xterm", **env},
+    )
+    os.close(follower)
+    chunks: list[bytes] = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the terminal's other end closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert process.wait(timeout=120) == 0, b"".join(chunks).decode(errors="replace")
+    return b"".join(chunks).decode("utf-8", errors="replace")
+
+
+def test_in_a_terminal_the_progress_bar_is_gone_before_the_table(tmp_path: Path) -> None:
+    import re
+
+    article = tmp_path / "long.txt"
+    article.write_text(
+        " ".join(f"Ini kalimat nomor {i} yang cukup panjang." for i in range(300)), encoding="utf-8"
+    )
+    drawn = in_a_terminal(["translate", str(article)], {"TRANSLATE_CLI_ENGINE": "fake"})
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", drawn)  # colours are not positions
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "\n", plain)  # a cursor move or erase is
+    assert "┏" in plain  # a table was drawn
+    assert "Translating" in plain  # and a progress bar before it
+    for segment in re.split(r"[\r\n]", plain):
+        assert not ("Translating" in segment and "┏" in segment), segment
