@@ -92,7 +92,11 @@ OFFLINE_DEMO = "to try it offline: make demo, then --model .cache/demo-model (ra
 def in_flags(text: str) -> str:
     """A library message in command-line words: settings become their flags."""
     for pattern, words in _SETTING_PHRASES:
-        text = pattern.sub(lambda m, w=words: w.format(flag=m.group(1).replace(" ", "-")), text)
+
+        def flag(match: re.Match[str], words: str = words) -> str:
+            return words.format(flag=match.group(1).replace(" ", "-"))
+
+        text = pattern.sub(flag, text)
     if "models pull" in text:
         text += f"; {OFFLINE_DEMO}"
     return text

@@ -46,6 +46,18 @@ class Renderer(Protocol):
         """Render a document with no summary, sentence by sentence as ``items`` yields them."""
 
 
+class WholeDocument:
+    """Base for formats that need the finished document (no streaming)."""
+
+    def can_stream(self, view: View) -> bool:
+        return False
+
+    def stream(
+        self, out: Writer, items: Iterable[TranslatedSentence], *, translated: bool, view: View
+    ) -> None:
+        raise NotImplementedError(f"{type(self).__name__} renders whole documents only")
+
+
 FORMATS: Registry[Renderer] = Registry("format")
 FORMATS.register("text", "translate_cli.render.text:TEXT", help="plain text; tables on a terminal")
 FORMATS.register("markdown", "translate_cli.render.markdown:MARKDOWN", help="a Markdown report")
@@ -54,4 +66,4 @@ FORMATS.register(
     "jsonl", "translate_cli.render.json:JSONL", help="one JSON object a line (sentences)"
 )
 
-__all__ = ["FORMATS", "Renderer", "View", "Writer"]
+__all__ = ["FORMATS", "Renderer", "View", "WholeDocument", "Writer"]

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from translate_cli.output import json_document, json_line
-from translate_cli.render import View, Writer
+from translate_cli.render import View, WholeDocument, Writer
 from translate_cli.report import Report, TranslatedSentence, sentence_record
 
 
@@ -15,18 +15,10 @@ def write_line(out: Writer, value: Any) -> None:
     out.flush()
 
 
-class JsonRenderer:
+class JsonRenderer(WholeDocument):
     def write(self, out: Writer, report: Report, view: View) -> None:
         out.write(json_document(report.to_dict()))
         out.flush()
-
-    def can_stream(self, view: View) -> bool:
-        return False
-
-    def stream(
-        self, out: Writer, items: Iterable[TranslatedSentence], *, translated: bool, view: View
-    ) -> None:
-        raise NotImplementedError
 
 
 class JsonLinesRenderer:

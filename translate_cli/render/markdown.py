@@ -4,24 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from translate_cli.render import View, Writer
-from translate_cli.report import Report, SummaryItem, TranslatedSentence, paragraphs
+from translate_cli.render import View, WholeDocument, Writer
+from translate_cli.report import Report, SummaryItem, paragraphs
 
 
-class MarkdownRenderer:
+class MarkdownRenderer(WholeDocument):
     def write(self, out: Writer, report: Report, view: View) -> None:
         if view.header is not None:
             out.write(f"**{_cell(view.header)}**\n\n")
         out.write(markdown_report(report))
         out.flush()
-
-    def can_stream(self, view: View) -> bool:
-        return False
-
-    def stream(
-        self, out: Writer, items: Iterable[TranslatedSentence], *, translated: bool, view: View
-    ) -> None:
-        raise NotImplementedError
 
 
 def _cell(text: str | None) -> str:
