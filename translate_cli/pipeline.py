@@ -16,6 +16,7 @@ notices (the CLI passes its terminal); without them the pipeline is silent.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -165,18 +166,21 @@ class Pipeline:
         """Every sentence translated, plus the bilingual title and summary."""
         return self._summarize(_document(text), sentences, ratio, translate=True, whole=True)
 
-    def task(self, name: str) -> Callable[[Text], Report]:
-        """The task ``name`` (one of ``TASKS``) as a function of the text."""
+    def task(self, name: str, **options: Any) -> Callable[[Text], Report]:
+        """The task ``name`` (one of ``TASKS``) as a function of the text; ``options`` are the
+        task's keyword arguments (``summarize``: ``sentences``, ``ratio``, ``translate``)."""
         if name not in TASKS:
             raise ValueError(f"unknown task {name!r}; expected one of {', '.join(TASKS)}")
-        method: Callable[[Text], Report] = getattr(self, name)
-        return method
+        method: Callable[..., Report] = getattr(self, name)
+        return functools.partial(method, **options)
 
-    def batch(self, records: Iterable[Any], task: str = "run") -> Iterator[BatchResult]:
+    def batch(
+        self, records: Iterable[Any], task: str = "run", **options: Any
+    ) -> Iterator[BatchResult]:
         """Each record's result, in order: ``records`` are strings (ids 1, 2, …) or objects
         with ``id`` and ``text`` (and ``error`` when the record could not be read). A record
         whose input is unusable gets an error result; the others go on."""
-        run = self.task(task)
+        run = self.task(task, **options)
         for number, record in enumerate(records, start=1):
             if isinstance(record, str):
                 record_id, text, error = number, record, None

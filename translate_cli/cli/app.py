@@ -93,19 +93,19 @@ def _env(ctx: typer.Context) -> Environment:
 _SETTING_NAMES = {field.name for field in fields(Settings)}
 
 
-def _job(ctx: typer.Context, task: str, options: dict[str, Any], **extra: Any) -> Job:
+def _job(ctx: typer.Context, task: str, given: dict[str, Any], **extra: Any) -> Job:
     """A Job from a command's ``locals()``: options named like a setting become settings."""
     env = _env(ctx)
-    env.quiet = bool(options.get("quiet"))
-    flags = {k: v for k, v in options.items() if k in _SETTING_NAMES}
+    env.quiet = bool(given.get("quiet"))
+    flags = {k: v for k, v in given.items() if k in _SETTING_NAMES}
     if flags.get("prompts") == []:
         flags["prompts"] = None
     return Job(
         task=task,
-        inputs=options.get("inputs") or [],
-        format=options["format"],
-        input_format=options["input_format"],
-        output=options.get("output"),
+        inputs=given.get("inputs") or [],
+        format=given["format"],
+        input_format=given["input_format"],
+        output=given.get("output"),
         settings=resolve_settings(flags),
         **extra,
     )
@@ -187,7 +187,7 @@ def summarize_command(
     quiet: QuietOpt = False,
 ) -> None:
     """Bilingual summary: picks the key sentences and translates only those."""
-    job = _job(ctx, "summarize", locals(), translate=not no_translate)
+    job = _job(ctx, "summarize", locals(), options={"translate": not no_translate})
     if job.settings.summarizer != "llm":
         given = [
             flag

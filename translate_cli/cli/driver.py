@@ -9,14 +9,14 @@ the table that follows it, and one batch line per input record.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from translate_cli.config import Settings
-from translate_cli.errors import InputError, TranslateCliError, UsageError
-from translate_cli.inputs import Record, check_inputs, read_records
+from translate_cli.errors import TranslateCliError, UsageError
+from translate_cli.inputs import check_inputs, read_records
 from translate_cli.output import check_output, open_output
-from translate_cli.pipeline import BatchResult, Pipeline
+from translate_cli.pipeline import Pipeline
 from translate_cli.render import FORMATS, Renderer, View, Writer
 from translate_cli.render.json import write_line
 from translate_cli.segment import segment
@@ -35,11 +35,11 @@ class Job:
     input_format: str
     output: str | None
     settings: Settings
-    translate: bool = True  # summarize --no-translate: False
+    options: dict[str, Any] = field(default_factory=dict)  # the task's own: translate=False
 
     @property
     def needs_model(self) -> bool:
-        return self.task != "segment" and self.translate
+        return self.task != "segment" and self.options.get("translate", True)
 
 
 def check_input_format(value: str) -> str:
@@ -69,14 +69,14 @@ def drive(job: Job, env: Environment) -> int:
         if job.task in ("summarize", "run"):
             _ = pipeline.summarizer  # its options and prompt templates are checked now
         records = read_records(job.inputs, input_format, stdin=env.stdin)
-        for record in records:
-            if batch:
-                result = _batch_record(pipeline, job, record)
+        if batch:
+            for result in pipeline.batch(records, job.task, **job.options):
                 if result.error is not None:
                     failed.append(result.error)
                     env.error(result.error.message)
                 write_line(out, result.to_dict())
-                continue
+            records = iter(())
+        for record in records:
             if record.error is not None:
                 raise record.error
             header = record.source if len(job.inputs) > 1 else None
@@ -87,23 +87,6 @@ def drive(job: Job, env: Environment) -> int:
     if failed:
         return int(max(error.exit_status for error in failed))
     return 0
-
-
-def _batch_record(pipeline: Pipeline, job: Job, record: Record) -> BatchResult:
-    if record.error is not None:
-        return BatchResult(record.id, error=record.error)
-    if job.needs_model and record.text.strip():
-        pipeline.load()
-    try:
-        return BatchResult(record.id, report=_report(pipeline, job, record.text))
-    except InputError as error:
-        return BatchResult(record.id, error=error)
-
-
-def _report(pipeline: Pipeline, job: Job, text: Any) -> Any:
-    if job.task == "summarize":
-        return pipeline.summarize(text, translate=job.translate)
-    return pipeline.task(job.task)(text)
 
 
 def _render_document(
@@ -120,6 +103,6 @@ def _render_document(
         items = pipeline.stream(document) if translated else pipeline.segment(document).sentences
         renderer.stream(out, items, translated=translated, view=view)
         return 1
-    report = _report(pipeline, job, document)  # any progress bar ends inside: then render
+    report = pipeline.task(job.task, **job.options)(document)  # a progress bar ends inside
     renderer.write(out, report, view)
     return 1
