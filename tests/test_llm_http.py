@@ -203,9 +203,9 @@ def test_endpoint_from_url(url: str, endpoint: str) -> None:
 def test_bad_url_and_missing_model_are_usage_errors() -> None:
     with pytest.raises(UsageError, match="http"):
         chat_completions_url("127.0.0.1:8080")
-    with pytest.raises(UsageError, match="--llm-model"):
+    with pytest.raises(UsageError, match="llm_model"):
         make_client("http://127.0.0.1:1", None)
-    with pytest.raises(UsageError, match="--llm-model"):
+    with pytest.raises(UsageError, match="llm_model"):
         make_client(None, None)
 
 
@@ -290,7 +290,7 @@ def test_timeout_gives_a_one_line_error(stub: Stub) -> None:
     stub.default = lambda request: Reply(delay=1.0)
     http, _ = client(stub.url, timeout=0.2)
     started = time.monotonic()
-    with pytest.raises(RuntimeFailure, match=r"no answer within 0.2 s; raise --llm-timeout"):
+    with pytest.raises(RuntimeFailure, match=r"no answer within 0.2 s; raise llm_timeout"):
         http.complete(MESSAGES, max_tokens=8)
     assert time.monotonic() - started < 1.0
     assert len(stub.requests) == 1
@@ -422,7 +422,7 @@ def test_redirect_to_another_origin_is_an_error_and_gets_no_key(
     assert f"redirected (HTTP {status}) to" in message
     assert f"{other.url}/v1/chat/completions" in message
     assert "t0ps3cr3t" not in message
-    assert "point --llm-url at the final address" in message
+    assert "point llm_url at the final address" in message
     assert "\n" not in message
     assert other.requests == []  # never contacted, so never saw the key
     assert len(stub.requests) == 1  # not retried either
@@ -506,7 +506,7 @@ def test_bad_llm_url_is_a_usage_error_naming_it_without_credentials(url: str, sh
         make_client(url, "m")
     message = caught.value.message
     assert caught.value.exit_status == ExitStatus.USAGE
-    assert message.startswith("--llm-url")
+    assert message.startswith("llm_url")
     assert shown in message
     assert "hunter2" not in message
     assert "\n" not in message
@@ -532,11 +532,11 @@ def test_safe_url() -> None:
 
 @pytest.mark.parametrize("timeout", [math.nan, math.inf, -math.inf, 0.0, -1.0, 1e12])
 def test_unusable_timeout_is_a_usage_error(timeout: float) -> None:
-    with pytest.raises(UsageError, match="--llm-timeout must be more than 0"):
+    with pytest.raises(UsageError, match="llm_timeout must be more than 0"):
         HTTPChatClient("http://127.0.0.1:9", "m", timeout=timeout)
-    with pytest.raises(UsageError, match="--llm-timeout"):
+    with pytest.raises(UsageError, match="llm_timeout"):
         make_client("http://127.0.0.1:9", "m", timeout=timeout)
-    with pytest.raises(UsageError, match="--llm-timeout"):
+    with pytest.raises(UsageError, match="llm_timeout"):
         make_client(None, "some/model", timeout=timeout)
     assert check_timeout(0.5) == 0.5
 

@@ -85,6 +85,10 @@ _SETTING_PHRASES = (
     (re.compile(r"\bchoose (engine|device|compute type)\b"), "use --{flag}"),
     (re.compile(r"\bset the (model) to\b"), "pass --{flag} with"),
     (re.compile(r"\bthe (model) setting\b"), "--{flag}"),
+    (
+        re.compile(r"\b(llm_url|llm_model|llm_timeout|beam_size|batch_size|compute_type)\b"),
+        "--{flag}",
+    ),
 )
 OFFLINE_DEMO = "to try it offline: make demo, then --model .cache/demo-model (random weights)"
 
@@ -94,7 +98,7 @@ def in_flags(text: str) -> str:
     for pattern, words in _SETTING_PHRASES:
 
         def flag(match: re.Match[str], words: str = words) -> str:
-            return words.format(flag=match.group(1).replace(" ", "-"))
+            return words.format(flag=re.sub(r"[ _]", "-", match.group(1)))
 
         text = pattern.sub(flag, text)
     if "models pull" in text:

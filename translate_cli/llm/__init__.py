@@ -20,7 +20,7 @@ from typing import Protocol, TypedDict
 
 from translate_cli.errors import UsageError
 
-# Longest --llm-timeout accepted: beyond it the socket layer overflows, and no answer is worth
+# Longest llm_timeout accepted: beyond it the socket layer overflows, and no answer is worth
 # waiting longer for.
 MAX_TIMEOUT = 1e6
 
@@ -67,7 +67,7 @@ def one_line(value: object) -> str:
     return _SPACES.sub(" ", _ANY_CONTROL.sub(" ", str(value))).strip()
 
 
-def check_timeout(timeout: float, option: str = "--llm-timeout") -> float:
+def check_timeout(timeout: float, option: str = "llm_timeout") -> float:
     """``timeout`` if it is a usable number of seconds, else a ``UsageError``."""
     try:
         seconds = float(timeout)
@@ -96,13 +96,13 @@ def _local_client(url: str | None, model: str, *, timeout: float, device: str) -
 
 ClientFactory = Callable[..., LLMClient]
 
-# Kind of client → how to build it from the options. "http" when --llm-url is given.
+# Kind of client → how to build it from the options. "http" when llm_url is given.
 CLIENT_KINDS: dict[str, ClientFactory] = {"http": _http_client, "local": _local_client}
 
 _NO_MODEL = {
-    "http": "--llm-url needs --llm-model NAME (servers that serve one model accept any name)",
-    "local": "an LLM needs --llm-model (a local model directory or cached hub name), "
-    "or --llm-url and --llm-model for a server",
+    "http": "llm_url needs llm_model NAME (servers that serve one model accept any name)",
+    "local": "an LLM needs llm_model (a local model directory or cached hub name), "
+    "or llm_url and llm_model for a server",
 }
 
 

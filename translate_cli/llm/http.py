@@ -98,23 +98,23 @@ def chat_completions_url(url: str) -> str:
     text = url.strip()
     shown = safe_url(text)
     if _UNSAFE_IN_URL.search(text):
-        raise UsageError(f"--llm-url {shown!r}: spaces or control characters in the URL")
+        raise UsageError(f"llm_url {shown!r}: spaces or control characters in the URL")
     try:
         parts = urllib.parse.urlsplit(text)
         host = parts.hostname
         port = parts.port
     except ValueError as exc:  # "Port out of range 0-65535", "Invalid IPv6 URL", ...
-        raise UsageError(f"--llm-url {shown}: not a valid URL ({one_line(exc)})") from None
+        raise UsageError(f"llm_url {shown}: not a valid URL ({one_line(exc)})") from None
     if parts.scheme not in ("http", "https") or not host:
         # "localhost:8080" parses as scheme "localhost"; "127.0.0.1:8080" as a bare path.
         bare = not parts.scheme or parts.path.partition("/")[0].isdigit()
         hint = f"; did you mean http://{shown}?" if bare and "//" not in text else ""
-        raise UsageError(f"--llm-url must be an http:// or https:// URL, not {shown!r}{hint}")
+        raise UsageError(f"llm_url must be an http:// or https:// URL, not {shown!r}{hint}")
     if port == 0:
-        raise UsageError(f"--llm-url {shown}: port 0 is not a port a server listens on")
+        raise UsageError(f"llm_url {shown}: port 0 is not a port a server listens on")
     if "@" in parts.netloc:
         raise UsageError(
-            f"--llm-url {shown}: user or password in the URL is not supported; "
+            f"llm_url {shown}: user or password in the URL is not supported; "
             f"put the API key in ${API_KEY_ENV}"
         )
     path = parts.path.rstrip("/")
@@ -313,7 +313,7 @@ class HTTPChatClient:
                 url = self._follow(url, redirect)
         raise RuntimeFailure(
             f"LLM server {self._where} redirected more than {MAX_REDIRECTS} times; "
-            "point --llm-url at the final address"
+            "point llm_url at the final address"
         )
 
     def _follow(self, url: str, redirect: _Redirected) -> str:
@@ -330,13 +330,13 @@ class HTTPChatClient:
         if status not in _KEEP_METHOD:
             raise RuntimeFailure(
                 f"LLM server {where} redirected (HTTP {status}) to {shown}, "
-                "which would drop the request; point --llm-url at the final address"
+                "which would drop the request; point llm_url at the final address"
             )
         if _origin(target) is None or _origin(target) != self._origin:
             raise RuntimeFailure(
                 f"LLM server {where} redirected (HTTP {status}) to another server, {shown}, "
                 "which is not followed so as not to hand it the request and key; "
-                "point --llm-url at the final address"
+                "point llm_url at the final address"
             )
         return target
 
@@ -449,7 +449,7 @@ class HTTPChatClient:
     def _timeout_message(self, where: str) -> str:
         return (
             f"LLM server {where} sent no answer within {self.timeout:g} s; "
-            "raise --llm-timeout if the model is just slow"
+            "raise llm_timeout if the model is just slow"
         )
 
     def _error_detail(self, exc: urllib.error.HTTPError) -> str:

@@ -17,9 +17,9 @@ def resolve_local_model(name_or_dir: str) -> Path:
     if path.is_dir():
         return path
     if path.exists():
-        raise ModelUnavailableError(f"--llm-model {name_or_dir}: a file, not a model directory")
+        raise ModelUnavailableError(f"llm_model {name_or_dir}: a file, not a model directory")
     if looks_like_path(name_or_dir):
-        raise ModelUnavailableError(f"--llm-model {name_or_dir}: no such directory")
+        raise ModelUnavailableError(f"llm_model {name_or_dir}: no such directory")
     snapshot = cached_snapshot(name_or_dir)
     if snapshot is None:  # not cached, or not a valid hub name
         raise ModelUnavailableError(
