@@ -305,8 +305,10 @@ def list_models() -> list[CachedModel]:
 
 
 def remove_model(name: str) -> int:
-    """Delete every cached revision of ``name``; returns the bytes freed."""
+    """Delete every cached revision of ``name`` and its CTranslate2 conversions; the bytes freed."""
     from huggingface_hub import scan_cache_dir
+
+    from translate_cli.engines.ct2_cache import remove_conversions
 
     cache = hub_cache_dir()
     info: Any = scan_cache_dir(cache) if cache.is_dir() else None
@@ -316,6 +318,8 @@ def remove_model(name: str) -> int:
     )
     if repo is None:
         raise ModelUnavailableError(f"model {name} is not in the cache ({cache})")
+    # Conversions first: their markers name the snapshot folders they were made from.
+    converted = remove_conversions(Path(repo.repo_path))
     strategy = info.delete_revisions(*(rev.commit_hash for rev in repo.revisions))
     strategy.execute()
-    return int(strategy.expected_freed_size)
+    return int(strategy.expected_freed_size) + converted
