@@ -4,12 +4,12 @@ Matches the transformers engine's contract: same source tokens (so the same spli
 over-long sentences), same beam default, same per-sentence output cap. Greedy decoding in
 float32 gives exactly the transformers engine's tokens (tested; each row stops at its own cap
 through the step callback) except where two tokens tie within float noise, which the two
-libraries (and CPU kernels: AVX2, AVX-512) may break either way. Beam search differs in two ways, both CTranslate2's: it ends a
-sentence once ``beam_size`` hypotheses are finished (transformers' ``early_stopping=False``
-may search on), and it cannot stop one row of a batch early, so a row decodes to the batch's
-longest cap and is cut to its own where transformers would force ``</s>`` at its cap. With
-every row sharing its batch's cap the two agree, near ties aside (tested); otherwise on most
-sentences.
+libraries (and CPU kernels: AVX2, AVX-512) may break either way. Beam search differs in two
+ways, both CTranslate2's: it ends a sentence once ``beam_size`` hypotheses are finished
+(transformers' ``early_stopping=False`` may search on), and it cannot stop one row of a batch
+early, so a row decodes to the batch's longest cap and is cut to its own where transformers
+would force ``</s>`` at its cap. With every row sharing its batch's cap the two agree, near
+ties aside (tested); otherwise on most sentences.
 Settings whose defaults differ are set explicitly: minimum length 0 (CTranslate2: 1), no
 ``replace_unknowns``, no repetition penalty, ``disable_unk`` off, length penalty 1. The
 converter drops ``<pad>`` (banned by the checkpoint's ``bad_words_ids`` anyway) from the
