@@ -126,9 +126,11 @@ def check_model_dir(model_dir: Path, *, load_bin: bool = False) -> None:
         try:
             value = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
-            raise _broken(path, f"not readable as JSON ({_short(error)})") from None
+            raise damaged_file_error(path, f"not readable as JSON ({_short(error)})") from None
         if not isinstance(value, dict):
-            raise _broken(path, f"expected a JSON object, found a {type(value).__name__}")
+            raise damaged_file_error(
+                path, f"expected a JSON object, found a {type(value).__name__}"
+            )
     for name in ("source.spm", "target.spm"):
         _check_sentencepiece(model_dir / name)
     safetensors = model_dir / "model.safetensors"
@@ -145,7 +147,7 @@ def model_load_error(model_dir: Path, error: BaseException) -> ModelUnavailableE
     if isinstance(error, ModelUnavailableError):
         return error
     if isinstance(error, pickle.UnpicklingError) or "weights_only" in str(error):
-        return _broken(model_dir / "pytorch_model.bin", _UNSAFE_PICKLE)
+        return damaged_file_error(model_dir / "pytorch_model.bin", _UNSAFE_PICKLE)
     return ModelUnavailableError(
         f"cannot load a MarianMT model from {model_dir}: {_short(error)}",
         hint="download the model again, or use another model folder",
@@ -155,7 +157,7 @@ def model_load_error(model_dir: Path, error: BaseException) -> ModelUnavailableE
 _UNSAFE_PICKLE = "holds more than plain tensors, so it is not loaded (only weights_only loads)"
 
 
-def _broken(path: Path, what: str) -> ModelUnavailableError:
+def damaged_file_error(path: Path, what: str) -> ModelUnavailableError:
     return ModelUnavailableError(
         f"the model file {path} is damaged: {what}",
         hint="download the model again, or use another model folder",
@@ -168,7 +170,7 @@ def _check_sentencepiece(path: Path) -> None:
     try:
         spm.SentencePieceProcessor(model_file=str(path))
     except (OSError, RuntimeError, ValueError) as error:
-        raise _broken(path, f"not a sentencepiece model ({_short(error)})") from None
+        raise damaged_file_error(path, f"not a sentencepiece model ({_short(error)})") from None
 
 
 def _check_safetensors(path: Path) -> None:
@@ -178,17 +180,23 @@ def _check_safetensors(path: Path) -> None:
         with path.open("rb") as handle:
             prefix = handle.read(8)
             if len(prefix) < 8:
-                raise _broken(path, f"only {size} bytes, too short for a safetensors header")
+                raise damaged_file_error(
+                    path, f"only {size} bytes, too short for a safetensors header"
+                )
             (header_size,) = struct.unpack("<Q", prefix)
             if header_size > size - 8:
-                raise _broken(path, f"truncated ({size} bytes, header alone needs {header_size})")
+                raise damaged_file_error(
+                    path, f"truncated ({size} bytes, header alone needs {header_size})"
+                )
             header = json.loads(handle.read(header_size))
     except OSError as error:
-        raise _broken(path, f"unreadable ({_short(error)})") from None
+        raise damaged_file_error(path, f"unreadable ({_short(error)})") from None
     except ValueError as error:
-        raise _broken(path, f"the safetensors header is not valid ({_short(error)})") from None
+        raise damaged_file_error(
+            path, f"the safetensors header is not valid ({_short(error)})"
+        ) from None
     if not isinstance(header, dict):
-        raise _broken(path, "the safetensors header is not a JSON object")
+        raise damaged_file_error(path, "the safetensors header is not a JSON object")
     ends = [
         entry["data_offsets"][1]
         for key, entry in header.items()
@@ -199,7 +207,7 @@ def _check_safetensors(path: Path) -> None:
     ]
     needed = 8 + header_size + max((int(end) for end in ends), default=0)
     if needed > size:
-        raise _broken(path, f"truncated ({size} bytes, its header says {needed})")
+        raise damaged_file_error(path, f"truncated ({size} bytes, its header says {needed})")
 
 
 def _check_torch_pickle(path: Path) -> None:
@@ -212,8 +220,10 @@ def _check_torch_pickle(path: Path) -> None:
         import pickle
 
         if isinstance(error, pickle.UnpicklingError) and "weights_only" in str(error).lower():
-            raise _broken(path, _UNSAFE_PICKLE) from None
-        raise _broken(path, f"not a readable PyTorch checkpoint ({_short(error)})") from None
+            raise damaged_file_error(path, _UNSAFE_PICKLE) from None
+        raise damaged_file_error(
+            path, f"not a readable PyTorch checkpoint ({_short(error)})"
+        ) from None
 
 
 def cached_snapshot(name: str) -> Path | None:
@@ -305,8 +315,10 @@ def list_models() -> list[CachedModel]:
 
 
 def remove_model(name: str) -> int:
-    """Delete every cached revision of ``name``; returns the bytes freed."""
+    """Delete every cached revision of ``name`` and its CTranslate2 conversions; the bytes freed."""
     from huggingface_hub import scan_cache_dir
+
+    from translate_cli.engines.ct2_cache import remove_conversions
 
     cache = hub_cache_dir()
     info: Any = scan_cache_dir(cache) if cache.is_dir() else None
@@ -316,6 +328,8 @@ def remove_model(name: str) -> int:
     )
     if repo is None:
         raise ModelUnavailableError(f"model {name} is not in the cache ({cache})")
+    # Conversions first: their markers name the snapshot folders they were made from.
+    converted = remove_conversions(Path(repo.repo_path))
     strategy = info.delete_revisions(*(rev.commit_hash for rev in repo.revisions))
     strategy.execute()
-    return int(strategy.expected_freed_size)
+    return int(strategy.expected_freed_size) + converted

@@ -7,6 +7,10 @@ re-downloaded model is converted again without hashing hundreds of megabytes on 
 
 A conversion is written to a temporary sibling directory, marked complete, then renamed into
 place, so a crash or a concurrent run never leaves a half-written model that a later run trusts.
+The marker also records a checksum of every converted file (all of a small file, sampled blocks
+of a big one), checked before each use, so a copy damaged in place is converted again instead of
+giving silently different translations. Temporary directories carry their owner's host, boot
+and process id, so those of a killed run are swept as soon as that process is gone.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import sys
 import time
 import uuid
@@ -25,11 +30,14 @@ from typing import Any
 from translate_cli.errors import ModelUnavailableError
 
 MARKER = "translate-cli-ct2.json"  # written last; a directory without it is never used
-_STALE_TEMP_SECONDS = 24 * 3600
+_STALE_TEMP_SECONDS = 24 * 3600  # for temps whose owner cannot be checked (another host)
+_FULL_HASH_BYTES = 8 << 20  # files up to this size are hashed whole on every use
+_SAMPLES = 256  # ... bigger ones: this many blocks, evenly spread, first and last included
+_SAMPLE_BYTES = 16 << 10  # 256 x 16 KiB = 4 MiB read per use, about 5 ms
 
 
 class EngineUnavailableError(ModelUnavailableError):
-    """CTranslate2 cannot run this model here; ``--engine auto`` falls back to transformers."""
+    """CTranslate2 cannot run this model here; engine ``auto`` falls back to transformers."""
 
 
 class ConversionError(EngineUnavailableError):
@@ -83,10 +91,15 @@ def cached_model(model_dir: Path, quantization: str) -> Path:
     final = root / f"{model_label(model_dir)}-{key}-{quantization}"
     if is_complete(final, key):
         return final
-    temp = root / f".tmp-{final.name}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    temp = temp_path(root, final.name)
     try:
         root.mkdir(parents=True, exist_ok=True)
-        _remove_stale_temps(root)
+        remove_stale_temps(root)
+        from translate_cli.models import check_model_dir
+
+        # A damaged checkpoint is the model's error (exit 3, naming the file), not a reason
+        # for engine auto to fall back; this also loads a pytorch_model.bin safely first.
+        check_model_dir(model_dir, load_bin=True)
         convert(model_dir, temp, quantization)
         marker = {
             "fingerprint": key,
@@ -94,6 +107,7 @@ def cached_model(model_dir: Path, quantization: str) -> Path:
             "ctranslate2": ctranslate2.__version__,
             "source": str(model_dir.resolve()),
             "converted_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "files": checksums(temp),
         }
         (temp / MARKER).write_text(json.dumps(marker, indent=2), encoding="utf-8")
         _publish(temp, final, key)
@@ -107,23 +121,100 @@ def cached_model(model_dir: Path, quantization: str) -> Path:
     return final
 
 
-def is_complete(path: Path, key: str) -> bool:
-    """Whether ``path`` holds a finished conversion with fingerprint ``key``."""
+def read_marker(path: Path) -> dict[str, Any] | None:
     try:
         marker = json.loads((path / MARKER).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
+        return None
+    return marker if isinstance(marker, dict) else None
+
+
+def is_complete(path: Path, key: str) -> bool:
+    """Whether ``path`` holds a finished conversion with fingerprint ``key``, undamaged.
+
+    A directory that fails the check is left alone here; ``_publish`` replaces it.
+    """
+    marker = read_marker(path)
     return (
-        isinstance(marker, dict)
+        marker is not None
         and marker.get("fingerprint") == key
         and (path / "model.bin").is_file()
         and (path / "config.json").is_file()
+        and isinstance(marker.get("files"), dict)
+        and marker["files"] == checksums(path)
     )
+
+
+def checksums(path: Path) -> dict[str, str]:
+    """``{file name: "size:hash"}`` for every file of a conversion but the marker."""
+    return {
+        file.name: f"{file.stat().st_size}:{file_checksum(file)}"
+        for file in sorted(path.iterdir())
+        if file.is_file() and file.name != MARKER
+    }
+
+
+def file_checksum(path: Path) -> str:
+    """BLAKE2b of the whole file when small, else of ``_SAMPLES`` evenly spread blocks.
+
+    Sampling keeps the check to milliseconds for a model.bin of hundreds of megabytes; flipped
+    bytes outside the samples go unseen, a truncation or a damaged block among them does not.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        if size <= _FULL_HASH_BYTES:
+            digest.update(handle.read())
+        else:
+            last = size - _SAMPLE_BYTES
+            for index in range(_SAMPLES):
+                handle.seek(last * index // (_SAMPLES - 1))
+                digest.update(handle.read(_SAMPLE_BYTES))
+    return digest.hexdigest()
+
+
+def conversions() -> list[tuple[Path, dict[str, Any]]]:
+    """Every finished conversion in the cache with its marker."""
+    root = cache_root() / "ct2"
+    if not root.is_dir():
+        return []
+    found = []
+    for path in sorted(root.iterdir()):
+        marker = read_marker(path) if not path.name.startswith(".") else None
+        if marker is not None:
+            found.append((path, marker))
+    return found
+
+
+def remove_conversions(source_root: Path) -> int:
+    """Delete the conversions made from any folder under ``source_root``; the bytes freed."""
+    try:
+        under = source_root.resolve()
+    except OSError:
+        return 0
+    freed = 0
+    for path, marker in conversions():
+        source = Path(str(marker.get("source", "")))
+        if source.is_relative_to(under):
+            freed += tree_size(path)
+            discard(path)
+    return freed
+
+
+def tree_size(path: Path) -> int:
+    total = 0
+    for file in path.rglob("*"):
+        try:
+            if file.is_file() and not file.is_symlink():
+                total += file.stat().st_size
+        except OSError:
+            continue
+    return total
 
 
 def discard(path: Path) -> None:
     """Remove a cached conversion that failed to load; rename first so no run sees half of it."""
-    trash = path.with_name(f".tmp-trash-{path.name}-{uuid.uuid4().hex[:8]}")
+    trash = temp_path(path.parent, f"trash-{path.name}")
     try:
         path.rename(trash)
     except OSError:
@@ -154,7 +245,7 @@ def convert(model_dir: Path, out_dir: Path, quantization: str) -> None:
 def _publish(temp: Path, final: Path, key: str) -> None:
     """Move a finished conversion into place; a concurrent run's finished copy also wins."""
     if final.exists() and not is_complete(final, key):
-        discard(final)  # a directory from an interrupted or foreign run
+        discard(final)  # a directory from an interrupted or foreign run, or damaged
     try:
         temp.rename(final)
     except OSError:
@@ -162,12 +253,61 @@ def _publish(temp: Path, final: Path, key: str) -> None:
             raise
 
 
-def _remove_stale_temps(root: Path) -> None:
-    """Temporary directories left by crashed runs (a live conversion is minutes old at most)."""
+# --- temporary directories ------------------------------------------------------------------
+# Name: .tmp-<host>-<boot>-<pid>-<random>-<what>; host and boot are 8 hex digits each.
+_TEMP = re.compile(r"^\.tmp-([0-9a-f]{8})-([0-9a-f]{8})-(\d+)-[0-9a-f]{8}-")
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=4).hexdigest()
+
+
+def _host_id() -> str:
+    return _short_hash(socket.gethostname())
+
+
+def _boot_id() -> str:
+    """This boot's id (Linux); a process id from another boot belongs to no live process."""
+    try:
+        return _short_hash(Path("/proc/sys/kernel/random/boot_id").read_text().strip())
+    except OSError:
+        return "00000000"
+
+
+def temp_path(root: Path, what: str) -> Path:
+    """A temporary sibling path for this process to write ``what`` into."""
+    owner = f"{_host_id()}-{_boot_id()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    return root / f".tmp-{owner}-{what}"
+
+
+def _owner_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, someone else's
+        return True
+    except OSError:
+        return True  # cannot tell: keep it
+    return True
+
+
+def _is_stale(path: Path, now: float) -> bool:
+    match = _TEMP.match(path.name)
+    if match and match.group(1) == _host_id():
+        if match.group(2) != _boot_id():
+            return True  # written before the last reboot
+        return not _owner_alive(int(match.group(3)))
+    # Another host's (a shared cache) or an old-style name: only age tells.
+    return now - path.stat().st_mtime > _STALE_TEMP_SECONDS
+
+
+def remove_stale_temps(root: Path) -> None:
+    """Remove temporary directories whose writer is gone; a live writer's are kept."""
     now = time.time()
     for path in root.glob(".tmp-*"):
         try:
-            if now - path.stat().st_mtime > _STALE_TEMP_SECONDS:
+            if _is_stale(path, now):
                 shutil.rmtree(path, ignore_errors=True)
         except OSError:
             continue

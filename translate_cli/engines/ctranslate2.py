@@ -3,11 +3,13 @@
 Matches the transformers engine's contract: same source tokens (so the same splitting of
 over-long sentences), same beam default, same per-sentence output cap. Greedy decoding in
 float32 gives exactly the transformers engine's tokens (tested; each row stops at its own cap
-through the step callback). Beam search differs in two ways, both CTranslate2's: it ends a
-sentence once ``beam_size`` hypotheses are finished (transformers' ``early_stopping=False``
-may search on), and it cannot stop one row of a batch early, so a row decodes to the batch's
-longest cap and is cut to its own where transformers would force ``</s>`` at its cap. With
-every row sharing its batch's cap the two agree exactly (tested); otherwise on most sentences.
+through the step callback) except where two tokens tie within float noise, which the two
+libraries (and CPU kernels: AVX2, AVX-512) may break either way. Beam search differs in two
+ways, both CTranslate2's: it ends a sentence once ``beam_size`` hypotheses are finished
+(transformers' ``early_stopping=False`` may search on), and it cannot stop one row of a batch
+early, so a row decodes to the batch's longest cap and is cut to its own where transformers
+would force ``</s>`` at its cap. With every row sharing its batch's cap the two agree, near
+ties aside (tested); otherwise on most sentences.
 Settings whose defaults differ are set explicitly: minimum length 0 (CTranslate2: 1), no
 ``replace_unknowns``, no repetition penalty, ``disable_unk`` off, length penalty 1. The
 converter drops ``<pad>`` (banned by the checkpoint's ``bad_words_ids`` anyway) from the
@@ -33,7 +35,7 @@ from translate_cli.engines.ct2_cache import (
 from translate_cli.engines.marian_codec import load_codec
 from translate_cli.engines.seq2seq import EngineOptions, Seq2SeqEngine, output_cap
 from translate_cli.engines.threads import usable_threads
-from translate_cli.errors import ModelUnavailableError, UsageError
+from translate_cli.errors import UsageError
 
 if TYPE_CHECKING:
     from translate_cli.config import Settings
@@ -139,9 +141,8 @@ class CTranslate2Engine(Seq2SeqEngine):
                 "the ctranslate2 engine needs the ctranslate2 package",
                 hint="pip install ctranslate2, or choose engine transformers",
             ) from error
-        from translate_cli.models import check_model_dir
+        from translate_cli.models import check_model_dir, model_load_error
 
-        check_model_dir(model_dir)  # names a damaged file before the libraries trip on it
         config = _read_config(model_dir)
         limit = int(config.get("max_position_embeddings") or 512)
         super().__init__(options, limit, limit, model_dir)
@@ -150,10 +151,11 @@ class CTranslate2Engine(Seq2SeqEngine):
         self.workers, self.threads_per_worker = plan_threads(self.device, options.threads)
         try:
             self.codec = load_codec(model_dir)
-        except (OSError, ValueError) as error:
-            raise ModelUnavailableError(
-                f"cannot load the tokenizer of {model_dir}: {error}"
-            ) from error
+        except Exception as error:  # sentencepiece, json, transformers: any of them
+            # Checked only now: on the usual path (a cached conversion) start-up stays free
+            # of a second parse of the tokenizer files. A conversion checks everything.
+            check_model_dir(model_dir)  # raises naming the damaged file, if it finds one
+            raise model_load_error(model_dir, error) from error
         self.model_path = cached_model(model_dir, self.compute_type)
         self.translator = self._open(ctranslate2, model_dir)
         self._step_cost = _STEP_COST[self.device]
@@ -411,13 +413,13 @@ def _finish_time(
 
 
 def _read_config(model_dir: Path) -> dict[str, Any]:
+    from translate_cli.models import damaged_file_error
+
     path = model_dir / "config.json"
     try:
         config = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise ModelUnavailableError(
-            f"cannot load a MarianMT model from {model_dir}: {error}"
-        ) from error
+        raise damaged_file_error(path, f"not readable as JSON ({error})") from error
     if not isinstance(config, dict):
-        raise ModelUnavailableError(f"cannot load a MarianMT model from {model_dir}: bad config")
+        raise damaged_file_error(path, f"expected a JSON object, found a {type(config).__name__}")
     return config

@@ -26,8 +26,10 @@ from typing import Any
 
 from translate_cli.config import Settings
 from translate_cli.engines.base import ProgressCallback
+from translate_cli.errors import UsageError
 
 _DEFAULTS = Settings()  # one set of defaults: the settings' own
+MAX_BEAM_SIZE = 32  # the settings' documented maximum; more only costs time (or crashes)
 
 # Clause boundaries to split an over-long sentence at, best first.
 _CLAUSE_BREAKS = (
@@ -54,6 +56,18 @@ class EngineOptions:
     device: str = _DEFAULTS.device  # "cpu", "cuda" or "auto"
     threads: int = _DEFAULTS.threads  # 0: every core this process may use
     compute_type: str = _DEFAULTS.compute_type  # engine-specific precision, e.g. int8
+
+    def __post_init__(self) -> None:
+        # Library callers bypass the settings' checks; the native libraries crash (not fail)
+        # on a beam of 100,000, so the bounds are enforced here too.
+        if not 1 <= self.beam_size <= MAX_BEAM_SIZE:
+            raise UsageError(
+                f"beam size must be between 1 and {MAX_BEAM_SIZE}, not {self.beam_size}"
+            )
+        if self.batch_size < 1 or self.max_batch_tokens < 1 or self.window < 1:
+            raise UsageError("batch size, batch tokens and window must be at least 1")
+        if self.threads < 0:
+            raise UsageError(f"threads must be 0 (all cores) or more, not {self.threads}")
 
     @classmethod
     def from_settings(cls, settings: Settings, **internal: Any) -> EngineOptions:
