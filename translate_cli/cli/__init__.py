@@ -85,10 +85,8 @@ _SETTING_PHRASES = (
     (re.compile(r"\bchoose (engine|device|compute type)\b"), "use --{flag}"),
     (re.compile(r"\bset the (model) to\b"), "pass --{flag} with"),
     (re.compile(r"\bthe (model) setting\b"), "--{flag}"),
-    (
-        re.compile(r"\b(llm_url|llm_model|llm_timeout|beam_size|batch_size|compute_type)\b"),
-        "--{flag}",
-    ),
+    # Not in "config file key llm_url": that names the key as written in the file.
+    (re.compile(r"(?<!key )\b(llm_url|llm_model|llm_timeout)\b"), "--{flag}"),
 )
 OFFLINE_DEMO = "to try it offline: make demo, then --model .cache/demo-model (random weights)"
 
