@@ -526,3 +526,15 @@ def test_models_pull_unreachable_is_exit_3(monkeypatch: pytest.MonkeyPatch) -> N
     result = invoke("models", "pull", "Helsinki-NLP/opus-mt-id-en")
     assert result.exit_code == 3
     assert "could not be reached" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["segment", "translate", "summarize", "run"])
+def test_help_at_80_columns_shows_choices_whole_and_no_type_names(
+    command: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    assert invoke(command, "--help").exit_code == 0
+    text = capsys.readouterr().out
+    assert "text, markdown, json, jsonl (default: text)" in text
+    assert "<bool>" not in text and "<str>" not in text and "<int" not in text
+    assert max(len(line) for line in text.splitlines()) <= 80
