@@ -1,0 +1,65 @@
+"""Web pages as input: fetch a URL, recognise HTML, extract the article.
+
+``read_article(source)`` is the whole path for a library caller::
+
+    from translate_cli import Pipeline
+    from translate_cli.web import read_article
+
+    article = read_article("https://example.org/berita/123")  # or HTML text, or bytes
+    with Pipeline() as pipeline:
+        report = pipeline.task("run")(article)   # report.meta: url, title, date, author, site
+
+Nothing here imports trafilatura, httpx or lxml until a page is actually read.
+"""
+
+from __future__ import annotations
+
+from translate_cli.web.article import META_KEYS, Article
+from translate_cli.web.charset import decode_page
+from translate_cli.web.fetch import (
+    DEFAULT_TIMEOUT,
+    MAX_BYTES,
+    FetchError,
+    Page,
+    fetch,
+    is_url,
+    safe_url,
+)
+from translate_cli.web.sniff import looks_like_html
+
+
+def article_from_bytes(data: bytes, url: str | None = None, charset: str | None = None) -> Article:
+    """The article of an HTML page's bytes (``charset``: what the HTTP header declared)."""
+    from translate_cli.web.extract import extract_article
+
+    text, _ = decode_page(data, charset)
+    return extract_article(text, url)
+
+
+def read_article(source: str | bytes, *, timeout: float = DEFAULT_TIMEOUT) -> Article:
+    """The article of a URL (fetched), or of an HTML page given as text or bytes."""
+    from translate_cli.web.extract import extract_article
+
+    if isinstance(source, bytes):
+        return article_from_bytes(source)
+    if is_url(source):
+        page = fetch(source, timeout=timeout)
+        return article_from_bytes(page.data, page.url, page.charset)
+    return extract_article(source)
+
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "MAX_BYTES",
+    "META_KEYS",
+    "Article",
+    "FetchError",
+    "Page",
+    "article_from_bytes",
+    "decode_page",
+    "fetch",
+    "is_url",
+    "looks_like_html",
+    "read_article",
+    "safe_url",
+]
