@@ -39,6 +39,7 @@ class Settings:
     llm_model: str = ""
     llm_timeout: float = 120.0
     prompts: tuple[str, ...] = ()  # "[NAME=]FILE" prompt template overrides
+    timeout: float = 30.0  # longest wait for a web page (an http(s) INPUT), seconds
 
     def __post_init__(self) -> None:
         # Library callers get the same checks as the command line: Settings(beam_size=0) is
@@ -64,6 +65,7 @@ BOUNDS: dict[str, Bounds] = {
     "threads": Bounds(0, 256),
     "sentences": Bounds(1, 1000),
     "llm_timeout": Bounds(0.1, 86_400),
+    "timeout": Bounds(0.1, 3600),
 }
 
 

@@ -1,11 +1,16 @@
-"""Reading inputs: paths, ``-`` for standard input, plain text or JSONL batches.
+"""Reading inputs: paths, ``-`` for standard input, http(s) URLs; text, HTML or JSONL batches.
 
 A file that cannot be read as text raises ``InputError`` (exit 4) naming the file and, for bad
 bytes, the byte offset; a wrong command line raises ``UsageError`` (exit 2). Every named path is
 checked before the first record is produced, so a typo in the third file fails before any work.
 
 In a JSONL batch one bad line does not sink the others: it becomes a ``Record`` whose ``error``
-says what is wrong (file and line), and the caller reports it and goes on.
+says what is wrong (file and line), and the caller reports it and goes on. The same holds for a
+URL that cannot be fetched and a page with no article: the record carries the error.
+
+``--input-format auto`` (the default) reads HTML as a web page (its article is extracted, see
+``translate_cli.web``) and everything else exactly as ``text`` does; JSONL is read only when
+asked for.
 """
 
 from __future__ import annotations
@@ -16,15 +21,19 @@ import os
 import stat
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from translate_cli.errors import InputError, TranslateCliError, UsageError
+from translate_cli.web.fetch import DEFAULT_TIMEOUT, check_url, is_url, safe_url, url_scheme
+from translate_cli.web.sniff import looks_like_html
 
 _BOM = b"\xef\xbb\xbf"
 STDIN_NAME = "<stdin>"
 NO_INPUT = "no input: give a file path, or '-' to read standard input"
+INPUT_FORMATS = ("auto", "text", "html", "jsonl")
+Meta = dict[str, str | None]
 
 
 @dataclass(frozen=True)
@@ -34,13 +43,15 @@ class Record:
     ``id`` is None for a single plain-text input, the argument as given (path, or ``-``) when
     several text inputs are given, and for JSONL the record's ``"id"`` (default: its line number),
     kept as parsed. ``source`` is the display name of the input (``<stdin>`` or the path).
-    ``error`` set means this record could not be read; ``text`` is then empty.
+    ``error`` set means this record could not be read; ``text`` is then empty. ``meta`` is the
+    page's metadata (url, title, date, author, site) when the record came from HTML.
     """
 
     id: Any
     text: str
     source: str
     error: TranslateCliError | None = None
+    meta: Meta | None = None
 
 
 def _stdin_stream(stdin: BinaryIO | None) -> BinaryIO:
@@ -68,7 +79,9 @@ def check_inputs(sources: Sequence[str], stdin: BinaryIO | None = None) -> None:
     if sum(1 for source in sources if source == "-") > 1:
         raise UsageError("'-' (standard input) can be given only once")
     for source in sources:
-        if source != "-":
+        if url_scheme(source) is not None:
+            check_url(source)  # http(s) only; file:// and the rest are refused, exit 4
+        elif source != "-":
             _check_readable(source)
 
 
@@ -158,37 +171,104 @@ def _stream_lines(stream: BinaryIO, name: str) -> Iterator[str]:
 
 
 def read_records(
-    sources: Sequence[str], input_format: str, stdin: BinaryIO | None = None
+    sources: Sequence[str],
+    input_format: str,
+    stdin: BinaryIO | None = None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> Iterator[Record]:
-    """Check all inputs now, then yield their documents: one per text file, one per JSONL line.
+    """Check all inputs now, then yield their documents: one per file or URL, one per JSONL line.
 
     ``sources`` are the INPUT arguments (``-`` is standard input; none means standard input when
-    it is not a terminal). The checks of ``check_inputs`` run when this is called, before the
-    first record; a file that turns out binary or undecodable raises ``InputError`` when reached.
+    it is not a terminal; ``http(s)://`` is fetched, waiting at most ``timeout`` seconds). The
+    checks of ``check_inputs`` run when this is called, before the first record; a text file
+    that turns out binary or undecodable raises ``InputError`` when reached, while a URL or page
+    that cannot be read becomes a record with an ``error``.
     """
-    if input_format not in ("text", "jsonl"):
-        raise UsageError(f"unknown input format {input_format!r} (use text or jsonl)")
+    if input_format not in INPUT_FORMATS:
+        raise UsageError(f"unknown input format {input_format!r} (use {', '.join(INPUT_FORMATS)})")
     check_inputs(sources, stdin)
-    return _records(list(sources) or ["-"], len(sources) > 1, input_format, stdin)
+    return _records(list(sources) or ["-"], len(sources) > 1, input_format, stdin, timeout)
 
 
 def _records(
-    sources: list[str], several: bool, input_format: str, stdin: BinaryIO | None
+    sources: list[str],
+    several: bool,
+    input_format: str,
+    stdin: BinaryIO | None,
+    timeout: float,
 ) -> Iterator[Record]:
     for source in sources:
-        if input_format == "text":
+        record_id = source if several else None
+        if input_format != "jsonl":
+            if is_url(source):
+                yield _url_record(record_id, source, input_format, timeout)
+                continue
             name, data = read_input_bytes(source, stdin)
-            yield Record(source if several else None, decode_text(data, name), name)
+            if input_format == "html" or (input_format == "auto" and looks_like_html(data)):
+                yield _html_record(record_id, name, data)
+            else:
+                yield Record(record_id, decode_text(data, name), name)
             continue
         lines: Iterable[str]
-        if source == "-":
+        if is_url(source):
+            fetched = _fetch_text(source, timeout)
+            if isinstance(fetched, Record):
+                yield fetched
+                continue
+            name, lines = safe_url(source), fetched.split("\n")
+        elif source == "-":
             name, lines = STDIN_NAME, _stream_lines(_stdin_stream(stdin), STDIN_NAME)
         else:
             name, data = read_input_bytes(source, stdin)
             lines = decode_text(data, name).split("\n")
         for number, line in enumerate(lines, start=1):
             if line.strip():
-                yield parse_record(line, name, number)
+                yield parse_record(line, name, number, timeout=timeout)
+
+
+def _html_record(
+    record_id: Any, name: str, data: bytes, *, url: str | None = None, charset: str | None = None
+) -> Record:
+    """A page's article as a record: the title as paragraph 0, then the body; or its error."""
+    from translate_cli.web import article_from_bytes
+
+    try:
+        article = article_from_bytes(data, url, charset, name=name)
+    except InputError as error:
+        return Record(record_id, "", name, error)
+    return Record(record_id, article.text, name, meta=article.meta)
+
+
+def _url_record(record_id: Any, url: str, input_format: str, timeout: float) -> Record:
+    """A fetched page: HTML (by Content-Type or by its bytes) is extracted, text read as is."""
+    from translate_cli.web import decode_page, fetch
+
+    name = safe_url(url)
+    try:
+        page = fetch(url, timeout=timeout)
+    except InputError as error:
+        return Record(record_id, "", name, error)
+    html_type = page.content_type in ("text/html", "application/xhtml+xml")
+    if input_format == "html" or (
+        input_format == "auto" and (html_type or looks_like_html(page.data))
+    ):
+        return _html_record(record_id, name, page.data, url=page.url, charset=page.charset)
+    if b"\x00" in page.data[:8192]:
+        type_ = page.content_type or "no Content-Type"
+        return Record(record_id, "", name, InputError(f"{name}: not text ({type_})"))
+    return Record(record_id, _newlines(decode_page(page.data, page.charset)[0]), name)
+
+
+def _fetch_text(url: str, timeout: float) -> str | Record:
+    """A URL's body as text (for a JSONL batch at a URL), or an error record."""
+    from translate_cli.web import decode_page, fetch
+
+    try:
+        page = fetch(url, timeout=timeout)
+    except InputError as error:
+        return Record(None, "", safe_url(url), error)
+    return _newlines(decode_page(page.data, page.charset)[0])
 
 
 def _non_finite(value: Any) -> bool:
@@ -215,8 +295,12 @@ def _has_surrogate(value: Any) -> bool:
     return False
 
 
-def parse_record(line: str, name: str, number: int) -> Record:
-    """One JSONL line to a ``Record``; never raises: problems become ``Record.error``."""
+def parse_record(line: str, name: str, number: int, *, timeout: float = DEFAULT_TIMEOUT) -> Record:
+    """One JSONL line to a ``Record``; never raises: problems become ``Record.error``.
+
+    The object carries ``"text"``, or ``"html"`` (a page, whose article is extracted), or
+    ``"url"`` (fetched, then read as a URL argument is).
+    """
 
     def failed(message: str, record_id: Any = number) -> Record:
         return Record(record_id, "", name, InputError(f"{name}: line {number}: {message}"))
@@ -237,6 +321,20 @@ def parse_record(line: str, name: str, number: int) -> Record:
     if _has_surrogate(record_id):
         return failed("the id contains a lone surrogate (\\ud800-\\udfff), not valid Unicode")
     text = value.get("text")
+    if text is None and isinstance(value.get("html"), str):
+        if _has_surrogate(value["html"]):
+            return failed('the "html" contains a lone surrogate, not valid Unicode', record_id)
+        page = _html_record(record_id, f"{name}: line {number}", value["html"].encode("utf-8"))
+        return replace(page, source=name)
+    if text is None and isinstance(value.get("url"), str):
+        url = value["url"]
+        if url_scheme(url) not in ("http", "https"):
+            return failed(f'"url" must be an http:// or https:// URL, got {url!r}', record_id)
+        fetched = _url_record(record_id, url, "auto", timeout)
+        if fetched.error is not None:
+            message = f"{name}: line {number}: {fetched.error.message}"
+            return replace(fetched, source=name, error=InputError(message))
+        return replace(fetched, source=name)
     if not isinstance(text, str):
         return failed('expected a JSON object with a "text" string', record_id)
     if _has_surrogate(text):

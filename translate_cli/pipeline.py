@@ -28,6 +28,7 @@ from translate_cli.document import Document
 from translate_cli.errors import InputError, TranslateCliError
 from translate_cli.report import Report, SummaryItem, TranslatedSentence
 from translate_cli.segment import segment as segment_text
+from translate_cli.web.article import Article
 
 if TYPE_CHECKING:
     from translate_cli.engines.base import Translator
@@ -166,20 +167,30 @@ class Pipeline:
         """Every sentence translated, plus the bilingual title and summary."""
         return self._summarize(_document(text), sentences, ratio, translate=True, whole=True)
 
-    def task(self, name: str, **options: Any) -> Callable[[Text], Report]:
+    def task(self, name: str, **options: Any) -> Callable[[Text | Article], Report]:
         """The task ``name`` (one of ``TASKS``) as a function of the text; ``options`` are the
-        task's keyword arguments (``summarize``: ``sentences``, ``ratio``, ``translate``)."""
+        task's keyword arguments (``summarize``: ``sentences``, ``ratio``, ``translate``).
+
+        An extracted web ``Article`` is read as its ``text`` (the title as paragraph 0, then
+        the body), and its metadata travels to ``Report.meta``."""
         if name not in TASKS:
             raise ValueError(f"unknown task {name!r}; expected one of {', '.join(TASKS)}")
-        method: Callable[..., Report] = getattr(self, name)
-        return functools.partial(method, **options)
+        method: Callable[..., Report] = functools.partial(getattr(self, name), **options)
+
+        def run(text: Text | Article) -> Report:
+            if isinstance(text, Article):
+                return replace(method(text.text), meta=text.meta)
+            return method(text)
+
+        return run
 
     def batch(
         self, records: Iterable[Any], task: str = "run", **options: Any
     ) -> Iterator[BatchResult]:
         """Each record's result, in order: ``records`` are strings (ids 1, 2, …) or objects
-        with ``id`` and ``text`` (and ``error`` when the record could not be read). A record
-        whose input is unusable gets an error result; the others go on."""
+        with ``id`` and ``text`` (and ``error`` when the record could not be read, ``meta`` when
+        it came from a web page). A record whose input is unusable gets an error result; the
+        others go on."""
         run = self.task(task, **options)
         for number, record in enumerate(records, start=1):
             if isinstance(record, str):
@@ -190,8 +201,10 @@ class Pipeline:
             if error is not None:
                 yield BatchResult(record_id, error=error)
                 continue
+            meta = getattr(record, "meta", None)
             try:
-                yield BatchResult(record_id, report=run(text))
+                report = run(text)
+                yield BatchResult(record_id, report=replace(report, meta=meta) if meta else report)
             except InputError as failure:
                 yield BatchResult(record_id, error=failure)
 

@@ -35,7 +35,9 @@ class Report:
     ``translated`` says whether this report has an English side at all (``translate``,
     ``summarize``, ``run``): then every sentence carries a ``translation`` key, null where that
     sentence was not translated. ``summary`` is None when no summary was asked for.
-    ``target_lang`` is None when nothing was translated.
+    ``target_lang`` is None when nothing was translated. ``meta`` is set only for a document
+    read from a web page or HTML: ``{"url", "title", "date", "author", "site"}``, None where
+    unknown.
     """
 
     sentences: tuple[TranslatedSentence, ...]
@@ -45,6 +47,7 @@ class Report:
     summary: tuple[SummaryItem, ...] | None = None
     source_lang: str = "id"
     target_lang: str | None = None
+    meta: dict[str, str | None] | None = None
 
     @property
     def every_sentence_translated(self) -> bool:
@@ -62,6 +65,8 @@ class Report:
         ]
         if self.summary is not None:
             record["summary"] = [_summary_record(item) for item in self.summary]
+        if self.meta is not None:
+            record["meta"] = dict(self.meta)
         return record
 
 

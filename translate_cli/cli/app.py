@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from translate_cli import __version__
-from translate_cli.cli.driver import Job, drive
+from translate_cli.cli.driver import Job, drive, drive_extract
 from translate_cli.cli.options import (
     INPUT_HELP,
     BatchOpt,
@@ -32,6 +32,7 @@ from translate_cli.cli.options import (
     SentencesOpt,
     SummarizerOpt,
     ThreadsOpt,
+    TimeoutOpt,
 )
 from translate_cli.config import DEFAULT_MODEL, Settings, resolve_settings
 from translate_cli.errors import UsageError
@@ -129,7 +130,8 @@ def segment_command(
     inputs: InputsArg = None,
     format: FormatOpt = "text",
     output: OutputOpt = None,
-    input_format: InputFormatOpt = "text",
+    input_format: InputFormatOpt = "auto",
+    timeout: TimeoutOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Split an article into sentences (no model needed; works offline)."""
@@ -145,7 +147,8 @@ def translate_command(
     inputs: InputsArg = None,
     format: FormatOpt = "text",
     output: OutputOpt = None,
-    input_format: InputFormatOpt = "text",
+    input_format: InputFormatOpt = "auto",
+    timeout: TimeoutOpt = None,
     model: ModelOpt = None,
     engine: EngineOpt = None,
     beam_size: BeamOpt = None,
@@ -176,7 +179,8 @@ def summarize_command(
     prompts: PromptOpt = None,
     format: FormatOpt = "text",
     output: OutputOpt = None,
-    input_format: InputFormatOpt = "text",
+    input_format: InputFormatOpt = "auto",
+    timeout: TimeoutOpt = None,
     model: ModelOpt = None,
     engine: EngineOpt = None,
     beam_size: BeamOpt = None,
@@ -214,7 +218,8 @@ def run_command(
     ratio: RatioOpt = None,
     format: FormatOpt = "text",
     output: OutputOpt = None,
-    input_format: InputFormatOpt = "text",
+    input_format: InputFormatOpt = "auto",
+    timeout: TimeoutOpt = None,
     model: ModelOpt = None,
     engine: EngineOpt = None,
     beam_size: BeamOpt = None,
@@ -226,6 +231,31 @@ def run_command(
 ) -> None:
     """The whole report: every sentence translated, plus the bilingual summary."""
     _exit(drive(_job(ctx, "run", locals()), _env(ctx)))
+
+
+@app.command(
+    "extract",
+    help=_help(
+        "The clean article of a web page: title, then paragraphs, blank lines between "
+        "(--format json adds the page's url, title, date, author, site). No model needed."
+    ),
+)
+def extract_command(
+    ctx: typer.Context,
+    inputs: InputsArg = None,
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", metavar="FORMAT", help="text, json or jsonl (default: text)"
+        ),
+    ] = "text",
+    output: OutputOpt = None,
+    input_format: InputFormatOpt = "auto",
+    timeout: TimeoutOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """The clean article of a web page, for pipelines that want only that."""
+    _exit(drive_extract(_job(ctx, "extract", locals()), _env(ctx)))
 
 
 # --- models ---------------------------------------------------------------------------------

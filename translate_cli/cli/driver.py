@@ -9,20 +9,20 @@ the table that follows it, and one batch line per input record.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from translate_cli.config import Settings
 from translate_cli.errors import TranslateCliError, UsageError
-from translate_cli.inputs import check_inputs, read_records
-from translate_cli.output import check_output, open_output
+from translate_cli.inputs import INPUT_FORMATS, Record, check_inputs, read_records
+from translate_cli.output import check_output, json_document, open_output
 from translate_cli.pipeline import Pipeline
 from translate_cli.render import FORMATS, Renderer, View, Writer
 from translate_cli.render.json import write_line
 from translate_cli.segment import segment
 from translate_cli.terminal import Environment
 
-INPUT_FORMATS = ("text", "jsonl")
+EXTRACT_FORMATS = ("text", "json", "jsonl")
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,9 @@ def drive(job: Job, env: Environment) -> int:
     ):
         if job.task in ("summarize", "run"):
             _ = pipeline.summarizer  # its options and prompt templates are checked now
-        records = read_records(job.inputs, input_format, stdin=env.stdin)
+        records = read_records(
+            job.inputs, input_format, stdin=env.stdin, timeout=job.settings.timeout
+        )
         if batch:
             for result in pipeline.batch(records, job.task, **job.options):
                 if result.error is not None:
@@ -83,17 +85,17 @@ def drive(job: Job, env: Environment) -> int:
             if header is not None and shown:
                 out.write("\n")  # a blank line between documents, as `head a b` has
             view = View(terminal=terminal, width=env.width, color=env.color, header=header)
-            shown += _render_document(pipeline, job, record.text, renderer, view, out)
+            shown += _render_document(pipeline, job, record, renderer, view, out)
     if failed:
         return int(max(error.exit_status for error in failed))
     return 0
 
 
 def _render_document(
-    pipeline: Pipeline, job: Job, text: str, renderer: Renderer, view: View, out: Writer
+    pipeline: Pipeline, job: Job, record: Record, renderer: Renderer, view: View, out: Writer
 ) -> int:
     """Render one document; returns how many were shown (0 for an empty one)."""
-    document = segment(text)
+    document = segment(record.text)
     if not document.sentences:  # an empty text input prints nothing
         return 0
     if job.needs_model:
@@ -104,5 +106,64 @@ def _render_document(
         renderer.stream(out, items, translated=translated, view=view)
         return 1
     report = pipeline.task(job.task, **job.options)(document)  # a progress bar ends inside
+    if record.meta is not None:
+        report = replace(report, meta=record.meta)
     renderer.write(out, report, view)
     return 1
+
+
+def drive_extract(job: Job, env: Environment) -> int:
+    """``extract``: each input's clean article text (HTML) or its text as is; no model."""
+    fmt = job.format.strip().lower()
+    if fmt not in EXTRACT_FORMATS:
+        raise UsageError(f"--format: {job.format!r} is not one of {', '.join(EXTRACT_FORMATS)}")
+    input_format = check_input_format(job.input_format)
+    check_inputs(job.inputs, stdin=env.stdin)
+    check_output(job.output)
+    batch = input_format == "jsonl" or (len(job.inputs) > 1 and fmt != "text")
+    failed: list[TranslateCliError] = []
+    with open_output(job.output, stdout=env.stdout) as out:
+        records = read_records(
+            job.inputs, input_format, stdin=env.stdin, timeout=job.settings.timeout
+        )
+        for number, record in enumerate(records):
+            if record.error is not None:
+                if not batch:
+                    raise record.error
+                failed.append(record.error)
+                env.error(record.error.message)
+                status = int(record.error.exit_status)
+                write_line(
+                    out,
+                    {"id": record.id, "error": {"status": status, "message": record.error.message}},
+                )
+                continue
+            if batch:
+                write_line(out, {"id": record.id, **extracted(record)})
+            elif fmt == "json":
+                out.write(json_document(extracted(record)))
+            elif fmt == "jsonl":
+                write_line(out, extracted(record))
+            else:
+                if len(job.inputs) > 1:
+                    out.write(("\n" if number else "") + f"==> {record.source} <==\n")
+                out.write(_paragraph_text(record.text))
+            out.flush()
+    if failed:
+        return int(max(error.exit_status for error in failed))
+    return 0
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [" ".join(part.split("\n")).strip() for part in text.split("\n\n") if part.strip()]
+
+
+def _paragraph_text(text: str) -> str:
+    paragraphs = [part.strip("\n") for part in text.split("\n\n") if part.strip()]
+    return "\n\n".join(paragraphs) + "\n" if paragraphs else ""
+
+
+def extracted(record: Record) -> dict[str, Any]:
+    """What ``extract --format json`` prints: the page's meta (null for text) and paragraphs,
+    the title first."""
+    return {"meta": record.meta, "paragraphs": _paragraphs(record.text)}

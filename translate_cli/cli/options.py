@@ -13,7 +13,6 @@ import typer
 
 from translate_cli.config import BOUNDS, DEFAULT_MODEL, DEVICES, Settings
 
-INPUT_FORMATS = ("text", "jsonl")
 _DEFAULTS = Settings()
 
 
@@ -44,7 +43,8 @@ def _most(name: str) -> str:
 
 
 INPUT_HELP = (
-    "INPUT is one or more article files, or '-' for stdin (read when piped and none is given)."
+    "INPUT is one or more article files (text or HTML), http(s) URLs of news pages, or '-' "
+    "for stdin (read when piped and none is given)."
 )
 InputsArg = Annotated[
     list[str] | None,
@@ -73,8 +73,18 @@ InputFormatOpt = Annotated[
     typer.Option(
         "--input-format",
         metavar="FORMAT",
-        help='text, or jsonl: one {"id", "text"} object a line (batch mode) (default: text)',
+        help="auto (HTML is read as a web page, anything else as text), text, html, or jsonl: "
+        'one {"id", "text"|"html"|"url"} object a line (batch mode) (default: auto)',
         show_default=False,
+    ),
+]
+TimeoutOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--timeout",
+        metavar="SECONDS",
+        show_default=False,
+        help=f"Longest wait for a web page given as a URL (default: {_DEFAULTS.timeout:g})",
     ),
 ]
 QuietOpt = Annotated[

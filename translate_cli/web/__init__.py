@@ -28,12 +28,15 @@ from translate_cli.web.fetch import (
 from translate_cli.web.sniff import looks_like_html
 
 
-def article_from_bytes(data: bytes, url: str | None = None, charset: str | None = None) -> Article:
-    """The article of an HTML page's bytes (``charset``: what the HTTP header declared)."""
+def article_from_bytes(
+    data: bytes, url: str | None = None, charset: str | None = None, *, name: str | None = None
+) -> Article:
+    """The article of an HTML page's bytes (``charset``: what the HTTP header declared;
+    ``name``: the input's name for messages, default the URL)."""
     from translate_cli.web.extract import extract_article
 
     text, _ = decode_page(data, charset)
-    return extract_article(text, url)
+    return extract_article(text, url, name=name)
 
 
 def read_article(source: str | bytes, *, timeout: float = DEFAULT_TIMEOUT) -> Article:

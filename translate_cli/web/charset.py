@@ -55,11 +55,10 @@ def decode_page(data: bytes, declared: str | None = None) -> tuple[str, str]:
     for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if data.startswith(bom):
             return data[2:].decode(codec, errors="replace"), codec
-    tried = [_codec(declared), _codec(meta_charset(data)), "utf-8"]
-    for codec in tried:
-        text = _strict(data, codec)
-        if text is not None and codec is not None:
-            return text, codec
+    for label in (_codec(declared), _codec(meta_charset(data)), "utf-8"):
+        text = _strict(data, label)
+        if text is not None and label is not None:
+            return text, label
     codec = detect(data)
     return data.decode(codec, errors="replace"), codec
 

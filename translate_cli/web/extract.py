@@ -19,6 +19,7 @@ from typing import Any
 
 from translate_cli.errors import InputError
 from translate_cli.web.article import Article
+from translate_cli.web.fetch import safe_url
 
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
@@ -98,9 +99,13 @@ def _clean_title(title: str | None, site: str | None) -> str | None:
     title = _SPACES.sub(" ", title).strip()
     for separator in (" - ", " | ", " – ", " — ", " :: "):
         head, found, tail = title.rpartition(separator)
-        if found and head and (
-            (site and _norm(tail) in (_norm(site), _norm(site).replace(" ", "")))
-            or re.search(r"\.(?:com|id|net|co)\b", tail.lower())
+        if (
+            found
+            and head
+            and (
+                (site and _norm(tail) in (_norm(site), _norm(site).replace(" ", "")))
+                or re.search(r"\.(?:com|id|net|co)\b", tail.lower())
+            )
         ):
             title = head.strip()
             break
@@ -121,13 +126,15 @@ def clean_paragraphs(lines: list[str], title: str | None) -> list[str]:
     return kept
 
 
-def extract_article(html: str, url: str | None = None) -> Article:
-    """The article in ``html`` (decoded text); ``url`` is where it came from, when known.
+def extract_article(html: str, url: str | None = None, *, name: str | None = None) -> Article:
+    """The article in ``html`` (decoded text); ``url`` is where it came from, when known, and
+    ``name`` what messages call the input (default: the URL).
 
     Raises ``NoArticleError`` (exit 4) when the page holds no article text.
     """
     import trafilatura
 
+    shown = name or (safe_url(url) if url else "the page")
     page = _unwrap_layout_tables(html)
     options: dict[str, Any] = {
         "url": url,
@@ -143,13 +150,13 @@ def extract_article(html: str, url: str | None = None) -> Article:
         # A short page falls under trafilatura's precision thresholds: ask for recall.
         document = trafilatura.bare_extraction(page, favor_recall=True, **options)
     if document is None:
-        raise NoArticleError(f"{url or 'the page'}: no article text found in the page")
+        raise NoArticleError(f"{shown}: no article text found in the page")
     site = _field(document, "sitename")
     title = _clean_title(_field(document, "title"), site)
     body = getattr(document, "text", None) or ""
     paragraphs = clean_paragraphs(body.split("\n"), title)
     if not paragraphs:
-        raise NoArticleError(f"{url or 'the page'}: no article text found in the page")
+        raise NoArticleError(f"{shown}: no article text found in the page")
     return Article(
         title=title,
         paragraphs=tuple(paragraphs),

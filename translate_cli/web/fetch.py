@@ -143,7 +143,9 @@ def fetch(
             f"cannot fetch {shown}: no answer within {timeout:g} s (timeout) — {OFFLINE}"
         ) from None
     except httpx.HTTPError as error:
-        raise FetchError(f"cannot fetch {shown}: {_network_reason(error, url)} — {OFFLINE}") from None
+        raise FetchError(
+            f"cannot fetch {shown}: {_network_reason(error, url)} — {OFFLINE}"
+        ) from None
     except httpx.InvalidURL as error:
         raise FetchError(f"{shown}: not a valid URL ({error})") from None
     return Page(final, media, charset, data)
