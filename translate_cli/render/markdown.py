@@ -12,12 +12,22 @@ class MarkdownRenderer(WholeDocument):
     def write(self, out: Writer, report: Report, view: View) -> None:
         if view.header is not None:
             out.write(f"**{_cell(view.header)}**\n\n")
+        if report.meta:
+            out.write(_meta(report.meta))
         out.write(markdown_report(report))
         out.flush()
 
 
 def _cell(text: str | None) -> str:
     return (text or "").replace("|", "\\|").replace("\n", " ")
+
+
+def _meta(meta: dict[str, str | None]) -> str:
+    """A web page's source line: ``> [Site](url) · date · author``."""
+    url, site = meta.get("url"), meta.get("site")
+    source = f"[{_cell(site or url)}](<{url}>)" if url else _cell(site)
+    parts = [p for p in (source, _cell(meta.get("date")), _cell(meta.get("author"))) if p]
+    return f"> {' · '.join(parts)}\n\n" if parts else ""
 
 
 def markdown_report(report: Report) -> str:

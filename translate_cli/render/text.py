@@ -18,6 +18,8 @@ class TextRenderer:
     def write(self, out: Writer, report: Report, view: View) -> None:
         if view.header is not None:
             out.write(f"==> {view.header} <==\n")
+        if report.meta:
+            out.write("".join(line + "\n" for line in meta_lines(report.meta)) + "\n")
         if view.terminal:
             from translate_cli.render.table import write_tables
 
@@ -39,6 +41,18 @@ class TextRenderer:
             out.write("".join(_paragraph_lines(paragraph, translated, separate=not first)))
             out.flush()
             first = False
+
+
+def meta_lines(meta: dict[str, str | None]) -> list[str]:
+    """A web page's source, site, date and author: the header of its report."""
+    lines = []
+    if meta.get("url") or meta.get("site"):
+        site = f" ({meta['site']})" if meta.get("site") and meta.get("url") else ""
+        lines.append(f"Source: {meta.get('url') or meta.get('site')}{site}")
+    details = [f"{key.title()}: {meta[key]}" for key in ("date", "author") if meta.get(key)]
+    if details:
+        lines.append(" · ".join(details))
+    return lines
 
 
 def _paragraph_lines(

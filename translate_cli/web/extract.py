@@ -25,6 +25,8 @@ _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 # A layout table: a cell holding this much text, or paragraphs, is page structure, not data.
 _LAYOUT_CELL_CHARS = 400
+# A page whose body has no line this long holds menus and labels, not an article.
+_MIN_PROSE_WORDS = 5
 
 
 class NoArticleError(InputError):
@@ -118,6 +120,10 @@ def clean_paragraphs(lines: list[str], title: str | None) -> list[str]:
     title_key = _norm(title) if title else None
     for raw in lines:
         line = _SPACES.sub(" ", raw).strip()
+        if len(line) > 1 and line[0] == "|" and line[-1] == "|":
+            # A table row; a one-cell row (a "Baca juga" box, a layout cell) is its text.
+            cells = [cell.strip() for cell in line[1:-1].split("|") if cell.strip()]
+            line = cells[0] if len(cells) == 1 else line
         if not line or is_boilerplate_line(line):
             continue
         if title_key and _norm(line) == title_key:
@@ -155,7 +161,7 @@ def extract_article(html: str, url: str | None = None, *, name: str | None = Non
     title = _clean_title(_field(document, "title"), site)
     body = getattr(document, "text", None) or ""
     paragraphs = clean_paragraphs(body.split("\n"), title)
-    if not paragraphs:
+    if not any(len(_WORD.findall(p)) >= _MIN_PROSE_WORDS for p in paragraphs):
         raise NoArticleError(f"{shown}: no article text found in the page")
     return Article(
         title=title,
