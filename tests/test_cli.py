@@ -344,7 +344,7 @@ def test_jsonl_output_escapes_line_separators(fake_engine: None) -> None:
         (["translate", "--format", "yaml"], "--format: 'yaml' is not one of text, markdown"),
         (["translate", "--engine", "tpu"], "--engine: 'tpu' is not one of auto, ctranslate2"),
         (["translate", "--device", "tpu"], "--device: 'tpu' is not one of auto, cpu, cuda"),
-        (["translate", "--input-format", "xml"], "--input-format: 'xml' is not one of auto, text, html, jsonl"),
+        (["translate", "--input-format", "xml"], "--input-format: 'xml' is not one of auto, text"),
         (["translate", "-m", ""], "--model: the model name is empty"),
         (["translate", "--engine", "transformers", "--compute-type", "bogus"], "'bogus'"),
         (["summarize", "--ratio", "1.5"], "--ratio: must be more than 0 and at most 1"),

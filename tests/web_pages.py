@@ -18,6 +18,20 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+KOMPAS_FOOTER = (
+    "Copyright 2008 - 2024 PT. Kompas Cyber Media (Kompas Gramedia Digital Group). "
+    "All Rights Reserved."
+)
+DETIK_VIDEO = "Tonton juga video: Detik-detik evakuasi warga"
+DETIK_FOOTER = "detikNetwork | Redaksi | Pedoman Media Siber | Karir | Kotak Pos"
+TRIBUN_REPOST = "Artikel ini telah tayang di Tribunnews.com dengan judul "
+CNN_FOOTER = "© 2024 CNN Indonesia, a Trans Media company. All rights reserved."
+ANTARA_FOOTER = (
+    "Dilarang keras mengambil konten, melakukan crawling atau pengindeksan otomatis untuk AI "
+    "di situs web ini tanpa izin tertulis dari Kantor Berita ANTARA."
+)
+TABLE_FOOTER = "Hak cipta © 2003-2024 Warta Daerah. Dilarang mengutip tanpa izin."
+
 
 @dataclass
 class Page:
@@ -133,7 +147,7 @@ def kompas(page: Page, kit: _Kit) -> str:
         f'<div class="read__content"><div class="clearfix">{body}</div></div>'
         f"<div class='tag'>{kit.bp('Tag: banjir, cuaca ekstrem')}</div>"
         f"{kit.related_list('Berita Terkait')}{kit.comments()}"
-        f"<footer><p>{kit.bp('Copyright 2008 - 2024 PT. Kompas Cyber Media (Kompas Gramedia Digital Group). All Rights Reserved.')}</p></footer>"
+        f"<footer><p>{kit.bp(KOMPAS_FOOTER)}</p></footer>"
         f"</body></html>"
     )
 
@@ -164,9 +178,9 @@ def detik(page: Page, kit: _Kit) -> str:
         f'<div class="detail__media"><figure><img src="/a.jpg"><figcaption>'
         f"{kit.bp('Foto: Lokasi kejadian (dok. Istimewa)')}</figcaption></figure></div>"
         f'<div class="detail__body-text itp_bodycontent">{body}</div>'
-        f'<div class="detail__body-tag">{kit.bp("Tonton juga video: Detik-detik evakuasi warga")}</div>'
+        f'<div class="detail__body-tag">{kit.bp(DETIK_VIDEO)}</div>'
         f"</article>{kit.related_list('Berita Terkait', 5)}"
-        f"<footer>{kit.bp('detikNetwork | Redaksi | Pedoman Media Siber | Karir | Kotak Pos')}</footer>"
+        f"<footer>{kit.bp(DETIK_FOOTER)}</footer>"
         f"</body></html>"
     )
 
@@ -183,10 +197,10 @@ def tribun(page: Page, kit: _Kit) -> str:
         f'<div id="header">{kit.nav(["Home", "Nasional", "Regional", "Bisnis", "Sport"])}</div>'
         f'<div class="breadcrumb">{kit.bp("Home » Regional »")}</div>'
         f'<h1 id="arttitle">{esc(page.title)}</h1>'
-        f'<div class="credit">{kit.bp("Penulis: " + page.author + " | Editor: Hasanudin Aco")}</div>'
+        f'<div class="credit">{kit.bp(f"Penulis: {page.author} | Editor: Hasanudin Aco")}</div>'
         f'<div class="side-article txt-article multi-fontsize"><p><strong>{lead}</strong></p>'
         f"<p>{text}</p>"
-        f"<p>{kit.bp('Artikel ini telah tayang di Tribunnews.com dengan judul ' + kit.headline())}</p>"
+        f"<p>{kit.bp(TRIBUN_REPOST + kit.headline())}</p>"
         f"</div>{kit.related_list('Berita Populer')}"
         f"<div id='footer'>{kit.bp('Copyright © 2024 Tribunnews.com. All Right Reserved')}</div>"
         f"</body></html>"
@@ -214,7 +228,7 @@ def cnn(page: Page, kit: _Kit) -> str:
         f"{kit.bp('Ilustrasi. (Foto: ANTARA FOTO/Aditya Pradana Putra)')}</span></div>"
         f'<div class="detail-text">{body}</div></div>'
         f"{kit.related_list('BACA HALAMAN BERIKUTNYA', 3)}"
-        f"<footer>{kit.bp('© 2024 CNN Indonesia, a Trans Media company. All rights reserved.')}</footer>"
+        f"<footer>{kit.bp(CNN_FOOTER)}</footer>"
         f"</body></html>"
     )
 
@@ -237,7 +251,7 @@ def antara(page: Page, kit: _Kit) -> str:
         f"{kit.bp('Editor: Budi Santoso')}<br />"
         f"{kit.bp('COPYRIGHT © ANTARA 2024')}</p></div>"
         f"{kit.related_list('Berita Terkait')}"
-        f"<footer>{kit.bp('Dilarang keras mengambil konten, melakukan crawling atau pengindeksan otomatis untuk AI di situs web ini tanpa izin tertulis dari Kantor Berita ANTARA.')}</footer>"
+        f"<footer>{kit.bp(ANTARA_FOOTER)}</footer>"
         f"</body></html>"
     )
 
@@ -251,17 +265,76 @@ def table_site(page: Page, kit: _Kit) -> str:
     text += "<br><br>\n".join(esc(p) for p in second)
     return (
         f"<html>{_head(page, 'Warta Daerah', kit, og=False)}<body bgcolor='#ffffff'>"
-        f"<table width='100%'><tr><td colspan='2'>{kit.nav(['Depan', 'Daerah', 'Olahraga', 'Kontak'])}</td></tr>"
+        f"<table width='100%'><tr><td colspan='2'>"
+        f"{kit.nav(['Depan', 'Daerah', 'Olahraga', 'Kontak'])}</td></tr>"
         f"<tr><td width='160' valign='top'>{kit.related_list('Berita Lainnya', 6)}</td>"
         f"<td valign='top'><font face='Arial' size='4'><b>{esc(page.title)}</b></font><br>"
         f"<font size='1'>{kit.bp('Oleh: ' + page.author)}</font><br><br>"
         f"<font face='Arial' size='2'>{text}</font><br><br>"
         f"<font size='1'>{kit.bp('(red)')}</font>"
         f"{kit.comments()}</td></tr>"
-        f"<tr><td colspan='2'><center>{kit.bp('Hak cipta © 2003-2024 Warta Daerah. Dilarang mengutip tanpa izin.')}</center></td></tr>"
+        f"<tr><td colspan='2'><center>{kit.bp(TABLE_FOOTER)}</center></td></tr>"
         f"</table></body></html>"
     )
 
+
+def kumparan(page: Page, kit: _Kit) -> str:
+    """Held out: written after the patterns, with other spellings of the same boilerplate."""
+    page.site = "kumparanNEWS"
+    first, second = _halves(page.paragraphs)
+    glued = f" <strong>{kit.bp('Baca Juga :')}</strong> <a href='/x'>{kit.bp(kit.headline())}</a>"
+    body = "".join(f"<p>{esc(p)}</p>" for p in first[:-1])
+    body += f"<p>{esc(first[-1])}{glued}</p>"
+    box = "".join(f"<li><a href='/r{n}'>{kit.bp(kit.headline())}</a></li>" for n in range(3))
+    body += f'<div class="baca-juga"><span>{kit.bp("BACA JUGA")}</span><ul>{box}</ul></div>'
+    body += f"<div class='ad'>{kit.bp('Scroll untuk melanjutkan membaca')}</div>"
+    body += "".join(f"<p>{esc(p)}</p>" for p in second)
+    body += f"<p>{kit.bp('Simak video pilihan berikut ini:')}</p>"
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'>"
+        f"<title>{esc(page.title)} | kumparan.com</title>"
+        f'<meta property="og:title" content="{html.escape(page.title)} | kumparan.com">'
+        f"</head><body><div id='nav'>{kit.nav(['News', 'Bisnis', 'Bola', 'Food', 'Travel'])}"
+        f"<span>{kit.bp('Ikuti Kami')}</span></div>"
+        f'<main><h1>{esc(page.title)}</h1><div class="byline"><span>{kit.bp("kumparanNEWS")}'
+        f"</span> <time>{kit.bp('Jum’at 15 Maret 2024 10:30 WIB')}</time></div>"
+        f"<div class='story'>{body}</div>"
+        f"<p class='credit'>{kit.bp('Penulis : ' + page.author)}</p>"
+        f"<p class='credit'>{kit.bp('Editor : Sari Dewi')}</p>"
+        f"<div class='share'>{kit.bp('Bagikan artikel ini')}</div></main>"
+        f"<aside>{kit.related_list('Berita Populer', 5)}</aside>"
+        f"<footer>{kit.bp('© 2024 kumparan.com. Seluruh hak cipta dilindungi.')}</footer>"
+        f"</body></html>"
+    )
+
+
+def okezone(page: Page, kit: _Kit) -> str:
+    """Held out: a logo in its own ``<h1>``, captions in paragraphs, an ad between halves."""
+    page.site = "Okezone"
+    first, second = _halves(page.paragraphs)
+    body = f"<p class='caption'>{kit.bp('Ilustrasi gedung pemerintahan (Foto: Okezone/Arif)')}</p>"
+    body += "".join(f"<p>{esc(p)}</p>" for p in first)
+    body += f"<div class='ads300'><small>{kit.bp('Advertisement')}</small></div>"
+    body += "".join(f"<p>{esc(p)}</p>" for p in second)
+    body += f"<p>{kit.bp('Dapatkan berita terbaru setiap hari dari Okezone.com')}</p>"
+    return (
+        f"<html><head><meta http-equiv='Content-Type' content='text/html; charset=utf-8'>"
+        f"<title>{esc(page.title)} : Okezone News</title></head><body>"
+        f"<header><div class='logo'><a href='/'>{kit.bp('Okezone News')}</a></div>"
+        f"{kit.nav(['News', 'Economy', 'Celebrity', 'Sports', 'Techno'])}</header>"
+        f"<div class='container-wrap'><div class='title'><h1>{esc(page.title)}</h1></div>"
+        f"<div class='reporter'>{kit.bp(page.author + ', Jurnalis')} · "
+        f"{kit.bp('Jum’at 15 Maret 2024 10:30 WIB')}</div>"
+        f"<div id='contentx' class='read'>{body}</div>"
+        f"<div class='tag'>{kit.bp('Tags: pemerintah, kebijakan')}</div></div>"
+        f"{kit.related_list('Berita Terkait', 4)}"
+        f"<footer>{kit.bp('Copyright © 2024 Okezone.com, All Rights Reserved')}</footer>"
+        f"</body></html>"
+    )
+
+
+# Written after the boilerplate patterns, to measure how they carry over to unseen markup.
+HELD_OUT: dict[str, Callable[[Page, _Kit], str]] = {"kumparan": kumparan, "okezone": okezone}
 
 LAYOUTS: dict[str, Callable[[Page, _Kit], str]] = {
     "kompas": kompas,
@@ -284,7 +357,7 @@ def build_page(
 ) -> Page:
     """A page of ``layout``; ``meta_charset`` False drops the ``<meta charset>`` declaration."""
     page = Page(layout, title, list(paragraphs))
-    page.html = LAYOUTS[layout](page, _Kit(page, random.Random(seed), related))
+    page.html = {**LAYOUTS, **HELD_OUT}[layout](page, _Kit(page, random.Random(seed), related))
     if page.encoding != "utf-8" and meta_charset:
         page.html = page.html.replace("<head>", '<head><meta charset="windows-1252">', 1)
     elif not meta_charset:

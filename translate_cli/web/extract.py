@@ -13,6 +13,7 @@ turned into ``<div>``s, which trafilatura reads as blocks instead of one table r
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -27,16 +28,18 @@ _WORD = re.compile(r"\w+")
 _LAYOUT_CELL_CHARS = 400
 # A page whose body has no line this long holds menus and labels, not an article.
 _MIN_PROSE_WORDS = 5
+# Blocks longer than this are never dropped whole: boilerplate blocks are short.
+_BLOCK_CHARS = 400
 
 
 class NoArticleError(InputError):
     """A page from which no article text could be extracted (exit 4)."""
 
 
-def _read_patterns(package: str, name: str, section: str | None) -> list[re.Pattern[str]]:
-    """The patterns of one data file (of one ``[section]``, when the file has sections)."""
+def _read_patterns(package: str, name: str, section: str) -> list[re.Pattern[str]]:
+    """The patterns of one ``[section]`` of a data file."""
     text = resources.files(package).joinpath(name).read_text(encoding="utf-8")
-    current = section is None
+    current = False
     patterns = []
     for raw in text.splitlines():
         line = raw.strip()
@@ -52,13 +55,18 @@ def _read_patterns(package: str, name: str, section: str | None) -> list[re.Patt
 
 @lru_cache(maxsize=1)
 def boilerplate_patterns() -> tuple[re.Pattern[str], ...]:
-    """The summariser's sentence patterns followed by the web-page ones."""
+    """The summariser's sentence patterns followed by the web-page line patterns."""
     shared = _read_patterns("translate_cli.summarize", "data/boilerplate.txt", "sentence")
-    return tuple(shared + _read_patterns("translate_cli.web", "data/boilerplate.txt", None))
+    return tuple(shared + _read_patterns("translate_cli.web", "data/boilerplate.txt", "line"))
+
+
+@lru_cache(maxsize=1)
+def _inline_patterns() -> tuple[re.Pattern[str], ...]:
+    return tuple(_read_patterns("translate_cli.web", "data/boilerplate.txt", "inline"))
 
 
 def is_boilerplate_line(line: str) -> bool:
-    stripped = line.strip()
+    stripped = _SPACES.sub(" ", line).strip()
     return not stripped or any(p.match(stripped) for p in boilerplate_patterns())
 
 
@@ -66,16 +74,40 @@ def _norm(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
 
-def _unwrap_layout_tables(html: str) -> str:
-    """The page with layout tables turned into ``<div>``s (data tables are kept)."""
+_BLOCKS = (
+    "p", "div", "li", "ul", "ol", "table", "tr", "td", "aside", "figure", "figcaption",
+    "section", "center", "h2", "h3", "h4", "h5", "h6", "dl", "dd", "dt", "header", "footer",
+)  # fmt: skip
+_INLINE = ("strong", "b", "em", "i", "span", "a", "font", "small", "u")
+
+
+@dataclass
+class _Prepared:
+    html: str
+    headings: list[str]  # the texts of the page's <h1> elements
+
+
+def _prepare(html: str) -> _Prepared:
+    """Parse once: turn layout tables into ``<div>``s, remove boilerplate blocks and inline
+    "Baca juga" links, and note the ``<h1>`` headings."""
     import lxml.html
 
     try:
-        tree = lxml.html.document_fromstring(html)
+        tree = lxml.html.document_fromstring(re.sub(r"^\s*<\?xml[^>]*>", "", html))
     except Exception:  # lxml raises ParserError / ValueError for empty or odd documents
-        return html
-    changed = False
-    for table in tree.iter("table"):
+        return _Prepared(html, [])
+    _unwrap_layout_tables(tree)
+    _drop_boilerplate(tree)
+    headings = [_SPACES.sub(" ", h.text_content()).strip() for h in tree.iter("h1")]
+    # trafilatura is given text, not the tree: it reads <br> runs as paragraph breaks only
+    # when it parses the page itself.
+    return _Prepared(lxml.html.tostring(tree, encoding="unicode"), [h for h in headings if h])
+
+
+def _unwrap_layout_tables(tree: Any) -> None:
+    """Layout tables (a cell with long text, paragraphs or line breaks) become ``<div>``s;
+    trafilatura would read a whole page laid out in ``<td>`` cells as one table row."""
+    for table in list(tree.iter("table")):
         cells = table.findall(".//td")
         if any(
             len(cell.text_content()) > _LAYOUT_CELL_CHARS
@@ -88,14 +120,41 @@ def _unwrap_layout_tables(html: str) -> str:
                 element.tag = "div"
                 for attribute in ("width", "valign", "colspan", "bgcolor"):
                     element.attrib.pop(attribute, None)
-            changed = True
-    # trafilatura is given text, not the tree: it reads <br> runs as paragraph breaks only
-    # when it parses the page itself.
-    return lxml.html.tostring(tree, encoding="unicode") if changed else html
 
 
-def _clean_title(title: str | None, site: str | None) -> str | None:
-    """The headline without the `` - Site`` / `` | Site`` suffix a ``<title>`` carries."""
+def _drop_boilerplate(tree: Any) -> None:
+    """Remove short blocks whose whole text is boilerplate, and inline link labels."""
+    doomed = []
+    for element in tree.iter(*_BLOCKS):
+        text = _SPACES.sub(" ", element.text_content()).strip()
+        if text and len(text) <= _BLOCK_CHARS and is_boilerplate_line(text):
+            doomed.append(element)
+    for element in tree.iter(*_INLINE):
+        text = _SPACES.sub(" ", element.text_content()).strip()
+        if text and len(text) <= _BLOCK_CHARS and any(p.match(text) for p in _inline_patterns()):
+            doomed.append(element)
+            # "<b>Baca juga:</b> <a>Judul berita lain</a>": the link is part of the label.
+            if text.endswith(":"):
+                following = element.getnext()
+                while following is not None and following.tag == "a":
+                    doomed.append(following)
+                    if (following.tail or "").strip():
+                        break
+                    following = following.getnext()
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()  # keeps the text after the element (its tail)
+
+
+def _clean_title(title: str | None, site: str | None, headings: list[str]) -> str | None:
+    """The headline: the page's one ``<h1>`` when the metadata title contains it (titles
+    carry the site name, ``og:title`` a shortened form), else the metadata title without the
+    `` - Site`` / `` | Site`` suffix a ``<title>`` carries."""
+    heading = _norm(headings[0]) if len(headings) == 1 else ""
+    if len(heading.split()) >= 3 and (
+        not title or (heading in _norm(title) and 2 * len(heading) >= len(_norm(title)))
+    ):
+        return headings[0]
     if not title:
         return None
     title = _SPACES.sub(" ", title).strip()
@@ -141,7 +200,8 @@ def extract_article(html: str, url: str | None = None, *, name: str | None = Non
     import trafilatura
 
     shown = name or (safe_url(url) if url else "the page")
-    page = _unwrap_layout_tables(html)
+    prepared = _prepare(html)
+    page = prepared.html
     options: dict[str, Any] = {
         "url": url,
         "with_metadata": True,
@@ -158,7 +218,7 @@ def extract_article(html: str, url: str | None = None, *, name: str | None = Non
     if document is None:
         raise NoArticleError(f"{shown}: no article text found in the page")
     site = _field(document, "sitename")
-    title = _clean_title(_field(document, "title"), site)
+    title = _clean_title(_field(document, "title"), site, prepared.headings)
     body = getattr(document, "text", None) or ""
     paragraphs = clean_paragraphs(body.split("\n"), title)
     if not any(len(_WORD.findall(p)) >= _MIN_PROSE_WORDS for p in paragraphs):
