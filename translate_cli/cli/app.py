@@ -246,7 +246,11 @@ def extract_command(
     format: Annotated[
         str,
         typer.Option(
-            "--format", "-f", metavar="FORMAT", help="text, json or jsonl (default: text)"
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="text, json or jsonl (default: text)",
+            show_default=False,
         ),
     ] = "text",
     output: OutputOpt = None,
