@@ -136,6 +136,7 @@ def test_charset_header_then_meta_then_detection() -> None:
     assert decode_page(data)[0] == text  # no declaration: not UTF-8, so detected
     assert decode_page(data, "utf-8")[0] == text  # a declaration the bytes contradict
     assert decode_page(text.encode("utf-8"), None) == (text, "utf-8")
+    assert decode_page(text.encode("utf-8"), "iso-8859-1")[0] == text  # mislabelled UTF-8
     assert decode_page(b"\xef\xbb\xbf" + text.encode("utf-8"), "windows-1252")[0] == text
 
 

@@ -1,6 +1,7 @@
 """Bytes of a page to text: the HTTP header's charset, else the page's ``<meta>``, else detection.
 
-A declared charset that does not fit the bytes is not trusted (a page saved from a
+Non-ASCII bytes that are valid UTF-8 are read as UTF-8 whatever is declared. A declared
+charset that does not fit the bytes is not trusted (a page saved from a
 windows-1252 site and served as UTF-8 is common); the next source is tried, so the text is never
 decoded into replacement characters while a charset that fits exists. Labels follow the WHATWG
 Encoding standard: ``iso-8859-1``, ``latin1`` and ``us-ascii`` mean windows-1252, which browsers
@@ -55,6 +56,10 @@ def decode_page(data: bytes, declared: str | None = None) -> tuple[str, str]:
     for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if data.startswith(bom):
             return data[2:].decode(codec, errors="replace"), codec
+    if not data.isascii() and _strict(data, "utf-8") is not None:
+        # Non-ASCII bytes that are valid UTF-8 are UTF-8, whatever a header says: by chance
+        # windows-1252 text almost never is, while pages mislabelled as latin1 are common.
+        return data.decode("utf-8"), "utf-8"
     for label in (_codec(declared), _codec(meta_charset(data)), "utf-8"):
         text = _strict(data, label)
         if text is not None and label is not None:
