@@ -88,7 +88,9 @@ class _RayShardWorker:
 def _map(ray: Any, dataset: Any, work: Work, options: RayOptions, actors: int) -> Any:
     return dataset.map_batches(
         _RayShardWorker,
-        fn_constructor_kwargs={"work": work.for_worker(options.num_cpus)},
+        # The settings go as they are: ``threads`` decides the engine's batch plan, so an
+        # actor given other threads than the local executor could differ in the last bit.
+        fn_constructor_kwargs={"work": work},
         batch_size=1,
         compute=ray.data.ActorPoolStrategy(size=actors),
         num_cpus=options.num_cpus,

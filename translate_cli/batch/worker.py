@@ -7,7 +7,7 @@ through ``json_line``), so a batch's shards hold the same records as that comman
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from translate_cli.batch.shards import ShardResult
@@ -28,13 +28,6 @@ class Work:
     @property
     def needs_model(self) -> bool:
         return self.task != "segment" and bool(self.options.get("translate", True))
-
-    def for_worker(self, cpus: float | None) -> Work:
-        """With ``threads`` = the worker's CPUs when left at "all cores", so that several
-        workers on one machine do not each take every core."""
-        if self.settings.threads == 0 and cpus:
-            return replace(self, settings=replace(self.settings, threads=max(1, int(cpus))))
-        return self
 
 
 class ShardWorker:

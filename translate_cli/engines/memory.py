@@ -372,6 +372,10 @@ def descriptor(store: MemoryStore, translator: Translator, settings: Settings) -
         "compute_type": str(getattr(translator, "compute_type", settings.compute_type)),
         "device": str(getattr(translator, "device", settings.device)),
         "beam_size": getattr(options, "beam_size", settings.beam_size),
+        # CTranslate2 plans its batches by worker count, and batch composition can change an
+        # int8 result in the last bit: a different thread plan is a different translation.
+        "workers": getattr(translator, "workers", None),
+        "threads_per_worker": getattr(translator, "threads_per_worker", None),
         "translate_cli": __version__,
         "libraries": _library_versions(),
     }
