@@ -274,8 +274,12 @@ def test_memory_stats_and_clear_by_model(tmp_path: Path) -> None:
 
 
 def test_memory_commands_on_a_missing_or_broken_database(tmp_path: Path) -> None:
-    missing = invoke("memory", "stats", "--memory", str(tmp_path / "none.sqlite3"))
+    none = str(tmp_path / "none.sqlite3")
+    empty = invoke("memory", "stats", "--json", "--memory", none)
+    assert empty.exit_code == 0 and json.loads(empty.stdout)["entries"] == 0
+    missing = invoke("memory", "export", "--memory", none)
     assert missing.exit_code == 2 and "no translation memory" in missing.stderr
+    assert not Path(none).exists()  # looking does not create it
     broken = tmp_path / "broken.sqlite3"
     broken.write_bytes(b"garbage" * 100)
     result = invoke("memory", "export", "--memory", str(broken))

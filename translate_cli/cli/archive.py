@@ -179,12 +179,18 @@ def memory_stats(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
 ) -> None:
     """Entries, size on disk and hits, in all and per model."""
+    from translate_cli.engines.memory import Stats, memory_path
+
     env = _env(ctx)
-    store = _store(memory)
-    try:
-        stats = store.stats()
-    finally:
-        store.close()
+    path = memory_path(_settings({"memory": memory}))
+    if path.exists():
+        store = _store(memory)
+        try:
+            stats = store.stats()
+        finally:
+            store.close()
+    else:  # nothing translated yet: an empty memory, not an error
+        stats = Stats(path, 0, 0, 0, [])
     if as_json:
         text = json.dumps(
             {
