@@ -54,7 +54,6 @@ models_app = typer.Typer(
 )
 app.add_typer(models_app, name="models")
 app.add_typer(memory_app, name="memory")
-app.command("batch", help=BATCH_HELP)(batch_command)
 
 
 def _print_version(ctx: typer.Context, value: bool) -> None:
@@ -239,6 +238,9 @@ def run_command(
 ) -> None:
     """The whole report: every sentence translated, plus the bilingual summary."""
     _exit(drive(_job(ctx, "run", locals()), _env(ctx)))
+
+
+app.command("batch", help=BATCH_HELP)(batch_command)  # archives: see cli/archive.py
 
 
 # --- models ---------------------------------------------------------------------------------
