@@ -44,7 +44,8 @@ def test_engine_options_default_to_the_settings_defaults() -> None:
 
 def test_fake_engine_needs_no_model_and_streams(tmp_path: Path) -> None:
     # A model that does not exist anywhere: the fake never looks for it.
-    translator = open_translator(Settings(engine="fake", model=str(tmp_path / "none")))
+    settings = Settings(engine="fake", model=str(tmp_path / "none"), no_memory=True)
+    translator = open_translator(settings)  # the bare engine: no memory layer around it
     assert isinstance(translator, FakeTranslator) and isinstance(translator, Translator)
     assert translator.name == "fake"
     read: list[str] = []

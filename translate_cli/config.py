@@ -40,6 +40,8 @@ class Settings:
     llm_timeout: float = 120.0
     prompts: tuple[str, ...] = ()  # "[NAME=]FILE" prompt template overrides
     timeout: float = 30.0  # longest wait for a web page (an http(s) INPUT), seconds
+    memory: str = ""  # translation memory database; "" = <cache dir>/memory.sqlite3
+    no_memory: bool = False  # translate everything afresh, neither reading nor writing it
 
     def __post_init__(self) -> None:
         # Library callers get the same checks as the command line: Settings(beam_size=0) is
@@ -166,6 +168,8 @@ def _validate(name: str, raw: Any, origin: str) -> Any:
     kind = str(_KIND[name])
     if kind == "int":
         value: Any = _whole_number(raw, origin)
+    elif kind == "bool":
+        value = _boolean(raw, origin)
     elif kind in ("float", "float | None"):
         if raw is None and kind == "float | None":
             return None
@@ -194,6 +198,18 @@ def _whole_number(raw: Any, origin: str) -> int:
     if isinstance(raw, str) and raw.strip().lstrip("+-").isdigit():
         return int(raw.strip())
     raise UsageError(f"{origin}: expected a whole number, got {_shown(raw)}")
+
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+def _boolean(raw: Any, origin: str) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().lower() in _TRUE + _FALSE:
+        return raw.strip().lower() in _TRUE
+    raise UsageError(f"{origin}: expected true or false, got {_shown(raw)}")
 
 
 def _number(raw: Any, origin: str) -> float:

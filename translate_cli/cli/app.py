@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from translate_cli import __version__
+from translate_cli.cli.archive import BATCH_HELP, batch_command, memory_app
 from translate_cli.cli.driver import Job, drive, drive_extract
 from translate_cli.cli.options import (
     INPUT_HELP,
@@ -23,7 +24,9 @@ from translate_cli.cli.options import (
     LlmModelOpt,
     LlmTimeoutOpt,
     LlmUrlOpt,
+    MemoryOpt,
     ModelOpt,
+    NoMemoryOpt,
     NoTranslateOpt,
     OutputOpt,
     PromptOpt,
@@ -51,6 +54,7 @@ models_app = typer.Typer(
     help="List, download and remove cached models.", no_args_is_help=True, rich_markup_mode=None
 )
 app.add_typer(models_app, name="models")
+app.add_typer(memory_app, name="memory")
 
 
 def _print_version(ctx: typer.Context, value: bool) -> None:
@@ -101,6 +105,8 @@ def _job(ctx: typer.Context, task: str, given: dict[str, Any], **extra: Any) -> 
     flags = {k: v for k, v in given.items() if k in _SETTING_NAMES}
     if flags.get("prompts") == []:
         flags["prompts"] = None
+    if flags.get("no_memory") is False:  # a flag not given: the environment or config decides
+        flags["no_memory"] = None
     return Job(
         task=task,
         inputs=given.get("inputs") or [],
@@ -156,6 +162,8 @@ def translate_command(
     device: DeviceOpt = None,
     compute_type: ComputeTypeOpt = None,
     threads: ThreadsOpt = None,
+    memory: MemoryOpt = None,
+    no_memory: NoMemoryOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Translate every sentence; output stays aligned sentence by sentence."""
@@ -188,6 +196,8 @@ def summarize_command(
     device: DeviceOpt = None,
     compute_type: ComputeTypeOpt = None,
     threads: ThreadsOpt = None,
+    memory: MemoryOpt = None,
+    no_memory: NoMemoryOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Bilingual summary: picks the key sentences and translates only those."""
@@ -227,6 +237,8 @@ def run_command(
     device: DeviceOpt = None,
     compute_type: ComputeTypeOpt = None,
     threads: ThreadsOpt = None,
+    memory: MemoryOpt = None,
+    no_memory: NoMemoryOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """The whole report: every sentence translated, plus the bilingual summary."""
@@ -260,6 +272,9 @@ def extract_command(
 ) -> None:
     """The clean article of a web page, for pipelines that want only that."""
     _exit(drive_extract(_job(ctx, "extract", locals()), _env(ctx)))
+
+
+app.command("batch", help=BATCH_HELP)(batch_command)  # archives: see cli/archive.py
 
 
 # --- models ---------------------------------------------------------------------------------

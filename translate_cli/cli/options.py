@@ -226,3 +226,20 @@ NoTranslateOpt = Annotated[
         "--no-translate", help="Indonesian summary only; no model needed.", show_default=False
     ),
 ]
+MemoryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--memory",
+        metavar="PATH",
+        show_default=False,
+        help="Translation memory database (default: <cache dir>/translate-cli/memory.sqlite3).",
+    ),
+]
+NoMemoryOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-memory",
+        help="Translate everything afresh; neither read nor write the translation memory.",
+        show_default=False,
+    ),
+]

@@ -44,13 +44,16 @@ ENGINES.register(
 
 
 def open_translator(settings: Settings, *, download_progress: bool = False) -> Translator:
-    """The translator ``settings.engine`` names, with its model loaded (fetched if allowed).
+    """The translator ``settings.engine`` names, with its model loaded (fetched if allowed),
+    behind the translation memory unless ``settings.no_memory``.
 
     Raises ``UsageError`` (exit 2) for settings that cannot work and ``ModelUnavailableError``
     (exit 3) when the model cannot be found, fetched or loaded.
     """
+    from translate_cli.engines.memory import with_memory
+
     factory = ENGINES.get(settings.engine)
-    return factory(settings, download_progress=download_progress)
+    return with_memory(factory(settings, download_progress=download_progress), settings)
 
 
 def compute_types(engine: str) -> tuple[str, ...] | None:

@@ -1,0 +1,285 @@
+"""The batch command: the records `--input-format jsonl` prints, unique ids, resume after a
+`kill -9` with every id exactly once, errors files, Parquet in and out, and the executors."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import CORPUS
+from tests.helpers import invoke, jsonl
+
+ROOT = Path(__file__).resolve().parents[1]
+FAKE = ("--engine", "fake")
+
+
+def write_records(path: Path, records: list[dict[str, Any]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    return path
+
+
+def articles(count: int, start: int = 0) -> list[dict[str, Any]]:
+    return [
+        {"id": f"a{i}" if i % 3 else i, "text": " ".join(CORPUS[i % len(CORPUS) : i % 7 + 3])}
+        for i in range(start, start + count)
+    ]
+
+
+def shard_lines(folder: Path, suffix: str = ".jsonl") -> list[str]:
+    lines: list[str] = []
+    for path in sorted(folder.glob(f"part-*{suffix}")):
+        if not path.name.endswith(".errors.jsonl"):
+            lines += path.read_text("utf-8").splitlines()
+    return lines
+
+
+def by_id(lines: list[str]) -> dict[str, str]:
+    return {json.dumps(json.loads(line)["id"]): line for line in lines}
+
+
+def test_batch_writes_what_input_format_jsonl_prints(tmp_path: Path) -> None:
+    data = write_records(tmp_path / "in" / "a.jsonl", articles(7))
+    write_records(tmp_path / "in" / "sub" / "b.jsonl", articles(5, start=7))
+    out = tmp_path / "out"
+    result = invoke("batch", str(tmp_path / "in"), "-o", str(out), "--shard-size", "3", *FAKE)
+    assert result.exit_code == 0, result.stderr
+    expected = invoke(
+        "translate",
+        "--input-format",
+        "jsonl",
+        str(data),
+        str(tmp_path / "in" / "sub" / "b.jsonl"),
+        *FAKE,
+    ).stdout.splitlines()
+    lines = shard_lines(out)
+    assert sorted(lines) == sorted(expected) and len(lines) == 12
+    assert sorted(p.name for p in out.glob("part-*")) == [f"part-{n:05d}.jsonl" for n in range(4)]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["counts"] == {"records": 12, "done": 12, "failed": 0}
+    assert manifest["status"] == "complete"
+    assert manifest["model_fingerprint"] == "no-model:fake"
+    assert manifest["identity"]["engine"] == "fake"
+    assert "12 documents written" in result.stderr.splitlines()[-1]
+
+
+def test_summary_and_run_commands(tmp_path: Path) -> None:
+    data = write_records(tmp_path / "a.jsonl", articles(4))
+    for command in ("summarize", "run"):
+        out = tmp_path / command
+        extra = ("-n", "2")
+        assert (
+            invoke(
+                "batch", str(data), "-o", str(out), "--command", command, *extra, *FAKE
+            ).exit_code
+            == 0
+        )
+        expected = invoke(command, "--input-format", "jsonl", str(data), *extra, *FAKE).stdout
+        assert sorted(shard_lines(out)) == sorted(expected.splitlines())
+
+
+def test_duplicate_ids_are_named_before_any_work(tmp_path: Path) -> None:
+    a = write_records(
+        tmp_path / "a.jsonl", [{"id": 1, "text": "Satu."}, {"id": "x", "text": "Dua."}]
+    )
+    b = write_records(tmp_path / "b.jsonl", [{"id": 1, "text": "Tiga."}, {"id": "2", "text": "E."}])
+    c = write_records(tmp_path / "c.jsonl", [{"id": 2, "text": "Empat."}, {"id": "x", "text": "."}])
+    out = tmp_path / "out"
+    result = invoke("batch", str(a), str(b), str(c), "-o", str(out), *FAKE)
+    assert result.exit_code == 4
+    assert "2 id(s) are not unique" in result.stderr
+    assert f"1 ({a}, {b})" in result.stderr and f'"x" ({a}, {c})' in result.stderr
+    assert not out.exists()  # 2 and "2" are different ids; nothing was started
+
+
+def test_failed_records_go_to_an_errors_file_and_are_retried(tmp_path: Path) -> None:
+    data = tmp_path / "a.jsonl"
+    data.write_text(
+        '{"id": 1, "text": "Satu."}\n{"id": 2, "text": 5}\n{"id": 3, "text": "Tiga."}\n'
+    )
+    out = tmp_path / "out"
+    result = invoke("batch", str(data), "-o", str(out), *FAKE)
+    assert result.exit_code == 4
+    errors = jsonl((out / "part-00000.errors.jsonl").read_text())
+    assert [e["id"] for e in errors] == [2] and "text" in errors[0]["error"]["message"]
+    assert sorted(json.loads(line)["id"] for line in shard_lines(out)) == [1, 3]
+    data.write_text(
+        '{"id": 1, "text": "Satu."}\n{"id": 2, "text": "Dua."}\n{"id": 3, "text": "Tiga."}\n'
+    )
+    again = invoke("batch", str(data), "-o", str(out), *FAKE)
+    assert again.exit_code == 0 and "1 documents written, 2 already done" in again.stderr
+    assert not list(out.glob("*.errors.jsonl"))
+    assert sorted(json.loads(line)["id"] for line in shard_lines(out)) == [1, 2, 3]
+
+
+def test_a_rerun_with_other_options_is_refused(tmp_path: Path) -> None:
+    data = write_records(tmp_path / "a.jsonl", articles(2))
+    out = tmp_path / "out"
+    assert invoke("batch", str(data), "-o", str(out), *FAKE).exit_code == 0
+    result = invoke("batch", str(data), "-o", str(out), "--beam-size", "2", *FAKE)
+    assert result.exit_code == 2 and "beam_size: 4 then, 2 now" in result.stderr
+    # Options that do not change the output may change.
+    assert invoke("batch", str(data), "-o", str(out), "--threads", "1", *FAKE).exit_code == 0
+
+
+def test_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = write_records(tmp_path / "a.jsonl", articles(1))
+    out = str(tmp_path / "out")
+    for args, words in [
+        (("--command", "segment"), "--command"),
+        (("--executor", "spark"), "--executor"),
+        (("--workers", "3"), "need --executor ray"),
+        (("--output-format", "csv"), "--output-format"),
+    ]:
+        result = invoke("batch", str(data), "-o", out, *args, *FAKE)
+        assert result.exit_code == 2 and words in result.stderr, (args, result.stderr)
+    assert invoke("batch", "-", "-o", out, *FAKE).exit_code == 2
+    assert invoke("batch", str(tmp_path / "none.jsonl"), "-o", out, *FAKE).exit_code == 4
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if the extra were not installed
+    result = invoke("batch", str(data), "-o", out, "--executor", "ray", *FAKE)
+    assert result.exit_code == 2
+    assert "pip install 'translate-cli[ray]'" in result.stderr
+
+
+def test_parquet_in_and_out(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    records = [r for r in articles(5) if isinstance(r["id"], str)]
+    source = tmp_path / "in.parquet"
+    pq.write_table(pa.Table.from_pylist(records), source)
+    jsonl_copy = write_records(tmp_path / "same.jsonl", records)
+    out = tmp_path / "out"
+    result = invoke("batch", str(source), "-o", str(out), "--output-format", "parquet", *FAKE)
+    assert result.exit_code == 0, result.stderr
+    table = pq.read_table(out / "part-00000.parquet")
+    expected = invoke("translate", "--input-format", "jsonl", str(jsonl_copy), *FAKE).stdout
+    assert table.column("record").to_pylist() == expected.splitlines()
+    assert [json.loads(i) for i in table.column("id").to_pylist()] == [r["id"] for r in records]
+    # A rerun finds them done; the shard format of a folder cannot change.
+    again = invoke("batch", str(source), "-o", str(out), "--output-format", "parquet", *FAKE)
+    assert again.exit_code == 0
+    assert f"0 documents written, {len(records)} already done" in again.stderr
+    mixed = invoke("batch", str(source), "-o", str(out), *FAKE)
+    assert mixed.exit_code == 2 and "parquet" in mixed.stderr
+
+
+def test_partial_shards_never_count(tmp_path: Path) -> None:
+    data = write_records(tmp_path / "a.jsonl", articles(4))
+    out = tmp_path / "out"
+    out.mkdir()
+    partial = out / ".part-00000.jsonl.tmp-99999"
+    partial.write_text(shard_lines_of(data)[0])  # a crash while writing the first shard
+    assert invoke("batch", str(data), "-o", str(out), *FAKE).exit_code == 0
+    assert not partial.exists()
+    assert len(shard_lines(out)) == 4
+
+
+def shard_lines_of(data: Path) -> list[str]:
+    return invoke("translate", "--input-format", "jsonl", str(data), *FAKE).stdout.splitlines()
+
+
+def test_resume_after_kill_9_writes_every_id_exactly_once(tmp_path: Path) -> None:
+    records = articles(1500)
+    data = write_records(tmp_path / "a.jsonl", records)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "translate_cli", "batch", str(data), "-o", str(out)]
+    command += ["--shard-size", "1", *FAKE]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not (out / "part-00002.jsonl").exists():
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.001)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    written = len(shard_lines(out))
+    assert 3 <= written < len(records)  # killed in the middle
+    rerun = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{written} already done" in rerun.stderr
+    lines = shard_lines(out)
+    ids = [json.dumps(json.loads(line)["id"]) for line in lines]
+    assert len(ids) == len(set(ids)) == len(records)
+    assert by_id(lines) == by_id(shard_lines_of(data))
+    assert not [p for p in out.iterdir() if ".tmp-" in p.name]
+
+
+@pytest.mark.slow
+def test_real_model_batch_equals_jsonl_and_reuses_the_memory(
+    tiny_model: Path, tmp_path: Path
+) -> None:
+    data = write_records(tmp_path / "a.jsonl", articles(6))
+    model = ("--model", str(tiny_model), "--threads", "1")
+    expected = invoke("run", "--input-format", "jsonl", str(data), *model, "--no-memory").stdout
+    first = invoke("batch", str(data), "-o", str(tmp_path / "one"), "--command", "run", *model)
+    assert first.exit_code == 0, first.stderr
+    assert sorted(shard_lines(tmp_path / "one")) == sorted(expected.splitlines())
+    manifest = json.loads((tmp_path / "one" / "manifest.json").read_text())
+    assert len(manifest["model_fingerprint"]) == 64
+    second = invoke("batch", str(data), "-o", str(tmp_path / "two"), "--command", "run", *model)
+    assert second.exit_code == 0
+    assert sorted(shard_lines(tmp_path / "two")) == sorted(expected.splitlines())
+    stats = json.loads(invoke("memory", "stats", "--json").stdout)
+    assert stats["hits"] > 0
+
+
+def _ray_available() -> bool:
+    try:
+        import ray  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.mark.ray
+@pytest.mark.slow
+@pytest.mark.skipif(not _ray_available(), reason="Ray is not installed (pip install '.[ray]')")
+def test_ray_executor_gives_the_local_records(tiny_model: Path, tmp_path: Path) -> None:
+    import ray as ray_module
+
+    data = write_records(tmp_path / "a.jsonl", articles(9))
+    bad = tmp_path / "b.jsonl"
+    bad.write_text('{"id": "bad", "text": null}\n')
+    model = ("--model", str(tiny_model), "--threads", "1", "--command", "run", "--no-memory")
+    local = invoke("batch", str(data), str(bad), "-o", str(tmp_path / "local"), *model)
+    assert local.exit_code == 4
+    ray_module.init(
+        num_cpus=2,
+        include_dashboard=False,
+        log_to_driver=False,
+        runtime_env={"env_vars": {"PYTHONPATH": str(ROOT)}},
+    )
+    try:
+        result = invoke(
+            "batch",
+            str(data),
+            str(bad),
+            "-o",
+            str(tmp_path / "ray"),
+            *model,
+            "--executor",
+            "ray",
+            "--workers",
+            "2",
+            "--shard-size",
+            "3",
+        )
+    finally:
+        ray_module.shutdown()
+    assert result.exit_code == 4, result.stderr
+    assert sorted(shard_lines(tmp_path / "ray")) == sorted(shard_lines(tmp_path / "local"))
+    expected = invoke("run", "--input-format", "jsonl", str(data), *model[:4]).stdout
+    assert sorted(shard_lines(tmp_path / "ray")) == sorted(expected.splitlines())
+    errors = jsonl((tmp_path / "ray" / "part-00003.errors.jsonl").read_text())
+    assert [e["id"] for e in errors] == ["bad"]
+    manifests = [json.loads((tmp_path / n / "manifest.json").read_text()) for n in ("local", "ray")]
+    assert manifests[0]["model_fingerprint"] == manifests[1]["model_fingerprint"]

@@ -1,0 +1,227 @@
+"""Batches of documents, resumable, on this machine or spread over a Ray cluster.
+
+``run_batch(job, hooks)`` reads every input, checks ids are unique, skips the ids an earlier
+run of the same batch already committed, cuts the rest into shards and hands them to an
+executor (``EXECUTORS``: ``local``, ``ray``). Whatever the executor, each record's line is
+what ``--input-format jsonl`` prints for it (see ``worker.py``), and each shard is committed
+atomically (see ``shards.py``).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from translate_cli.batch.progress import BatchProgress, duration
+from translate_cli.batch.ray import RayOptions
+from translate_cli.batch.shards import OUTPUT_FORMATS, OutputFolder, ShardResult
+from translate_cli.batch.sources import id_key, read_inputs, to_item
+from translate_cli.batch.worker import Work
+from translate_cli.errors import ExitStatus, RuntimeFailure, UsageError
+from translate_cli.pipeline import Hooks, SilentHooks
+from translate_cli.registry import Registry
+
+Shards = Sequence[tuple[int, list[dict[str, Any]]]]
+Executor = Callable[..., Iterator[ShardResult]]
+
+EXECUTORS: Registry[Executor] = Registry("executor")
+EXECUTORS.register(
+    "local", "translate_cli.batch.local:run_local", help="this machine, one model (default)"
+)
+EXECUTORS.register(
+    "ray", "translate_cli.batch.ray:run_ray", help="Ray actors, each with its own model"
+)
+
+COMMANDS = ("translate", "summarize", "run")
+DEFAULT_SHARD_SIZE = 100
+# Settings that change what a batch writes: a rerun with other values must not mix results.
+_IDENTITY = (
+    "model",
+    "engine",
+    "beam_size",
+    "device",
+    "compute_type",
+    "sentences",
+    "ratio",
+    "summarizer",
+    "llm_url",
+    "llm_model",
+    "prompts",
+)
+
+
+@dataclass(frozen=True)
+class BatchJob:
+    inputs: Sequence[str]
+    output: Path
+    work: Work
+    executor: str = "local"
+    output_format: str = "jsonl"
+    shard_size: int = DEFAULT_SHARD_SIZE
+    ray: RayOptions = field(default_factory=RayOptions)
+
+
+@dataclass
+class BatchSummary:
+    total: int  # records in the inputs
+    skipped: int  # already committed by an earlier run
+    written: int  # records written by this run
+    failed: int  # records that failed in this run (see the errors files)
+    sentences: int
+    seconds: float
+    fingerprint: str | None
+
+    @property
+    def exit_status(self) -> int:
+        return int(ExitStatus.BAD_INPUT) if self.failed else 0
+
+
+def identity(work: Work) -> dict[str, Any]:
+    settings = asdict(work.settings)
+    value = {
+        "command": work.task,
+        "task_options": dict(work.options),
+        **{name: settings[name] for name in _IDENTITY},
+    }
+    return dict(json.loads(json.dumps(value)))  # as the manifest holds it: tuples are lists
+
+
+def _check_job(job: BatchJob) -> None:
+    if job.work.task not in COMMANDS:
+        raise UsageError(f"--command: {job.work.task!r} is not one of {', '.join(COMMANDS)}")
+    EXECUTORS.check(job.executor, "--executor")
+    if job.output_format not in OUTPUT_FORMATS:
+        choices = ", ".join(OUTPUT_FORMATS)
+        raise UsageError(f"--output-format: {job.output_format!r} is not one of {choices}")
+    if job.shard_size < 1:
+        raise UsageError(f"--shard-size: must be at least 1, got {job.shard_size}")
+    if job.executor != "ray" and job.ray != RayOptions():
+        raise UsageError("--workers, --num-cpus, --num-gpus and --ray-address need --executor ray")
+    if job.ray.workers < 1 or job.ray.num_cpus < 0 or job.ray.num_gpus < 0:
+        raise UsageError("--workers must be at least 1; --num-cpus and --num-gpus at least 0")
+
+
+def run_batch(
+    job: BatchJob, hooks: Hooks | None = None, *, stderr: IO[str] | None = None, tty: bool = False
+) -> BatchSummary:
+    """Run (or resume) ``job``; progress lines go to ``stderr`` when given."""
+    hooks = hooks or SilentHooks()
+    _check_job(job)
+    if job.executor == "ray":
+        from translate_cli.batch.ray import import_ray
+
+        import_ray()  # before reading anything: a missing extra is a usage error
+    inputs = read_inputs(job.inputs)
+    folder = OutputFolder.open(job.output, job.output_format)
+    try:
+        return _run(job, hooks, folder, inputs.records, [str(f) for f in inputs.files], stderr, tty)
+    finally:
+        folder.close()
+
+
+def _run(
+    job: BatchJob,
+    hooks: Hooks,
+    folder: OutputFolder,
+    records: list[Any],
+    files: list[str],
+    stderr: IO[str] | None,
+    tty: bool,
+) -> BatchSummary:
+    wanted = identity(job.work)
+    manifest = folder.read_manifest() or {}
+    if manifest and manifest.get("identity") != wanted:
+        raise UsageError(
+            f"--output: {folder.path} holds a batch run with other options "
+            f"({_difference(manifest.get('identity'), wanted)})",
+            hint="rerun with the same options, or choose another --output folder",
+        )
+    done = folder.done_ids()
+    folder.clear_old_errors()
+    remaining = [r for r in records if id_key(r.id) not in done]
+    first = folder.next_number()
+    size = job.shard_size
+    shards = [
+        (first + i // size, [to_item(r) for r in remaining[i : i + size]])
+        for i in range(0, len(remaining), size)
+    ]
+    fingerprint = manifest.get("model_fingerprint")
+    manifest = {
+        "format": 1,
+        "identity": wanted,
+        "options": {
+            **asdict(job.work.settings),
+            "executor": job.executor,
+            "output_format": job.output_format,
+            "shard_size": size,
+        },
+        "inputs": files,
+        "model_fingerprint": fingerprint,
+        "counts": {"records": len(records), "done": len(records) - len(remaining)},
+        "status": "running",
+    }
+    folder.write_manifest(manifest)
+    progress = BatchProgress(
+        stderr if stderr is not None else io.StringIO(),
+        len(remaining),
+        tty=tty,
+        quiet=stderr is None or _quiet(hooks),
+    )
+    executor = EXECUTORS.get(job.executor)
+    written = failed = sentences = 0
+    for result in executor(job.work, shards, hooks, ray_options=job.ray):
+        if result.fingerprint is not None:
+            if fingerprint is not None and result.fingerprint != fingerprint:
+                raise RuntimeFailure(
+                    f"the model's content changed: {folder.path} was written with model "
+                    f"fingerprint {fingerprint[:16]}, this worker has {result.fingerprint[:16]}",
+                    hint="every worker needs the same model files; or use another --output",
+                )
+            fingerprint = result.fingerprint
+        folder.write(result)
+        written += len(result.lines)
+        failed += len(result.errors)
+        sentences += result.sentences
+        progress.update(len(result.lines), len(result.errors), result.sentences)
+    committed = len(records) - len(remaining) + written
+    manifest.update(
+        model_fingerprint=fingerprint,
+        counts={"records": len(records), "done": committed, "failed": failed},
+        status="complete" if committed == len(records) else "incomplete",
+    )
+    folder.write_manifest(manifest)
+    elapsed, docs, sents = progress.rates()
+    summary = BatchSummary(
+        len(records),
+        len(records) - len(remaining),
+        written,
+        failed,
+        sentences,
+        elapsed,
+        fingerprint,
+    )
+    skipped = f", {summary.skipped} already done" if summary.skipped else ""
+    errors = f", {failed} failed (see {folder.path}/part-*.errors.jsonl)" if failed else ""
+    progress.finish(
+        f"batch: {written} documents written{skipped}{errors} in {duration(elapsed)}, "
+        f"{docs:.2f} docs/s, {sents:.1f} sentences/s; output in {folder.path}"
+    )
+    return summary
+
+
+def _difference(old: Any, new: dict[str, Any]) -> str:
+    if not isinstance(old, dict):
+        return "no readable options in its manifest"
+    changed = [k for k in new if old.get(k) != new[k]]
+    return ", ".join(f"{k}: {old.get(k)!r} then, {new[k]!r} now" for k in changed[:3])
+
+
+def _quiet(hooks: Hooks) -> bool:
+    return bool(getattr(hooks, "quiet", False))
+
+
+__all__ = ["COMMANDS", "EXECUTORS", "BatchJob", "BatchSummary", "RayOptions", "Work", "run_batch"]

@@ -1,0 +1,266 @@
+"""The archive commands: ``batch`` (resumable, local or on Ray) and ``memory`` (the
+translation memory's stats, clear, export). They parse options and call the library."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from translate_cli.cli.options import (
+    BatchOpt,
+    BeamOpt,
+    ComputeTypeOpt,
+    DeviceOpt,
+    EngineOpt,
+    MemoryOpt,
+    ModelOpt,
+    NoMemoryOpt,
+    NoTranslateOpt,
+    OutputOpt,
+    QuietOpt,
+    RatioOpt,
+    SentencesOpt,
+    ThreadsOpt,
+)
+from translate_cli.config import Settings, resolve_settings
+from translate_cli.errors import UsageError
+from translate_cli.terminal import Environment
+
+memory_app = typer.Typer(
+    help="The translation memory: statistics, clearing, export (TMX, JSONL).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+_SETTINGS = set(Settings.__dataclass_fields__)
+
+
+def _env(ctx: typer.Context) -> Environment:
+    env = ctx.find_root().obj
+    assert isinstance(env, Environment), "commands run through translate_cli.cli.main"
+    return env
+
+
+def _settings(given: dict[str, Any]) -> Settings:
+    flags = {k: v for k, v in given.items() if k in _SETTINGS}
+    if flags.get("no_memory") is False:
+        flags["no_memory"] = None
+    return resolve_settings(flags)
+
+
+# --- batch ----------------------------------------------------------------------------------
+BATCH_HELP = (
+    "Translate an archive: JSONL files (or folders of them) and Parquet files with {id, text} "
+    "records, into JSONL shards in DIR; rerun the same command to resume.\n\n"
+    "INPUT is one or more .jsonl/.parquet files or folders holding them."
+)
+
+
+def batch_command(
+    ctx: typer.Context,
+    inputs: Annotated[list[str], typer.Argument(metavar="INPUT", show_default=False, hidden=True)],
+    output: Annotated[
+        str, typer.Option("--output", "-o", metavar="DIR", help="Folder for shards + manifest.")
+    ],
+    command: Annotated[
+        str,
+        typer.Option(
+            "--command", metavar="COMMAND", help="translate, summarize or run.", show_default=False
+        ),
+    ] = "translate",
+    executor: Annotated[
+        str,
+        typer.Option(
+            "--executor", metavar="NAME", help="local (default) or ray.", show_default=False
+        ),
+    ] = "local",
+    workers: Annotated[
+        int | None, typer.Option("--workers", metavar="N", help="Ray actors (default: 2).")
+    ] = None,
+    num_cpus: Annotated[
+        float | None, typer.Option("--num-cpus", metavar="N", help="CPUs per Ray actor (1).")
+    ] = None,
+    num_gpus: Annotated[
+        float | None, typer.Option("--num-gpus", metavar="N", help="GPUs per Ray actor (0).")
+    ] = None,
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            "--ray-address",
+            metavar="ADDR",
+            help="auto or ray://HOST:PORT for a cluster (default: start Ray on this machine).",
+        ),
+    ] = None,
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--output-format",
+            metavar="FORMAT",
+            help="jsonl (default) or parquet.",
+            show_default=False,
+        ),
+    ] = "jsonl",
+    shard_size: Annotated[
+        int,
+        typer.Option(
+            "--shard-size", metavar="N", help="Records a shard (default: 100).", show_default=False
+        ),
+    ] = 100,
+    sentences: SentencesOpt = None,
+    ratio: RatioOpt = None,
+    no_translate: NoTranslateOpt = False,
+    model: ModelOpt = None,
+    engine: EngineOpt = None,
+    beam_size: BeamOpt = None,
+    batch_size: BatchOpt = None,
+    device: DeviceOpt = None,
+    compute_type: ComputeTypeOpt = None,
+    threads: ThreadsOpt = None,
+    memory: MemoryOpt = None,
+    no_memory: NoMemoryOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    from translate_cli.batch import BatchJob, RayOptions, Work, run_batch
+
+    env = _env(ctx)
+    env.quiet = quiet
+    task = command.strip().lower()
+    if no_translate and task != "summarize":
+        raise UsageError("--no-translate needs --command summarize")
+    options: dict[str, Any] = {"translate": False} if no_translate else {}
+    defaults = RayOptions()
+    ray = RayOptions(
+        workers=defaults.workers if workers is None else workers,
+        num_cpus=defaults.num_cpus if num_cpus is None else num_cpus,
+        num_gpus=defaults.num_gpus if num_gpus is None else num_gpus,
+        address=ray_address or None,
+    )
+    job = BatchJob(
+        inputs=inputs,
+        output=Path(output),
+        work=Work(_settings(locals()), task, options),
+        executor=executor.strip().lower(),
+        output_format=output_format.strip().lower(),
+        shard_size=shard_size,
+        ray=ray,
+    )
+    summary = run_batch(job, env, stderr=env.stderr, tty=env.stderr_isatty)
+    if summary.exit_status:
+        raise typer.Exit(summary.exit_status)
+
+
+# --- memory ---------------------------------------------------------------------------------
+def _store(memory: str | None) -> Any:
+    from translate_cli.engines.memory import MemoryUnavailable, memory_path, open_store
+
+    path = memory_path(_settings({"memory": memory}))
+    try:
+        return open_store(path)
+    except MemoryUnavailable as error:
+        raise UsageError(f"translation memory: {error}") from None
+
+
+def _size(n: int) -> str:
+    value = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{n} B"
+
+
+@memory_app.command("stats")
+def memory_stats(
+    ctx: typer.Context,
+    memory: MemoryOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+) -> None:
+    """Entries, size on disk and hits, in all and per model."""
+    from translate_cli.engines.memory import Stats, memory_path
+
+    env = _env(ctx)
+    path = memory_path(_settings({"memory": memory}))
+    if path.exists():
+        store = _store(memory)
+        try:
+            stats = store.stats()
+        finally:
+            store.close()
+    else:  # nothing translated yet: an empty memory, not an error
+        stats = Stats(path, 0, 0, 0, [])
+    if as_json:
+        text = json.dumps(
+            {
+                "path": str(stats.path),
+                "entries": stats.entries,
+                "size_bytes": stats.size_bytes,
+                "hits": stats.hits,
+                "models": [{"model": m, "entries": e, "hits": h} for m, e, h in stats.models],
+            }
+        )
+    else:
+        lines = [
+            f"{stats.path}",
+            f"entries {stats.entries}, size {_size(stats.size_bytes)}, hits {stats.hits}",
+        ]
+        lines += [f"  {m}: {e} entries, {h} hits" for m, e, h in stats.models]
+        text = "\n".join(lines)
+    env.stdout.write((text + "\n").encode())
+    env.stdout.flush()
+
+
+@memory_app.command("clear")
+def memory_clear(
+    ctx: typer.Context,
+    model: Annotated[
+        str | None,
+        typer.Option("--model", "-m", metavar="NAME|DIR", help="Only this model's entries."),
+    ] = None,
+    memory: MemoryOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Delete the memory's entries (all, or one model's)."""
+    env = _env(ctx)
+    env.quiet = quiet
+    store = _store(memory)
+    try:
+        removed = store.clear(model)
+    finally:
+        store.close()
+    env.notice(f"removed {removed} entries" + (f" of {model}" if model else ""))
+
+
+@memory_app.command("export")
+def memory_export(
+    ctx: typer.Context,
+    format: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="tmx (TMX 1.4) or jsonl.")
+    ] = "tmx",
+    output: OutputOpt = None,
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", metavar="NAME", help="Only this model.")
+    ] = None,
+    memory: MemoryOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Write every entry as TMX 1.4 (OmegaT, Trados, memoQ import it) or JSONL."""
+    from translate_cli.engines.memory_export import FORMATS, WRITERS
+    from translate_cli.output import check_output, open_output
+
+    env = _env(ctx)
+    env.quiet = quiet
+    fmt = format.strip().lower()
+    if fmt not in FORMATS:
+        raise UsageError(f"--format: {format!r} is not one of {', '.join(FORMATS)}")
+    check_output(output)
+    store = _store(memory)
+    try:
+        with open_output(output, stdout=env.stdout) as out:
+            count = WRITERS[fmt](store.entries(model), out.write)
+    finally:
+        store.close()
+    if output not in (None, "-"):
+        env.notice(f"exported {count} entries to {output}")
