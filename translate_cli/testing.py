@@ -262,6 +262,7 @@ def _save_m2m100_weights(
     seed: int,
     unreachable_eos: bool,
     tokenizer_class: str,
+    weight_std: float | None,
 ) -> None:
     """A random ``M2M100ForConditionalGeneration`` with fairseq's special ids (NLLB's too)."""
     import torch
@@ -286,8 +287,15 @@ def _save_m2m100_weights(
     torch.manual_seed(seed)
     model = M2M100ForConditionalGeneration(config)
     model.eval()
-    if unreachable_eos:
-        with torch.no_grad():
+    with torch.no_grad():
+        if weight_std is not None:
+            # The default initialisation (std 0.02) makes a tiny model print the same tokens
+            # for every input; larger weights make outputs depend on it.
+            for parameter in model.parameters():
+                if parameter.dim() >= 2:
+                    parameter.normal_(0.0, weight_std)
+            model.get_input_embeddings().weight[1].zero_()  # <pad>, as in real checkpoints
+        if unreachable_eos:
             model.get_input_embeddings().weight[2].zero_()
     # As the real repositories have it: max_length 200 (and for M2M100 five beams), which the
     # engines must override.
@@ -305,6 +313,7 @@ def build_nllb_model(
     architecture: dict[str, int] | None = None,
     seed: int = 0,
     unreachable_eos: bool = False,
+    weight_std: float | None = None,
 ) -> Path:
     """Save a random NLLB-200 model laid out like ``facebook/nllb-200-distilled-600M``.
 
@@ -312,8 +321,9 @@ def build_nllb_model(
     ``NllbTokenizer`` with all 202 language codes, default source language ``eng_Latn`` as
     published), ``config.json`` (``m2m_100``), ``generation_config.json`` (max_length 200) and
     ``model.safetensors``. ``architecture`` as in ``build_marian_model``; a ``vocab_size``
-    beyond the tokenizer's is filled with filler pieces. Needs ``protobuf`` (to read the
-    sentencepiece model into a fast tokenizer).
+    beyond the tokenizer's is filled with filler pieces; ``weight_std`` redraws the weights
+    with that spread, so that outputs depend on the input (0.5 for tests). Needs ``protobuf``
+    (to read the sentencepiece model into a fast tokenizer).
     """
     import base64
 
@@ -349,6 +359,7 @@ def build_nllb_model(
         seed=seed,
         unreachable_eos=unreachable_eos,
         tokenizer_class="NllbTokenizer",
+        weight_std=weight_std,
     )
     return out_dir
 
@@ -361,6 +372,7 @@ def build_m2m100_model(
     architecture: dict[str, int] | None = None,
     seed: int = 0,
     unreachable_eos: bool = False,
+    weight_std: float | None = None,
 ) -> Path:
     """Save a random M2M100 model laid out like ``facebook/m2m100_418M``.
 
@@ -401,5 +413,6 @@ def build_m2m100_model(
         seed=seed,
         unreachable_eos=unreachable_eos,
         tokenizer_class="M2M100Tokenizer",
+        weight_std=weight_std,
     )
     return out_dir

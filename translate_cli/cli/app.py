@@ -238,6 +238,12 @@ def _size(n: int) -> str:
     return f"{n} B"
 
 
+def _family_title(name: str | None) -> str:
+    from translate_cli.engines.family import FAMILIES
+
+    return FAMILIES.get(name).title if name else "?"
+
+
 @models_app.command("list")
 def models_list(
     ctx: typer.Context,
@@ -245,7 +251,7 @@ def models_list(
         str, typer.Option("--format", "-f", metavar="FORMAT", help="text, json or jsonl")
     ] = "text",
 ) -> None:
-    """Show the models in the local Hugging Face cache, with sizes."""
+    """Show the models in the local Hugging Face cache: sizes, families, licences."""
     from translate_cli.models import hub_cache_dir, list_models
 
     env = _env(ctx)
@@ -262,6 +268,8 @@ def models_list(
                 "files": m.files,
                 "path": str(m.path),
                 "translation_model": m.translation_model,
+                "family": m.family,
+                "license": m.license,
             }
             for m in models
         ]
@@ -278,7 +286,11 @@ def models_list(
     width = max(len(m.name) for m in models)
     lines = [
         f"{m.name:<{width}}  {_size(m.size_bytes):>9}"
-        + ("" if m.translation_model else "  (not a translation model)")
+        + (
+            f"  {_family_title(m.family):<8}  {(m.license or 'licence unknown').upper()}"
+            if m.translation_model
+            else "  (not a translation model)"
+        )
         for m in models
     ]
     out.write(("\n".join(lines) + "\n").encode())
