@@ -17,6 +17,12 @@ from translate_cli.cli.options import (
     ComputeTypeOpt,
     DeviceOpt,
     EngineOpt,
+    EvalBeamsOpt,
+    EvalEnginesOpt,
+    EvalFormatOpt,
+    EvalModelsOpt,
+    EvalReferenceArg,
+    EvalSourceArg,
     FormatOpt,
     InputFormatOpt,
     InputsArg,
@@ -32,6 +38,7 @@ from translate_cli.cli.options import (
     SentencesOpt,
     SummarizerOpt,
     ThreadsOpt,
+    TranslationsOpt,
 )
 from translate_cli.config import DEFAULT_MODEL, Settings, resolve_settings
 from translate_cli.errors import UsageError
@@ -226,6 +233,70 @@ def run_command(
 ) -> None:
     """The whole report: every sentence translated, plus the bilingual summary."""
     _exit(drive(_job(ctx, "run", locals()), _env(ctx)))
+
+
+@app.command("eval")
+def eval_command(
+    ctx: typer.Context,
+    source: EvalSourceArg,
+    reference: EvalReferenceArg = None,
+    model: EvalModelsOpt = None,
+    engine: EvalEnginesOpt = None,
+    beam_size: EvalBeamsOpt = None,
+    format: EvalFormatOpt = "text",
+    translations: TranslationsOpt = None,
+    batch_size: BatchOpt = None,
+    device: DeviceOpt = None,
+    compute_type: ComputeTypeOpt = None,
+    threads: ThreadsOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Score models on parallel text: BLEU and chrF (sacrebleu), speed, side by side.
+
+    Each SOURCE line is translated as `translate --input-format jsonl` translates a record.
+    """
+    from pathlib import Path
+
+    from translate_cli.evaluate import (
+        evaluate,
+        read_pairs,
+        render_json,
+        render_text,
+        write_translations,
+    )
+
+    env = _env(ctx)
+    env.quiet = quiet
+    fmt = format.strip().lower()
+    if fmt not in ("text", "json"):
+        raise UsageError(f"--format: {format!r} is not one of text, json")
+    shared = {"batch_size": batch_size, "device": device, "compute_type": compute_type}
+    unset: list[str | None] = [None]  # not given: the environment, config file or default
+    variants = [
+        resolve_settings({**shared, "threads": threads, "model": m, "engine": e, "beam_size": b})
+        for m in (model or unset)
+        for e in (engine or unset)
+        for b in (beam_size or unset)
+    ]
+    if translations is not None:
+        try:
+            Path(translations).mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UsageError(f"--translations: cannot create {translations}: {error}") from None
+    sources, references = read_pairs(source, reference, stdin=env.stdin)
+    results = []
+    for settings in variants:
+        result = evaluate(settings, sources, references, hooks=env)
+        env.notice(
+            f"{result.model} ({result.engine}, beam {result.beam_size}): BLEU {result.bleu:.2f}"
+            f", chrF {result.chrf:.2f}, {result.sentences} segments in {result.seconds:.1f} s"
+        )
+        results.append(result)
+    if translations is not None:
+        for path in write_translations(results, translations):
+            env.notice(f"translations written to {path}")
+    env.stdout.write((render_json(results) if fmt == "json" else render_text(results)).encode())
+    env.stdout.flush()
 
 
 # --- models ---------------------------------------------------------------------------------
