@@ -424,3 +424,36 @@ def test_cli_translate_per_family(family: str, model_dir: Path, engine_name: str
     plain = invoke(*args, input=SENTENCES[0])
     assert plain.exit_code == 0
     assert plain.stdout.strip() == lines[0]["sentences"][0]["translation"]
+
+
+def test_pytorch_model_bin_is_loaded_safely(tmp_path: Path, family: str, model_dir: Path) -> None:
+    """Some NLLB sizes ship only pytorch_model.bin: it gives the same translations."""
+    import torch
+    from safetensors.torch import load_file
+
+    binary = tmp_path / "bin"
+    shutil.copytree(model_dir, binary)
+    state = load_file(str(binary / "model.safetensors"))
+    (binary / "model.safetensors").unlink()
+    torch.save(state, binary / "pytorch_model.bin")
+    for engine_name in ("transformers", "ctranslate2"):
+        options = {"engine": engine_name, "beam_size": 1, "compute_type": "float32"}
+        with Pipeline(model=str(binary), **options) as pipeline:
+            got = [s.translation for s in pipeline.translate(SENTENCES[0]).sentences]
+        with Pipeline(model=str(model_dir), **options) as pipeline:
+            assert got == [s.translation for s in pipeline.translate(SENTENCES[0]).sentences]
+    # A pickle with more than tensors is refused, naming the file.
+    torch.save({"x": Path("/")}, binary / "pytorch_model.bin")
+    result = invoke("translate", "--model", str(binary), "--engine", "transformers", input="Ya.")
+    assert result.exit_code == 3 and "pytorch_model.bin" in result.stderr
+
+
+def test_cached_hub_model_resolves_offline(
+    family: str, model_dir: Path, isolated_env: Path
+) -> None:
+    from translate_cli.models import resolve_model
+
+    snapshot = install_in_hub_cache(model_dir, isolated_env / "hf", f"facebook/{family}-tiny")
+    assert resolve_model(f"facebook/{family}-tiny", download=False) == snapshot
+    result = invoke("translate", "--model", f"facebook/{family}-tiny", "-q", input="Ya.")
+    assert result.exit_code == 0, result.stderr

@@ -103,7 +103,7 @@ def _unavailable(name: str, reason: str) -> ModelUnavailableError:
         hint=(
             f"run 'translate-cli models pull {name}' on a connected machine and copy its "
             f"Hugging Face cache ({hub_cache_dir()}) here, or "
-            "set the model to a local OPUS-MT model folder"
+            "set the model to a local model folder"
         ),
     )
 

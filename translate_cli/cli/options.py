@@ -230,7 +230,7 @@ EvalSourceArg = Annotated[
 EvalReferenceArg = Annotated[
     str | None,
     typer.Argument(
-        metavar="[REFERENCE]",
+        metavar="REFERENCE",
         show_default=False,
         help="English reference translations, line-aligned with SOURCE.",
     ),

@@ -3,7 +3,9 @@
 The tokenizer puts the source language code first (``ind_Latn … </s>``); without ``src_lang``
 it silently encodes as English. The decoder starts with ``</s>``, then ``eng_Latn`` is forced
 (``forced_bos_token_id``, CTranslate2's ``target_prefix``); both are dropped from the output.
-The tokenizer loads from ``tokenizer.json`` (the sentencepiece file alone needs protobuf).
+The tokenizer loads from ``tokenizer.json`` (the sentencepiece file alone needs protobuf). The
+fast tokenizer keeps trailing whitespace as a ``▁`` token; the engines only ever tokenize
+cleaned text (``clean_for_model`` trims it), so both engines see the same tokens.
 """
 
 from __future__ import annotations
