@@ -10,6 +10,7 @@ One-time work (building the model, converting it to CTranslate2) happens before 
     .venv/bin/python benchmarks/speed.py --skip-naive --repeat 3
     .venv/bin/python benchmarks/speed.py --steps          # what each speed-up bought
     .venv/bin/python benchmarks/speed.py --memory         # peak RSS, 40 vs 2,000 sentences
+    .venv/bin/python benchmarks/speed.py --families --sentences 10   # MarianMT, NLLB, M2M100
 
 The model and conversions live in benchmarks/.cache/ (about 400 MB; not in git). The article
 is the first ``--sentences`` lines of ``--data``/parallel/geovedi-test.id that our segmenter
@@ -33,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # this checkout's translate_cli, not an installed one
 CACHE = ROOT / "benchmarks" / ".cache"
 MODEL = CACHE / "opus-mt-id-en-random"
 ARGOS_MODEL = CACHE / "argos-ct2-int8"
@@ -118,7 +120,9 @@ def run_ours_script(lines: list[str], variant: str = "default") -> None:
         ct2_engine.CTranslate2Engine._batches = Seq2SeqEngine._batches  # type: ignore[method-assign]
         options = EngineOptions(max_batch_tokens=1 << 30)
     if variant == "tokenizer":  # MarianTokenizer: imports transformers
-        ct2_engine.load_codec = TokenizerCodec  # type: ignore[assignment]
+        from translate_cli.engines.marian import MarianFamily
+
+        MarianFamily.load_codec = lambda self, model_dir: TokenizerCodec(model_dir)  # type: ignore[method-assign]
     if variant == "greedy":
         options = EngineOptions(beam_size=1)
     engine = ct2_engine.CTranslate2Engine(MODEL, options)
@@ -163,6 +167,95 @@ def run_once(name: str, article: Path, threads: int | None = None) -> tuple[floa
         stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
         if process.returncode != 0:
             sys.exit(f"{name} failed ({process.returncode}):\n{stderr[-3000:]}")
+        out.seek(0)
+        lines = sum(1 for line in out.read().decode().splitlines() if line.strip())
+    return wall, usage.ru_maxrss / 1024, lines
+
+
+# --- model families: the same CLI on random models of each family's real shape ------------------
+# (builder, architecture) per family; the MarianMT model is the one above.
+FAMILY_MODELS = {
+    "nllb": (CACHE / "nllb-200-distilled-600M-random", "build_nllb_model", "NLLB_600M"),
+    "m2m100": (CACHE / "m2m100_418M-random", "build_m2m100_model", "M2M100_418M"),
+}
+FAMILY_LABELS = {
+    "marian": "MarianMT (opus-mt-id-en shape)",
+    "nllb": "NLLB-200 (distilled-600M shape)",
+    "m2m100": "M2M100 (418M shape)",
+}
+
+
+def family_model(family: str) -> Path:
+    return MODEL if family == "marian" else FAMILY_MODELS[family][0]
+
+
+def family_command(family: str, article: Path, engine: str) -> list[str]:
+    model = family_model(family)
+    args = ["translate", str(article), "--model", str(model), "--engine", engine, "--quiet"]
+    return [sys.executable, "-m", "translate_cli", *args, *JSONL]
+
+
+def prepare_families(data: Path, families: list[str], engines: list[str]) -> None:
+    """Build each family's random model of the real shape (once; NLLB-600M is ~2.5 GB on disk)
+    and run it once per engine, so the CTranslate2 conversion is not timed."""
+    import translate_cli.testing as testing
+
+    corpus: list[str] = []
+    for name in SPM_TRAINING:
+        lines = (data / name).read_text(encoding="utf-8").splitlines()
+        corpus += lines[FIRST_TRAINING_LINE:] if name == ARTICLE_SOURCE else lines
+    for family in families:
+        if family == "marian":
+            continue
+        path, builder, shape = FAMILY_MODELS[family]
+        if not (path / ".complete").is_file():
+            print(f"building the random {family} model (once, minutes)...", file=sys.stderr)
+            temp = Path(tempfile.mkdtemp(dir=CACHE, prefix=".build-"))
+            getattr(testing, builder)(
+                temp,
+                corpus,
+                spm_vocab_size=SPM_VOCAB,
+                architecture=getattr(testing, shape),
+                unreachable_eos=True,
+            )
+            (temp / ".complete").write_text("ok\n")
+            shutil.rmtree(path, ignore_errors=True)
+            temp.rename(path)
+    one = CACHE / "article-warmup.txt"
+    one.write_text("Selamat pagi.\n", encoding="utf-8")
+    for family in families:
+        for engine in engines:
+            _run_command(family_command(family, one, engine))
+
+
+def measure_families(
+    families: list[str], engines: list[str], article: Path, sentences: int
+) -> None:
+    print(f"{'family':<34} {'engine':<13} {'wall s':>7} {'sent/s':>7} {'peak RSS MB':>12}")
+    for family in families:
+        for engine in engines:
+            wall, rss, lines = _run_command(family_command(family, article, engine))
+            check = "" if lines >= sentences else f"  (only {lines} lines!)"
+            print(
+                f"{FAMILY_LABELS[family]:<34} {engine:<13} {wall:7.2f} {sentences / wall:7.2f}"
+                f" {rss:12.0f}{check}  (load {load()})",
+                flush=True,
+            )
+
+
+def _run_command(command: list[str]) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS (MB) and output lines of one process running ``command``."""
+    env = {**os.environ, "TRANSLATE_CLI_CACHE_DIR": str(OUR_CACHE), "HF_HUB_OFFLINE": "1"}
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
+        if process.returncode != 0:
+            sys.exit(f"{' '.join(command)} failed ({process.returncode}):\n{stderr[-3000:]}")
         out.seek(0)
         lines = sum(1 for line in out.read().decode().splitlines() if line.strip())
     return wall, usage.ru_maxrss / 1024, lines
@@ -273,6 +366,9 @@ def main() -> None:
     if sys.argv[1:2] == ["_prepare"]:
         prepare(Path(sys.argv[2]))
         return
+    if sys.argv[1:2] == ["_prepare_families"]:
+        prepare_families(Path(sys.argv[2]), sys.argv[3].split(","), sys.argv[4].split(","))
+        return
     if len(sys.argv) >= 4 and sys.argv[1] == "_run":
         name, article = sys.argv[2], Path(sys.argv[3])
         lines = [line for line in article.read_text(encoding="utf-8").splitlines() if line]
@@ -290,6 +386,11 @@ def main() -> None:
     parser.add_argument("--steps", action="store_true", help="time each speed-up step")
     parser.add_argument("--memory", action="store_true", help="peak RSS, 40 vs 2,000 sentences")
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument(
+        "--families", action="store_true", help="each model family, real shapes (use -n 10)"
+    )
+    parser.add_argument("--family", action="append", choices=["marian", "nllb", "m2m100"])
+    parser.add_argument("--engine", action="append", choices=["ctranslate2", "transformers"])
     args = parser.parse_args()
 
     # In a child: a parent that imported torch would pass its RSS on to every contender
@@ -299,6 +400,16 @@ def main() -> None:
     )
     print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, load {load()}")
     print(f"# ours = {' '.join(contender_command('ours', Path('ARTICLE'))[1:])}")
+    if args.families:
+        families = args.family or ["marian", "nllb", "m2m100"]
+        engines = args.engine or ["ctranslate2"]
+        script = str(Path(__file__).resolve())
+        command = [sys.executable, script, "_prepare_families", str(args.data)]
+        subprocess.run([*command, ",".join(families), ",".join(engines)], check=True)
+        article = article_file(args.data, args.sentences)
+        print(f"# {args.sentences} sentences, beam 4, every sentence decoded to its cap")
+        measure_families(families, engines, article, args.sentences)
+        return
     if args.memory:
         rows = {}
         for n in (40, 2000):

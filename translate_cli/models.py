@@ -1,23 +1,31 @@
 """Finding, fetching, listing and removing models in the Hugging Face cache.
 
-Model names are hub repo ids (``Helsinki-NLP/opus-mt-id-en``) or local directories in OPUS-MT
-layout. The cache is the standard Hugging Face one (``HF_HUB_CACHE``, ``HF_HOME``), read at call
-time so a changed environment is honoured; ``HF_HUB_OFFLINE`` and ``HF_ENDPOINT`` likewise.
+Model names are hub repo ids (``Helsinki-NLP/opus-mt-id-en``,
+``facebook/nllb-200-distilled-600M``) or local directories laid out like those repositories;
+the family (MarianMT, NLLB-200, M2M100, see ``engines/family.py``) is read from the folder and
+decides which files are needed. The cache is the standard Hugging Face one (``HF_HUB_CACHE``,
+``HF_HOME``), read at call time so a changed environment is honoured; ``HF_HUB_OFFLINE`` and
+``HF_ENDPOINT`` likewise.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from translate_cli.errors import ModelUnavailableError, UsageError
 
-# What a MarianMT checkpoint needs besides its weights; we never fetch TF/Flax weights.
+if TYPE_CHECKING:
+    from translate_cli.engines.family import ModelFamily
+
+# What a MarianMT checkpoint needs besides its weights (other families: ``tokenizer_files``
+# of their ``ModelFamily``); we never fetch TF/Flax/Rust weights.
 TOKENIZER_FILES = ("source.spm", "target.spm", "vocab.json")
 CONFIG_FILES = (
     "config.json",
@@ -26,6 +34,12 @@ CONFIG_FILES = (
     "special_tokens_map.json",
 )
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")  # safetensors preferred
+# Big checkpoints come in shards listed by an index (NLLB-200-3.3B: pytorch_model-*.bin).
+SHARD_INDEXES = {
+    "model.safetensors.index.json": re.compile(r"^model-\d+-of-\d+\.safetensors$"),
+    "pytorch_model.bin.index.json": re.compile(r"^pytorch_model-\d+-of-\d+\.bin$"),
+}
+MODEL_CARD = "README.md"  # only for its licence
 
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -37,7 +51,9 @@ class CachedModel:
     files: int
     revisions: int
     path: Path
-    translation_model: bool  # has the Marian tokenizer files
+    translation_model: bool  # a family translate-cli runs, with its tokenizer files
+    family: str | None = None  # "marian", "nllb", "m2m100"
+    license: str | None = None  # from the model card, else the family's
 
 
 def hub_cache_dir() -> Path:
@@ -59,9 +75,21 @@ def _endpoint() -> str | None:
 
 
 def is_model_dir(path: Path) -> bool:
-    has_weights = any((path / name).is_file() for name in WEIGHT_FILES)
-    needed = ("config.json", *TOKENIZER_FILES)
-    return has_weights and all((path / name).is_file() for name in needed)
+    """Config, weights and the tokenizer files its family needs are all there."""
+    weights = (*WEIGHT_FILES, *SHARD_INDEXES)
+    if not (path / "config.json").is_file() or not any((path / w).is_file() for w in weights):
+        return False
+    family = _family_or_none(path)
+    return family is not None and all((path / name).is_file() for name in family.tokenizer_files)
+
+
+def _family_or_none(path: Path) -> ModelFamily | None:
+    from translate_cli.engines.family import detect_family
+
+    try:
+        return detect_family(path)
+    except ModelUnavailableError:
+        return None
 
 
 def looks_like_path(name: str) -> bool:
@@ -75,7 +103,7 @@ def _unavailable(name: str, reason: str) -> ModelUnavailableError:
         hint=(
             f"run 'translate-cli models pull {name}' on a connected machine and copy its "
             f"Hugging Face cache ({hub_cache_dir()}) here, or "
-            "set the model to a local OPUS-MT model folder"
+            "set the model to a local model folder"
         ),
     )
 
@@ -89,8 +117,10 @@ def resolve_model(name: str, *, download: bool = True, progress: bool = False) -
     if local.is_dir():
         if not is_model_dir(local):
             raise ModelUnavailableError(
-                f"{name} is not a MarianMT model folder (needs config.json, source.spm, "
-                "target.spm, vocab.json and model.safetensors or pytorch_model.bin)"
+                f"{name} is not a translation model folder (needs config.json, "
+                "model.safetensors or pytorch_model.bin, and the tokenizer files: MarianMT "
+                "source.spm, target.spm, vocab.json; NLLB-200 tokenizer.json; M2M100 "
+                "sentencepiece.bpe.model, vocab.json)"
             )
         return local
     if looks_like_path(name):
@@ -114,9 +144,12 @@ def check_model_dir(model_dir: Path, *, load_bin: bool = False) -> None:
     ``pytorch_model.bin`` the safe way (``weights_only``: plain tensors, never code); it costs a
     load, so only the conversion, which loads the weights anyway, asks for it.
     """
+    from translate_cli.engines.family import detect_family
+
+    family = detect_family(model_dir)  # names config.json or tokenizer_config.json if damaged
     for name, required in (
         ("config.json", True),
-        ("vocab.json", True),
+        *((json_file, True) for json_file in family.json_files),
         ("tokenizer_config.json", False),
         ("generation_config.json", False),
     ):
@@ -131,8 +164,9 @@ def check_model_dir(model_dir: Path, *, load_bin: bool = False) -> None:
             raise damaged_file_error(
                 path, f"expected a JSON object, found a {type(value).__name__}"
             )
-    for name in ("source.spm", "target.spm"):
-        _check_sentencepiece(model_dir / name)
+    for name in family.sentencepiece_files:
+        if name in family.tokenizer_files or (model_dir / name).is_file():
+            _check_sentencepiece(model_dir / name)
     safetensors = model_dir / "model.safetensors"
     if safetensors.is_file():
         _check_safetensors(safetensors)
@@ -149,7 +183,7 @@ def model_load_error(model_dir: Path, error: BaseException) -> ModelUnavailableE
     if isinstance(error, pickle.UnpicklingError) or "weights_only" in str(error):
         return damaged_file_error(model_dir / "pytorch_model.bin", _UNSAFE_PICKLE)
     return ModelUnavailableError(
-        f"cannot load a MarianMT model from {model_dir}: {_short(error)}",
+        f"cannot load a translation model from {model_dir}: {_short(error)}",
         hint="download the model again, or use another model folder",
     )
 
@@ -256,13 +290,12 @@ def pull_model(name: str, *, progress: bool = False) -> Path:
         # not after the ~20 s of back-off that file listing would spend.
         info = HfApi(endpoint=_endpoint()).model_info(name, timeout=20)
         files = {sibling.rfilename for sibling in info.siblings or ()}
-        weights = next((w for w in WEIGHT_FILES if w in files), None)
-        if weights is None or not all(f in files for f in TOKENIZER_FILES):
-            raise ModelUnavailableError(
-                f"{name} is not a MarianMT translation model (no {' / '.join(WEIGHT_FILES)} "
-                "or sentencepiece files)"
-            )
-        wanted = [f for f in (*TOKENIZER_FILES, *CONFIG_FILES, weights) if f in files]
+        # The family decides the files: read its config (and tokenizer config) first.
+        configs = [
+            _read_remote_json(name, info.sha, file) if file in files else {}
+            for file in ("config.json", "tokenizer_config.json")
+        ]
+        wanted = files_to_fetch(name, files, *configs)
         path = snapshot_download(
             name,
             revision=info.sha,
@@ -283,6 +316,55 @@ def pull_model(name: str, *, progress: bool = False) -> Path:
     return Path(str(path))
 
 
+def _read_remote_json(name: str, revision: str | None, file: str) -> dict[str, Any]:
+    from huggingface_hub import hf_hub_download
+
+    from translate_cli.engines.family import read_json_object
+
+    path = hf_hub_download(
+        name, file, revision=revision, cache_dir=hub_cache_dir(), endpoint=_endpoint()
+    )
+    return read_json_object(Path(str(path)))
+
+
+def files_to_fetch(
+    name: str,
+    files: set[str],
+    config: dict[str, Any],
+    tokenizer_config: dict[str, Any],
+) -> list[str]:
+    """The files of hub repo ``name`` (holding ``files``) that its family needs: configs,
+    tokenizer files, the model card and one set of weights (safetensors when present)."""
+    from translate_cli.engines.family import identify
+
+    family = identify(config, tokenizer_config, files)
+    if family is None:
+        kind = config.get("model_type") or "unknown"
+        raise ModelUnavailableError(
+            f"{name} is not a model translate-cli can run (model type {kind!r}; it runs "
+            "MarianMT, NLLB-200 and M2M100)"
+        )
+    missing = [f for f in family.tokenizer_files if f not in files]
+    weights = _weight_files(files)
+    if missing or not weights:
+        what = ", ".join(missing) if missing else " / ".join((*WEIGHT_FILES, *SHARD_INDEXES))
+        raise ModelUnavailableError(f"{name} is a {family.title} model without {what}")
+    optional = (*CONFIG_FILES, *family.sentencepiece_files, MODEL_CARD)
+    wanted = [*family.tokenizer_files, *(f for f in optional if f in files), *weights]
+    return list(dict.fromkeys(wanted))
+
+
+def _weight_files(files: set[str]) -> list[str]:
+    """One complete set of weights: a single file, else an index and its shards."""
+    for single, (index, shard) in zip(WEIGHT_FILES, SHARD_INDEXES.items(), strict=True):
+        if single in files:
+            return [single]
+        shards = sorted(f for f in files if shard.match(f))
+        if index in files and shards:
+            return [index, *shards]
+    return []
+
+
 def _short(error: BaseException) -> str:
     text = str(error).strip().splitlines()
     return f"{type(error).__name__}: {text[0][:160]}" if text else type(error).__name__
@@ -291,6 +373,8 @@ def _short(error: BaseException) -> str:
 def list_models() -> list[CachedModel]:
     """Models in the hub cache, largest first."""
     from huggingface_hub import scan_cache_dir
+
+    from translate_cli.engines.family import model_license
 
     cache = hub_cache_dir()
     if not cache.is_dir():
@@ -301,6 +385,9 @@ def list_models() -> list[CachedModel]:
         if repo.repo_type != "model":
             continue
         names = {f.file_name for rev in repo.revisions for f in rev.files}
+        latest = max(repo.revisions, key=lambda rev: rev.last_modified)
+        snapshot = Path(latest.snapshot_path)
+        family = _family_or_none(snapshot)
         models.append(
             CachedModel(
                 name=repo.repo_id,
@@ -308,7 +395,10 @@ def list_models() -> list[CachedModel]:
                 files=repo.nb_files,
                 revisions=len(repo.revisions),
                 path=Path(repo.repo_path),
-                translation_model=all(f in names for f in TOKENIZER_FILES),
+                translation_model=family is not None
+                and all(f in names for f in family.tokenizer_files),
+                family=family.name if family else None,
+                license=model_license(snapshot, family) if family else None,
             )
         )
     return sorted(models, key=lambda m: (-m.size_bytes, m.name))

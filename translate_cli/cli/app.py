@@ -18,6 +18,12 @@ from translate_cli.cli.options import (
     ComputeTypeOpt,
     DeviceOpt,
     EngineOpt,
+    EvalBeamsOpt,
+    EvalEnginesOpt,
+    EvalFormatOpt,
+    EvalModelsOpt,
+    EvalReferenceArg,
+    EvalSourceArg,
     FormatOpt,
     InputFormatOpt,
     InputsArg,
@@ -36,6 +42,7 @@ from translate_cli.cli.options import (
     SummarizerOpt,
     ThreadsOpt,
     TimeoutOpt,
+    TranslationsOpt,
 )
 from translate_cli.config import DEFAULT_MODEL, Settings, resolve_settings
 from translate_cli.errors import UsageError
@@ -277,6 +284,70 @@ def extract_command(
 app.command("batch", help=BATCH_HELP)(batch_command)  # archives: see cli/archive.py
 
 
+@app.command("eval")
+def eval_command(
+    ctx: typer.Context,
+    source: EvalSourceArg,
+    reference: EvalReferenceArg = None,
+    model: EvalModelsOpt = None,
+    engine: EvalEnginesOpt = None,
+    beam_size: EvalBeamsOpt = None,
+    format: EvalFormatOpt = "text",
+    translations: TranslationsOpt = None,
+    batch_size: BatchOpt = None,
+    device: DeviceOpt = None,
+    compute_type: ComputeTypeOpt = None,
+    threads: ThreadsOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Score models on parallel text: BLEU and chrF (sacrebleu), speed, side by side.
+
+    Each SOURCE line is translated as `translate --input-format jsonl` translates a record.
+    """
+    from pathlib import Path
+
+    from translate_cli.evaluate import (
+        evaluate,
+        read_pairs,
+        render_json,
+        render_text,
+        write_translations,
+    )
+
+    env = _env(ctx)
+    env.quiet = quiet
+    fmt = format.strip().lower()
+    if fmt not in ("text", "json"):
+        raise UsageError(f"--format: {format!r} is not one of text, json")
+    shared = {"batch_size": batch_size, "device": device, "compute_type": compute_type}
+    unset: list[str | None] = [None]  # not given: the environment, config file or default
+    variants = [
+        resolve_settings({**shared, "threads": threads, "model": m, "engine": e, "beam_size": b})
+        for m in (model or unset)
+        for e in (engine or unset)
+        for b in (beam_size or unset)
+    ]
+    if translations is not None:
+        try:
+            Path(translations).mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UsageError(f"--translations: cannot create {translations}: {error}") from None
+    sources, references = read_pairs(source, reference, stdin=env.stdin)
+    results = []
+    for settings in variants:
+        result = evaluate(settings, sources, references, hooks=env)
+        env.notice(
+            f"{result.model} ({result.engine}, beam {result.beam_size}): BLEU {result.bleu:.2f}"
+            f", chrF {result.chrf:.2f}, {result.sentences} segments in {result.seconds:.1f} s"
+        )
+        results.append(result)
+    if translations is not None:
+        for path in write_translations(results, translations):
+            env.notice(f"translations written to {path}")
+    env.stdout.write((render_json(results) if fmt == "json" else render_text(results)).encode())
+    env.stdout.flush()
+
+
 # --- models ---------------------------------------------------------------------------------
 def _size(n: int) -> str:
     value = float(n)
@@ -287,6 +358,12 @@ def _size(n: int) -> str:
     return f"{n} B"
 
 
+def _family_title(name: str | None) -> str:
+    from translate_cli.engines.family import FAMILIES
+
+    return FAMILIES.get(name).title if name else "?"
+
+
 @models_app.command("list")
 def models_list(
     ctx: typer.Context,
@@ -294,7 +371,7 @@ def models_list(
         str, typer.Option("--format", "-f", metavar="FORMAT", help="text, json or jsonl")
     ] = "text",
 ) -> None:
-    """Show the models in the local Hugging Face cache, with sizes."""
+    """Show the models in the local Hugging Face cache: sizes, families, licences."""
     from translate_cli.models import hub_cache_dir, list_models
 
     env = _env(ctx)
@@ -311,6 +388,8 @@ def models_list(
                 "files": m.files,
                 "path": str(m.path),
                 "translation_model": m.translation_model,
+                "family": m.family,
+                "license": m.license,
             }
             for m in models
         ]
@@ -327,7 +406,11 @@ def models_list(
     width = max(len(m.name) for m in models)
     lines = [
         f"{m.name:<{width}}  {_size(m.size_bytes):>9}"
-        + ("" if m.translation_model else "  (not a translation model)")
+        + (
+            f"  {_family_title(m.family):<8}  {(m.license or 'licence unknown').upper()}"
+            if m.translation_model
+            else "  (not a translation model)"
+        )
         for m in models
     ]
     out.write(("\n".join(lines) + "\n").encode())

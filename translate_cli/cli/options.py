@@ -243,3 +243,66 @@ NoMemoryOpt = Annotated[
         show_default=False,
     ),
 ]
+
+# --- eval: the variant options repeat; each combination is one result -----------------------
+EvalSourceArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="SOURCE",
+        show_default=False,
+        help="Indonesian, one segment a line ('-': stdin); or one TSV/JSONL file with source "
+        "and reference columns when REFERENCE is not given.",
+    ),
+]
+EvalReferenceArg = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="REFERENCE",
+        show_default=False,
+        help="English reference translations, line-aligned with SOURCE.",
+    ),
+]
+EvalModelsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--model",
+        "-m",
+        metavar="NAME|DIR",
+        show_default=False,
+        help=f"Model to evaluate; repeat to compare (default: {DEFAULT_MODEL})",
+    ),
+]
+EvalEnginesOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--engine",
+        metavar="ENGINE",
+        show_default=False,
+        help=f"{_choices(_engine_names(), _DEFAULTS.engine)}; repeat to compare",
+    ),
+]
+EvalBeamsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--beam-size",
+        metavar="N",
+        show_default=False,
+        help=f"Beam width, 1-{_most('beam_size')}; repeat to compare "
+        f"(default: {_DEFAULTS.beam_size})",
+    ),
+]
+EvalFormatOpt = Annotated[
+    str,
+    typer.Option(
+        "--format", "-f", metavar="FORMAT", show_default=False, help="text or json (default: text)"
+    ),
+]
+TranslationsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--translations",
+        metavar="DIR",
+        show_default=False,
+        help="Write each result's translations to DIR, one line per source line.",
+    ),
+]

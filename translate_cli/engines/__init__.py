@@ -28,12 +28,12 @@ ENGINES.register(
 ENGINES.register(
     "ctranslate2",
     "translate_cli.engines.ctranslate2:open_ctranslate2",
-    help="MarianMT converted to CTranslate2 (fast; int8 on CPU)",
+    help="the model converted to CTranslate2 (fast; int8 on CPU)",
 )
 ENGINES.register(
     "transformers",
     "translate_cli.engines.transformers:open_transformers",
-    help="MarianMT through Hugging Face transformers (reference)",
+    help="the model through Hugging Face transformers (reference)",
 )
 ENGINES.register(
     "fake",

@@ -225,15 +225,16 @@ def discard(path: Path) -> None:
 def convert(model_dir: Path, out_dir: Path, quantization: str) -> None:
     """Run ``TransformersConverter`` (needs torch + transformers; seconds, done once)."""
     try:
-        from ctranslate2.converters import TransformersConverter
         from transformers.utils import logging
+
+        from translate_cli.engines.family import detect_family
 
         hf_logging: Any = logging  # untyped functions
         # The converter loads the checkpoint with transformers; its progress bars and
         # warnings would look like errors in the middle of a translation.
         hf_logging.disable_progress_bar()
         hf_logging.set_verbosity_error()
-        converter = TransformersConverter(str(model_dir), low_cpu_mem_usage=True)
+        converter = detect_family(model_dir).ct2_converter(model_dir)
         converter.convert(str(out_dir), quantization=quantization, force=True)
     except Exception as error:  # the converter raises anything from KeyError to OSError
         raise ConversionError(

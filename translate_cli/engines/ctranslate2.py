@@ -1,4 +1,4 @@
-"""The fast engine: the same MarianMT checkpoint, converted once to CTranslate2 (int8 on CPU).
+"""The fast engine: the same checkpoint, converted once to CTranslate2 (int8 on CPU).
 
 Matches the transformers engine's contract: same source tokens (so the same splitting of
 over-long sentences), same beam default, same per-sentence output cap. Greedy decoding in
@@ -32,7 +32,6 @@ from translate_cli.engines.ct2_cache import (
     cached_model,
     discard,
 )
-from translate_cli.engines.marian_codec import load_codec
 from translate_cli.engines.seq2seq import EngineOptions, Seq2SeqEngine, output_cap
 from translate_cli.engines.threads import usable_threads
 from translate_cli.errors import UsageError
@@ -141,16 +140,18 @@ class CTranslate2Engine(Seq2SeqEngine):
                 "the ctranslate2 engine needs the ctranslate2 package",
                 hint="pip install ctranslate2, or choose engine transformers",
             ) from error
+        from translate_cli.engines.family import open_family
         from translate_cli.models import check_model_dir, model_load_error
 
         config = _read_config(model_dir)
-        limit = int(config.get("max_position_embeddings") or 512)
+        family = open_family(model_dir)
+        limit = family.token_limit(config)
         super().__init__(options, limit, limit, model_dir)
         self.device = pick_ct2_device(options.device)
         self.compute_type = pick_compute_type(options.compute_type, self.device)
         self.workers, self.threads_per_worker = plan_threads(self.device, options.threads)
         try:
-            self.codec = load_codec(model_dir)
+            self.codec = family.load_codec(model_dir)
         except Exception as error:  # sentencepiece, json, transformers: any of them
             # Checked only now: on the usual path (a cached conversion) start-up stays free
             # of a second parse of the tokenizer files. A conversion checks everything.
@@ -207,6 +208,10 @@ class CTranslate2Engine(Seq2SeqEngine):
             return False
         return True
 
+    @property
+    def _prefix(self) -> int:
+        return len(self.codec.target_prefix)
+
     def close(self) -> None:
         translator = getattr(self, "translator", None)
         if translator is not None:
@@ -231,11 +236,11 @@ class CTranslate2Engine(Seq2SeqEngine):
         pending = [(caps, self._submit(texts, caps, asynchronous=True)) for texts, caps in jobs]
         for caps, futures in pending:
             results = [future.result() for future in futures]
-            yield [self.codec.decode(tokens) for tokens in _cut(results, caps)]
+            yield [self.codec.decode(tokens) for tokens in _cut(results, caps, self._prefix)]
 
     def generate_tokens(self, texts: Sequence[str], caps: Sequence[int]) -> list[list[str]]:
         """Output tokens per text, without ``</s>``, cut to each text's cap."""
-        return _cut(self._submit(texts, caps, asynchronous=False), caps)
+        return _cut(self._submit(texts, caps, asynchronous=False), caps, self._prefix)
 
     def _submit(self, texts: Sequence[str], caps: Sequence[int], *, asynchronous: bool) -> Any:
         sources = [self._encoded.pop(text, []) or self.codec.encode(text) for text in texts]
@@ -252,6 +257,13 @@ class CTranslate2Engine(Seq2SeqEngine):
             "return_scores": False,
             "asynchronous": asynchronous,
         }
+        prefix = list(self.codec.target_prefix)
+        if prefix:
+            # NLLB-200, M2M100: the target language token comes first; CTranslate2 counts it
+            # in the decoding length and the steps, and returns it (``_cut`` drops it).
+            options["target_prefix"] = [prefix] * len(sources)
+            options["max_decoding_length"] += len(prefix)
+            limits = [limit + len(prefix) for limit in limits]
         if self.options.beam_size == 1:
             # Greedy search can stop each row at its own cap (and drop it from the batch).
             options["callback"] = lambda step: step.step + 1 >= limits[step.batch_id]
@@ -307,10 +319,11 @@ def _text_tokens(cap: int) -> int:
     return max(cap - 1, 1)
 
 
-def _cut(results: Sequence[Any], caps: Sequence[int]) -> list[list[str]]:
-    """Best hypothesis per row, cut to its own cap (beam search cannot stop a row early)."""
+def _cut(results: Sequence[Any], caps: Sequence[int], skip: int = 0) -> list[list[str]]:
+    """Best hypothesis per row, cut to its own cap (beam search cannot stop a row early),
+    without its first ``skip`` tokens (the target prefix)."""
     return [
-        list(result.hypotheses[0][: _text_tokens(cap)])
+        list(result.hypotheses[0][skip : skip + _text_tokens(cap)])
         for result, cap in zip(results, caps, strict=True)
     ]
 

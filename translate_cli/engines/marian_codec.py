@@ -22,6 +22,9 @@ _SPIECE_UNDERLINE = "\u2581"
 class TextCodec(Protocol):
     """Text to source tokens (ending with the end-of-sentence token) and target tokens to text."""
 
+    # Tokens CTranslate2 must put first in every output (a target language); () for Marian.
+    target_prefix: tuple[str, ...]
+
     def encode(self, text: str) -> list[str]: ...
 
     def decode(self, tokens: Sequence[str]) -> str: ...
@@ -41,6 +44,8 @@ class _UnsupportedLayout(Exception):
 
 class MarianCodec:
     """``MarianTokenizer`` encoding and ``decode(skip_special_tokens=True)`` for OPUS-MT models."""
+
+    target_prefix: tuple[str, ...] = ()
 
     def __init__(self, model_dir: Path) -> None:
         import sentencepiece as spm
@@ -97,6 +102,8 @@ class MarianCodec:
 
 class TokenizerCodec:
     """The same interface through ``MarianTokenizer`` (slow to import, always exact)."""
+
+    target_prefix: tuple[str, ...] = ()
 
     def __init__(self, model_dir: Path) -> None:
         from transformers import MarianTokenizer

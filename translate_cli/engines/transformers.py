@@ -1,4 +1,4 @@
-"""The reference engine: MarianMT through Hugging Face transformers (PyTorch)."""
+"""The reference engine: MarianMT, NLLB-200 and M2M100 through Hugging Face transformers."""
 
 from __future__ import annotations
 
@@ -85,15 +85,15 @@ class _PerRowLengthCap:
 
 
 class TransformersEngine(Seq2SeqEngine):
-    """Batched beam search with ``MarianMTModel.generate``."""
+    """Batched beam search with the model's ``generate`` (the family says which model)."""
 
     name = "transformers"
 
     def __init__(self, model_dir: Path, options: EngineOptions) -> None:
         import torch
-        from transformers import MarianMTModel, MarianTokenizer
         from transformers.utils import logging as transformers_logging
 
+        from translate_cli.engines.family import open_family
         from translate_cli.models import check_model_dir, model_load_error
 
         # A pipeline tool stays quiet: no weight-loading bars or advice on stderr.
@@ -105,17 +105,23 @@ class TransformersEngine(Seq2SeqEngine):
             # Never more threads than cores: torch (OpenMP) aborts on absurd counts.
             torch.set_num_threads(usable_threads(options.threads))
         check_model_dir(model_dir)  # names the broken file, before the libraries trip on it
+        self.family = open_family(model_dir)
         try:
-            self.tokenizer = MarianTokenizer.from_pretrained(str(model_dir))
-            self.model = MarianMTModel.from_pretrained(str(model_dir), dtype=dtype)
+            self.tokenizer = self.family.load_tokenizer(model_dir)
+            self.model = self.family.load_model(model_dir, dtype)
+            target = self.family.target_token(self.tokenizer)
         except Exception as error:  # any library error here means the folder is unusable
             raise model_load_error(model_dir, error) from error
         self.model.to(self.device).eval()
         config = self.model.config
-        limit = int(getattr(config, "max_position_embeddings", 512))
+        limit = self.family.token_limit(config.to_dict())
         super().__init__(options, limit, limit, model_dir)
         self.eos_token_id = int(config.eos_token_id)
         self.pad_token_id = int(config.pad_token_id)
+        # NLLB-200, M2M100: the target language token, forced right after the decoder start
+        # token; it is not part of the translation, so it counts in no cap.
+        self.forced_ids = [] if target is None else [self.tokenizer.convert_tokens_to_ids(target)]
+        self.generate_options = {"forced_bos_token_id": self.forced_ids[0]} if target else {}
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         encoded = self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
@@ -127,6 +133,8 @@ class TransformersEngine(Seq2SeqEngine):
 
         batch = self.tokenizer(list(texts), return_tensors="pt", padding=True).to(self.device)
         beams = self.options.beam_size
+        skip = 1 + len(self.forced_ids)  # the decoder start token, then the forced language
+        caps = [cap + len(self.forced_ids) for cap in caps]
         with torch.inference_mode():
             output = self.model.generate(
                 **batch,
@@ -138,17 +146,15 @@ class TransformersEngine(Seq2SeqEngine):
                 # Marian's logits put mass on <pad>; renormalising keeps beam scores honest.
                 renormalize_logits=True,
                 logits_processor=[_PerRowLengthCap(caps, beams, self.eos_token_id)],
+                **self.generate_options,
             )
         rows: list[list[int]] = []
         for row in output.tolist():
-            ids = row[1:]  # drop the decoder start token
+            ids = row[skip:]  # drop the decoder start token (and the forced language)
             while ids and ids[-1] == self.pad_token_id:
                 ids.pop()
             rows.append(ids)
         return rows
 
     def generate(self, texts: Sequence[str], caps: Sequence[int]) -> list[str]:
-        decoded: list[str] = self.tokenizer.batch_decode(
-            self.generate_ids(texts, caps), skip_special_tokens=True
-        )
-        return [text.strip() for text in decoded]
+        return self.family.decode(self.tokenizer, self.generate_ids(texts, caps))

@@ -1,0 +1,181 @@
+"""``translate-cli eval`` and ``translate_cli.evaluate``: inputs, scores, variants, output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CORPUS
+from tests.helpers import invoke
+from translate_cli import Pipeline, Settings
+from translate_cli.errors import InputError, UsageError
+from translate_cli.evaluate import evaluate, read_pairs, score, translate_lines
+from translate_cli.testing import fake_translation
+
+FLORES = Path("/work/shared/data/parallel")
+
+
+def _write(path: Path, lines: list[str]) -> str:
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> tuple[str, str]:
+    """Source lines (one with two sentences, one empty) and references."""
+    sources = [CORPUS[0], CORPUS[1] + " " + CORPUS[2], "", CORPUS[3]]
+    references = ["The mayor of Malang met PT Telkom.", "A new park.", "", "The road opened."]
+    return _write(tmp_path / "src.id", sources), _write(tmp_path / "ref.en", references)
+
+
+# --- inputs ---------------------------------------------------------------------------------
+def test_line_aligned_files(pair: tuple[str, str]) -> None:
+    sources, references = read_pairs(*pair)
+    assert len(sources) == len(references) == 4 and sources[2] == ""
+
+
+def test_different_lengths_say_both_counts(tmp_path: Path) -> None:
+    source = _write(tmp_path / "a", ["x", "y", "z"])
+    reference = _write(tmp_path / "b", ["x", "y"])
+    with pytest.raises(InputError, match=r"a has 3 lines but .*b has 2"):
+        read_pairs(source, reference)
+    result = invoke("eval", source, reference, "--engine", "fake")
+    assert result.exit_code == 4 and "3 lines" in result.stderr and "has 2" in result.stderr
+
+
+def test_empty_files_and_stdin_twice(tmp_path: Path) -> None:
+    empty = _write(tmp_path / "empty", [])
+    full = _write(tmp_path / "full", ["x"])
+    for args in ((empty, full), (full, empty)):
+        result = invoke("eval", *args, "--engine", "fake")
+        assert result.exit_code == 4 and "empty file" in result.stderr
+    result = invoke("eval", "-", "-", "--engine", "fake", input="x\n")
+    assert result.exit_code == 2 and "not both" in result.stderr
+    # one of them from stdin is fine
+    result = invoke("eval", "-", full, "--engine", "fake", input="x\n")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_tsv_and_jsonl_single_file(tmp_path: Path) -> None:
+    tsv = tmp_path / "pairs.tsv"
+    tsv.write_text("source\treference\nSatu.\tOne.\nDua.\tTwo.\n", encoding="utf-8")
+    assert read_pairs(str(tsv)) == (["Satu.", "Dua."], ["One.", "Two."])
+    jsonl = tmp_path / "pairs.jsonl"
+    rows = [{"source": "Satu.", "reference": "One."}, {"source": "Dua.", "reference": "Two."}]
+    jsonl.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert read_pairs(str(jsonl)) == (["Satu.", "Dua."], ["One.", "Two."])
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("Satu.\tOne.\nDua. Two.\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"bad\.tsv: line 2: expected 2 tab-separated"):
+        read_pairs(str(bad))
+    bad_json = tmp_path / "bad.jsonl"
+    bad_json.write_text('{"source": "Satu."}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"line 1: needs \"source\" and \"reference\""):
+        read_pairs(str(bad_json))
+    result = invoke("eval", str(tsv), "--engine", "fake", "-f", "json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["results"][0]["sentences"] == 2
+
+
+# --- scores ---------------------------------------------------------------------------------
+def test_missing_sacrebleu_is_a_clear_error(
+    pair: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("sacrebleu", "sacrebleu.metrics", "sacrebleu.metrics.bleu"):
+        monkeypatch.setitem(sys.modules, name, None)
+    with pytest.raises(UsageError, match="sacrebleu"):
+        score(["a"], ["a"])
+    result = invoke("eval", *pair, "--engine", "fake")
+    assert result.exit_code == 2 and "pip install sacrebleu" in result.stderr
+
+
+def test_eval_uses_the_jsonl_translate_path_and_sacrebleu_scores(
+    tiny_model: Path, tmp_path: Path
+) -> None:
+    """FLORES lines through the tiny model: BLEU/chrF equal sacrebleu's on the written
+    translations, and those equal what `translate --input-format jsonl` prints."""
+    import sacrebleu
+
+    if (FLORES / "flores200.dev.id").is_file():
+        sources = (FLORES / "flores200.dev.id").read_text(encoding="utf-8").splitlines()[:12]
+        references = (FLORES / "flores200.dev.en").read_text(encoding="utf-8").splitlines()[:12]
+    else:  # the shared data are not on every machine
+        sources, references = CORPUS[:12], [fake_translation(s) for s in CORPUS[:12]]
+    source = _write(tmp_path / "src", sources)
+    reference = _write(tmp_path / "ref", references)
+    out = tmp_path / "out"
+    args = ["--model", str(tiny_model), "--engine", "ctranslate2", "--beam-size", "2"]
+    result = invoke("eval", source, reference, *args, "-f", "json", "--translations", str(out))
+    assert result.exit_code == 0, result.stderr
+    (row,) = json.loads(result.stdout)["results"]
+    (written,) = sorted(out.iterdir())
+    translations = written.read_text(encoding="utf-8").splitlines()
+    assert len(translations) == len(sources)
+    assert row["bleu"] == round(sacrebleu.corpus_bleu(translations, [references]).score, 2)
+    assert row["chrf"] == round(sacrebleu.corpus_chrf(translations, [references]).score, 2)
+    assert row["signature"]["bleu"].startswith("nrefs:1|case:mixed|eff:no|tok:13a")
+    assert row["engine"] == "ctranslate2" and row["beam_size"] == 2
+    assert row["sentences"] == len(sources) and row["seconds"] > 0
+    records = "".join(json.dumps({"id": i, "text": s}) + "\n" for i, s in enumerate(sources))
+    jsonl = invoke("translate", *args, "--input-format", "jsonl", "-q", input=records)
+    assert jsonl.exit_code == 0
+    expected = [
+        " ".join(s["translation"] for s in json.loads(line)["sentences"])
+        for line in jsonl.stdout.splitlines()
+    ]
+    assert translations == expected
+
+
+def test_library_evaluate_matches_sacrebleu(pair: tuple[str, str]) -> None:
+    import sacrebleu
+
+    sources, references = read_pairs(*pair)
+    result = evaluate(Settings(engine="fake"), sources, references)
+    expected = [" ".join(fake_translation(s) for s in (CORPUS[1], CORPUS[2]))]
+    assert result.translations[1] == expected[0] and result.translations[2] == ""
+    assert result.bleu == sacrebleu.corpus_bleu(list(result.translations), [references]).score
+    assert result.chrf == sacrebleu.corpus_chrf(list(result.translations), [references]).score
+    with Pipeline(engine="fake") as pipeline:
+        assert translate_lines(pipeline, sources) == list(result.translations)
+
+
+# --- variants and output --------------------------------------------------------------------
+def test_variants_side_by_side(pair: tuple[str, str], tmp_path: Path) -> None:
+    out = tmp_path / "t"
+    result = invoke(
+        "eval", *pair, "--engine", "fake", "-m", "a/b", "-m", "./c",
+        "--beam-size", "1", "--beam-size", "3", "-f", "json", "--translations", str(out),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)["results"]
+    assert [(r["model"], r["beam_size"]) for r in rows] == [
+        ("a/b", 1), ("a/b", 3), ("./c", 1), ("./c", 3)
+    ]  # fmt: skip
+    keys = {"model", "engine", "beam_size", "bleu", "chrf", "sentences", "seconds", "signature"}
+    assert all(keys <= set(r) for r in rows)
+    files = sorted(p.name for p in out.iterdir())
+    assert len(files) == 4 and len(set(files)) == 4
+    assert all(len((out / f).read_text().splitlines()) == 4 for f in files)
+    assert result.stderr.count("BLEU") == 4  # one progress line per result
+
+
+def test_text_output_prints_the_signatures(pair: tuple[str, str]) -> None:
+    result = invoke("eval", *pair, "--engine", "fake")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == [
+        "model", "engine", "beam", "BLEU", "chrF", "segments", "seconds", "sent/s"
+    ]  # fmt: skip
+    assert lines[-2].startswith("BLEU signature: nrefs:1|")
+    assert lines[-1].startswith("chrF signature: nrefs:1|")
+    assert invoke("eval", *pair, "--engine", "fake", "-q").stderr == ""
+
+
+def test_bad_variant_is_a_usage_error_before_work(pair: tuple[str, str]) -> None:
+    result = invoke("eval", *pair, "--engine", "fake", "--beam-size", "0")
+    assert result.exit_code == 2 and "--beam-size" in result.stderr
+    result = invoke("eval", *pair, "--engine", "nope")
+    assert result.exit_code == 2
+    assert invoke("eval", *pair, "--engine", "fake", "-f", "yaml").exit_code == 2
