@@ -372,7 +372,9 @@ def test_auto_runs_ctranslate2_and_outputs_are_clean(family: str, model_dir: Pat
 @pytest.mark.parametrize("engine_name", ["transformers", "ctranslate2"])
 def test_pipeline_promises_hold(family: str, model_dir: Path, engine_name: str) -> None:
     text = "\n\n".join([*SENTENCES, SENTENCES[2], "Rp 12.500 per kilogram."])
-    options = {"model": str(model_dir), "engine": engine_name, "beam_size": 2, "batch_size": 3}
+    options: dict[str, Any] = {"model": str(model_dir), "engine": engine_name, "beam_size": 2}
+    # batch_size 3 to mix batches; no memory, to reach the engine itself below
+    options.update(batch_size=3, no_memory=True)
     if engine_name == "ctranslate2":
         options["compute_type"] = "float32"
     with Pipeline(**options) as pipeline:
