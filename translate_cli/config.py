@@ -39,6 +39,11 @@ class Settings:
     llm_model: str = ""
     llm_timeout: float = 120.0
     prompts: tuple[str, ...] = ()  # "[NAME=]FILE" prompt template overrides
+    # Evidence (engines/quality.py): a sentence whose mean token log-probability is below
+    # flag_below is flagged low-confidence (README: "Confidence and flags"); guard decodes
+    # degenerate outputs (loops) again.
+    flag_below: float = -1.0
+    guard: bool = True
 
     def __post_init__(self) -> None:
         # Library callers get the same checks as the command line: Settings(beam_size=0) is
@@ -64,6 +69,7 @@ BOUNDS: dict[str, Bounds] = {
     "threads": Bounds(0, 256),
     "sentences": Bounds(1, 1000),
     "llm_timeout": Bounds(0.1, 86_400),
+    "flag_below": Bounds(-1000, 0),  # scores are <= 0
 }
 
 
@@ -164,6 +170,8 @@ def _validate(name: str, raw: Any, origin: str) -> Any:
     kind = str(_KIND[name])
     if kind == "int":
         value: Any = _whole_number(raw, origin)
+    elif kind == "bool":
+        value = _boolean(raw, origin)
     elif kind in ("float", "float | None"):
         if raw is None and kind == "float | None":
             return None
@@ -181,6 +189,18 @@ def _validate(name: str, raw: Any, origin: str) -> Any:
             raise UsageError(f"{origin}: the model name is empty")
     _check_bounds(name, value, origin)
     return value
+
+
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def _boolean(raw: Any, origin: str) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    key = raw.strip().lower() if isinstance(raw, str) else None
+    if key in _TRUE or key in _FALSE:
+        return key in _TRUE
+    raise UsageError(f"{origin}: expected true or false, got {_shown(raw)}")
 
 
 def _whole_number(raw: Any, origin: str) -> int:

@@ -17,7 +17,9 @@ from translate_cli.cli.options import (
     ComputeTypeOpt,
     DeviceOpt,
     EngineOpt,
+    FlagBelowOpt,
     FormatOpt,
+    GuardOpt,
     InputFormatOpt,
     InputsArg,
     LlmModelOpt,
@@ -153,6 +155,8 @@ def translate_command(
     device: DeviceOpt = None,
     compute_type: ComputeTypeOpt = None,
     threads: ThreadsOpt = None,
+    flag_below: FlagBelowOpt = None,
+    guard: GuardOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Translate every sentence; output stays aligned sentence by sentence."""
@@ -184,6 +188,8 @@ def summarize_command(
     device: DeviceOpt = None,
     compute_type: ComputeTypeOpt = None,
     threads: ThreadsOpt = None,
+    flag_below: FlagBelowOpt = None,
+    guard: GuardOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Bilingual summary: picks the key sentences and translates only those."""
@@ -222,6 +228,8 @@ def run_command(
     device: DeviceOpt = None,
     compute_type: ComputeTypeOpt = None,
     threads: ThreadsOpt = None,
+    flag_below: FlagBelowOpt = None,
+    guard: GuardOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """The whole report: every sentence translated, plus the bilingual summary."""

@@ -216,3 +216,21 @@ NoTranslateOpt = Annotated[
         "--no-translate", help="Indonesian summary only; no model needed.", show_default=False
     ),
 ]
+FlagBelowOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--flag-below",
+        metavar="SCORE",
+        show_default=False,
+        help="Flag a sentence low-confidence when its score (mean log-probability per token, "
+        f"<= 0) is below SCORE (default: {_DEFAULTS.flag_below:g})",
+    ),
+]
+GuardOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--guard/--no-guard",
+        show_default=False,
+        help="Decode looping outputs again with repetition penalties (default: on).",
+    ),
+]

@@ -32,7 +32,9 @@ from translate_cli.engines.ct2_cache import (
     cached_model,
     discard,
 )
+from translate_cli.engines import quality
 from translate_cli.engines.marian_codec import load_codec
+from translate_cli.engines.quality import Hypothesis
 from translate_cli.engines.seq2seq import EngineOptions, Seq2SeqEngine, output_cap
 from translate_cli.engines.threads import usable_threads
 from translate_cli.errors import UsageError
@@ -220,6 +222,58 @@ class CTranslate2Engine(Seq2SeqEngine):
     def generate(self, texts: Sequence[str], caps: Sequence[int]) -> list[str]:
         return [self.codec.decode(tokens) for tokens in self.generate_tokens(texts, caps)]
 
+    def generate_scored(
+        self, texts: Sequence[str], caps: Sequence[int], *, retry: bool = False
+    ) -> list[Hypothesis]:
+        results = self._submit(texts, caps, asynchronous=False, retry=retry)
+        return self._evidence(texts, results, caps, rescore=retry)
+
+    def generate_scored_batches(
+        self, jobs: Iterable[tuple[Sequence[str], Sequence[int]]]
+    ) -> Iterator[list[Hypothesis]]:
+        if self.workers == 1:
+            yield from super().generate_scored_batches(jobs)
+            return
+        pending = [
+            (texts, caps, self._submit(texts, caps, asynchronous=True)) for texts, caps in jobs
+        ]
+        for texts, caps, futures in pending:
+            yield self._evidence(texts, [f.result() for f in futures], caps, rescore=False)
+
+    def _evidence(
+        self, texts: Sequence[str], results: Sequence[Any], caps: Sequence[int], *, rescore: bool
+    ) -> list[Hypothesis]:
+        """Each row's text and score. With ``length_penalty`` 1, CTranslate2's score is the
+        summed log-probability over the tokens it generated, ``</s>`` included when it chose
+        to stop, divided by their number: the mean ``quality.py`` defines. A row cut to its
+        own cap (beam search decodes every row to the batch's longest) or stopped at it with
+        ``</s>`` is scored again over its kept tokens, as is a penalised retry."""
+        limits = [_text_tokens(cap) for cap in caps]
+        found: list[Hypothesis] = []
+        again: list[int] = []
+        for row, (result, limit) in enumerate(zip(results, limits, strict=True)):
+            tokens = list(result.hypotheses[0])
+            capped = len(tokens) >= limit
+            kept = tokens[:limit]
+            scored = len(kept) + (0 if capped else 1)  # + the model's own </s>
+            found.append(Hypothesis(self.codec.decode(kept), result.scores[0] * scored, scored))
+            if capped:
+                found[-1] = Hypothesis(found[-1].text, found[-1].log_prob, len(kept), True)
+            if rescore or (capped and (len(tokens) > limit or limit < max(limits))):
+                again.append(row)
+        if again:
+            sources = [self.codec.encode(texts[row]) for row in again]
+            targets = [list(results[row].hypotheses[0])[: limits[row]] for row in again]
+            scored_rows = self.translator.score_batch(sources, targets)
+            for row, target, score in zip(again, targets, scored_rows, strict=True):
+                log_probs = list(score.log_probs)  # target tokens, then </s>
+                if found[row].capped:
+                    log_probs = log_probs[: len(target)]
+                found[row] = Hypothesis(
+                    found[row].text, sum(log_probs), len(log_probs), found[row].capped
+                )
+        return found
+
     def generate_batches(
         self, jobs: Iterable[tuple[Sequence[str], Sequence[int]]]
     ) -> Iterator[list[str]]:
@@ -237,7 +291,9 @@ class CTranslate2Engine(Seq2SeqEngine):
         """Output tokens per text, without ``</s>``, cut to each text's cap."""
         return _cut(self._submit(texts, caps, asynchronous=False), caps)
 
-    def _submit(self, texts: Sequence[str], caps: Sequence[int], *, asynchronous: bool) -> Any:
+    def _submit(
+        self, texts: Sequence[str], caps: Sequence[int], *, asynchronous: bool, retry: bool = False
+    ) -> Any:
         sources = [self._encoded.pop(text, []) or self.codec.encode(text) for text in texts]
         limits = [_text_tokens(cap) for cap in caps]
         options: dict[str, Any] = {
@@ -249,9 +305,12 @@ class CTranslate2Engine(Seq2SeqEngine):
             "repetition_penalty": 1.0,
             "disable_unk": False,
             "replace_unknowns": False,
-            "return_scores": False,
+            "return_scores": True,  # the evidence (quality.py); costs nothing measurable
             "asynchronous": asynchronous,
         }
+        if retry:  # the guard's second decoding
+            options["repetition_penalty"] = quality.RETRY_REPETITION_PENALTY
+            options["no_repeat_ngram_size"] = quality.RETRY_NO_REPEAT_NGRAM
         if self.options.beam_size == 1:
             # Greedy search can stop each row at its own cap (and drop it from the batch).
             options["callback"] = lambda step: step.step + 1 >= limits[step.batch_id]

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from translate_cli.engines import quality
+from translate_cli.engines.quality import Hypothesis
 from translate_cli.engines.seq2seq import EngineOptions, Seq2SeqEngine
 from translate_cli.engines.threads import usable_threads
 from translate_cli.errors import UsageError
@@ -84,6 +87,53 @@ class _PerRowLengthCap:
         return scores
 
 
+class _Scorer:
+    """The last logits processor: renormalises (what ``renormalize_logits`` does, which it
+    replaces) and remembers each prefix's summed log-probability, so every returned sequence
+    gets its score without ``output_scores`` (which keeps rows x vocabulary floats a step).
+
+    A row's prefix at one step is its parent's prefix plus one token, whose log-probability is
+    in the parent's row of the previous step; prefixes are keyed per sentence, so beams that
+    were reordered or dropped need no bookkeeping.
+    """
+
+    def __init__(self, beams: int, eos_token_id: int) -> None:
+        self.beams = beams
+        self.eos = eos_token_id
+        # (sentence, prefix) -> (summed log-probability, log-probability of </s> next)
+        self.known: dict[tuple[int, tuple[int, ...]], tuple[float, float]] = {}
+        self._previous: tuple[dict[tuple[int, tuple[int, ...]], int], Any, list[float]] | None
+        self._previous = None
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:
+        import torch
+
+        scores = scores.log_softmax(dim=-1)
+        keys = [(r // self.beams, tuple(row[1:])) for r, row in enumerate(input_ids.tolist())]
+        if self._previous is None:
+            sums = [0.0] * len(keys)
+        else:
+            rows_of, previous, previous_sums = self._previous
+            parents = [rows_of[(sentence, prefix[:-1])] for sentence, prefix in keys]
+            index = torch.tensor(parents, device=scores.device)
+            gained = previous[index, input_ids[:, -1]].tolist()
+            sums = [previous_sums[p] + g for p, g in zip(parents, gained, strict=True)]
+        for key, total, eos in zip(keys, sums, scores[:, self.eos].tolist(), strict=True):
+            self.known[key] = (total, eos)
+        self._previous = ({key: r for r, key in enumerate(keys)}, scores, sums)
+        return scores
+
+    def hypothesis(self, sentence: int, ids: list[int], text: str, cap: int) -> Hypothesis:
+        """The evidence for ``ids`` (ending with </s>), the output of ``sentence``."""
+        if not ids or ids[-1] != self.eos or (sentence, tuple(ids[:-1])) not in self.known:
+            return Hypothesis(text)
+        total, eos = self.known[(sentence, tuple(ids[:-1]))]
+        capped = len(ids) >= cap  # </s> was forced at the cap: not the model's own token
+        if capped:
+            return Hypothesis(text, total, len(ids) - 1, capped=True)
+        return Hypothesis(text, total + eos, len(ids))
+
+
 class TransformersEngine(Seq2SeqEngine):
     """Batched beam search with ``MarianMTModel.generate``."""
 
@@ -123,10 +173,21 @@ class TransformersEngine(Seq2SeqEngine):
 
     def generate_ids(self, texts: Sequence[str], caps: Sequence[int]) -> list[list[int]]:
         """Output token ids per text, without the decoder start token and padding."""
+        return self._generate(texts, caps, _Scorer(self.options.beam_size, self.eos_token_id))
+
+    def _generate(
+        self, texts: Sequence[str], caps: Sequence[int], scorer: _Scorer, retry: bool = False
+    ) -> list[list[int]]:
         import torch
 
         batch = self.tokenizer(list(texts), return_tensors="pt", padding=True).to(self.device)
         beams = self.options.beam_size
+        penalties: dict[str, Any] = {}
+        if retry:  # the guard's second decoding (quality.py)
+            penalties = {
+                "no_repeat_ngram_size": quality.RETRY_NO_REPEAT_NGRAM,
+                "repetition_penalty": quality.RETRY_REPETITION_PENALTY,
+            }
         with torch.inference_mode():
             output = self.model.generate(
                 **batch,
@@ -135,9 +196,10 @@ class TransformersEngine(Seq2SeqEngine):
                 # max_length counts the decoder start token; set instead of max_new_tokens
                 # so generate does not warn that the checkpoint's max_length is overridden.
                 max_length=max(caps) + 1,
-                # Marian's logits put mass on <pad>; renormalising keeps beam scores honest.
-                renormalize_logits=True,
-                logits_processor=[_PerRowLengthCap(caps, beams, self.eos_token_id)],
+                # Marian's logits put mass on <pad>; the scorer renormalises (as
+                # renormalize_logits=True would) so beam scores stay honest.
+                logits_processor=[_PerRowLengthCap(caps, beams, self.eos_token_id), scorer],
+                **penalties,
             )
         rows: list[list[int]] = []
         for row in output.tolist():
@@ -148,7 +210,41 @@ class TransformersEngine(Seq2SeqEngine):
         return rows
 
     def generate(self, texts: Sequence[str], caps: Sequence[int]) -> list[str]:
-        decoded: list[str] = self.tokenizer.batch_decode(
-            self.generate_ids(texts, caps), skip_special_tokens=True
-        )
-        return [text.strip() for text in decoded]
+        return [h.text for h in self.generate_scored(texts, caps)]
+
+    def generate_scored(
+        self, texts: Sequence[str], caps: Sequence[int], *, retry: bool = False
+    ) -> list[Hypothesis]:
+        scorer = _Scorer(self.options.beam_size, self.eos_token_id)
+        rows = self._generate(texts, caps, scorer, retry)
+        decoded = self.tokenizer.batch_decode(rows, skip_special_tokens=True)
+        found = [
+            scorer.hypothesis(i, ids, text.strip(), cap)
+            for i, (ids, text, cap) in enumerate(zip(rows, decoded, caps, strict=True))
+        ]
+        if retry:  # penalised decoding: score the output under the model itself
+            sums = self.score_ids(texts, [ids[: h.tokens] for ids, h in zip(rows, found)])
+            found = [replace(h, log_prob=s) for h, s in zip(found, sums, strict=True)]
+        return found
+
+    def score_ids(self, texts: Sequence[str], outputs: Sequence[list[int]]) -> list[float]:
+        """Summed log-probability of each ``outputs[i]`` (token ids) given ``texts[i]``, under
+        the model's own distribution with <pad> excluded, as in decoding (teacher-forced)."""
+        import torch
+
+        batch = self.tokenizer(list(texts), return_tensors="pt", padding=True).to(self.device)
+        start = int(self.model.config.decoder_start_token_id)
+        width = max((len(ids) for ids in outputs), default=0)
+        decoder = [[start, *ids] + [self.pad_token_id] * (width - len(ids)) for ids in outputs]
+        sums: list[float] = []
+        with torch.inference_mode():
+            logits = self.model(
+                **batch, decoder_input_ids=torch.tensor(decoder, device=self.device)
+            ).logits.float()
+            logits[..., self.pad_token_id] = float("-inf")
+            log_probs = logits.log_softmax(dim=-1)
+            for row, ids in enumerate(outputs):
+                positions = torch.arange(len(ids), device=self.device)
+                target = torch.tensor(ids, device=self.device, dtype=torch.long)
+                sums.append(float(log_probs[row, positions, target].sum()))
+        return sums
