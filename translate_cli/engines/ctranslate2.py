@@ -26,13 +26,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from translate_cli.engines import quality
 from translate_cli.engines.ct2_cache import (
     ConversionError,
     EngineUnavailableError,
     cached_model,
     discard,
 )
-from translate_cli.engines import quality
 from translate_cli.engines.marian_codec import load_codec
 from translate_cli.engines.quality import Hypothesis
 from translate_cli.engines.seq2seq import EngineOptions, Seq2SeqEngine, output_cap

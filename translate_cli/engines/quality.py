@@ -154,9 +154,7 @@ def sentence_flags(
     return tuple(flags)
 
 
-def with_threshold(
-    flags: Sequence[str], score: float | None, flag_below: float
-) -> tuple[str, ...]:
+def with_threshold(flags: Sequence[str], score: float | None, flag_below: float) -> tuple[str, ...]:
     """``flags`` plus ``low-confidence`` when ``score`` is below ``flag_below``, in FLAGS order."""
     found = set(flags)
     if score is not None and score < flag_below:

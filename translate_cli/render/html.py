@@ -44,7 +44,8 @@ dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem
   font: .9rem/1.5 system-ui, sans-serif; color: var(--muted); }
 dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; overflow-wrap: anywhere; }
 h2 { font: 600 1rem/1.3 system-ui, sans-serif; text-transform: uppercase; letter-spacing: .06em;
-  color: var(--muted); border-bottom: 1px solid var(--rule); padding-bottom: .3rem; margin-top: 2rem; }
+  color: var(--muted); border-bottom: 1px solid var(--rule); padding-bottom: .3rem;
+  margin-top: 2rem; }
 .columns, .pair { display: grid; grid-template-columns: 1fr 1fr 1.6rem; gap: 0 1.5rem; }
 .columns { font: 600 .8rem/1.2 system-ui, sans-serif; color: var(--muted); margin-bottom: .4rem; }
 .para { margin: 0 0 1.1rem; padding-bottom: .6rem; border-bottom: 1px dashed var(--rule); }
@@ -189,9 +190,7 @@ def _summary(summary: Sequence[SummaryItem]) -> str:
     return "\n".join(lines)
 
 
-def _article(
-    sentences: Iterable[TranslatedSentence], *, english: bool, heading: object
-) -> str:
+def _article(sentences: Iterable[TranslatedSentence], *, english: bool, heading: object) -> str:
     lines = ['<main class="article">']
     if heading is not None:
         lines.append("<h2>Article</h2>")
@@ -210,8 +209,10 @@ def _article(
 
 def _pair(item: TranslatedSentence, english: bool) -> str:
     index = item.sentence.index
-    cells = [f'<span class="s" lang="id" data-index="{index}" tabindex="0">'
-             f"{_e(item.sentence.text)}</span>"]
+    cells = [
+        f'<span class="s" lang="id" data-index="{index}" tabindex="0">'
+        f"{_e(item.sentence.text)}</span>"
+    ]
     if english:
         cells.append(
             f'<span class="s" lang="en" data-index="{index}" tabindex="0"{_reason(item)}>'
@@ -238,7 +239,8 @@ def _reason(item: TranslatedSentence) -> str:
 
 def _legend(flags: Sequence[str]) -> str:
     rows = "".join(
-        f"<dt>{_e(letters([flag]))}</dt><dd><b>{_e(flag)}</b>: {_e(FLAG_HELP.get(flag, ''))}</dd>"
+        f"<dt>{_e(letters([flag]))}</dt>"
+        f"<dd><strong>{_e(flag)}</strong>: {_e(FLAG_HELP.get(flag, ''))}</dd>"
         for flag in flags
     )
     return f'<section class="legend"><h2>Marks</h2><dl>{rows}</dl></section>'
