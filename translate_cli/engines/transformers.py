@@ -223,7 +223,8 @@ class TransformersEngine(Seq2SeqEngine):
             for i, (ids, text, cap) in enumerate(zip(rows, decoded, caps, strict=True))
         ]
         if retry:  # penalised decoding: score the output under the model itself
-            sums = self.score_ids(texts, [ids[: h.tokens] for ids, h in zip(rows, found, strict=True)])
+            kept = [ids[: h.tokens] for ids, h in zip(rows, found, strict=True)]
+            sums = self.score_ids(texts, kept)
             found = [replace(h, log_prob=s) for h, s in zip(found, sums, strict=True)]
         return found
 
