@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from translate_cli.config import Settings
-from translate_cli.document import Document
+from translate_cli.document import Document, Sentence
 from translate_cli.engines import quality
 from translate_cli.engines.base import Translation, translations
 from translate_cli.errors import InputError, TranslateCliError
@@ -163,7 +163,7 @@ class Pipeline:
                 f"{retried} retried by the guard, {flagged} flagged"
             )
 
-    def _with_evidence(self, sentence: Any, output: Translation) -> TranslatedSentence:
+    def _with_evidence(self, sentence: Sentence, output: Translation) -> TranslatedSentence:
         """The sentence with its translation, score and flags (``low-confidence`` added here:
         the threshold is the reader's setting, not the engine's)."""
         flags = quality.with_threshold(output.flags, output.score, self.settings.flag_below)

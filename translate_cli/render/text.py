@@ -72,7 +72,8 @@ def plain_report(report: Report) -> str:
         for paragraph in paragraphs(report.sentences):
             lines += "".join(_paragraph_lines(paragraph, show_english, separate=False)).split("\n")
         flags = used(i.flags for i in report.sentences) if show_english else []
-        lines += ["", *legend_lines(flags)] if flags else []
+        if flags:  # after one blank line, as the stream writes it
+            lines += ([""] if lines and lines[-1] else []) + legend_lines(flags)
     text = "\n".join(lines).strip("\n")
     return text + "\n" if text else ""
 
