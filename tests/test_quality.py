@@ -81,23 +81,26 @@ def hf(tiny_model: Path) -> TransformersEngine:
     return TransformersEngine(tiny_model, EngineOptions(beam_size=4, guard=False))
 
 
-@pytest.mark.parametrize("beams", [1, 4])
+@pytest.mark.parametrize(("beams", "batch"), [(1, 4), (4, 1), (4, 4)])
 def test_the_engines_agree_on_scores(
-    tiny_model: Path, beams: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tiny_model: Path, beams: int, batch: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from translate_cli.engines.ctranslate2 import CTranslate2Engine
 
     monkeypatch.setenv("TRANSLATE_CLI_CACHE_DIR", str(tmp_path / "ct2"))
-    options = EngineOptions(beam_size=beams, compute_type="float32", guard=False, batch_size=4)
+    options = EngineOptions(beam_size=beams, compute_type="float32", guard=False, batch_size=batch)
     texts = [*SENTENCES, "ha ha", "a"]  # short sources: their outputs run to the cap
     ct2 = list(CTranslate2Engine(tiny_model, options).translate_with_evidence(texts))
     ref = list(TransformersEngine(tiny_model, options).translate_with_evidence(texts))
     same = [(a, b) for a, b in zip(ct2, ref, strict=True) if a.text == b.text]
     assert len(same) >= len(texts) - 2  # near ties may differ (see ctranslate2.py)
     for a, b in same:
-        assert a.score is not None and b.score is not None
-        assert a.score <= 0 and a.score == pytest.approx(b.score, abs=2e-3)
+        assert a.score is not None and b.score is not None and a.score <= 0
         assert a.flags == b.flags
+        # Exact, except where beam search in a batch decoded a row past its own cap: that
+        # row keeps the mean of the longer decoding (an estimate, see ctranslate2.py).
+        estimate = beams > 1 and batch > 1 and "truncated-by-cap" in a.flags
+        assert a.score == pytest.approx(b.score, abs=0.05 if estimate else 2e-3)
     # Random weights loop to the cap: the capped case is covered, and agrees too.
     assert any("truncated-by-cap" in a.flags for a, _ in same)
 
@@ -354,3 +357,19 @@ def test_guard_and_threshold_are_settings(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("TRANSLATE_CLI_GUARD", "maybe")
     worse = invoke("translate", "-", input="Satu.")
     assert worse.exit_code == 2 and "TRANSLATE_CLI_GUARD" in worse.stderr
+
+
+def test_a_long_run_ends_with_one_summary_line_unless_quiet(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import translate_cli.pipeline as pipeline_module
+
+    monkeypatch.setattr(pipeline_module, "LONG_RUN_SECONDS", 0.0)
+    monkeypatch.setenv("TRANSLATE_CLI_ENGINE", "fake")
+    result = invoke("translate", "-", "-f", "jsonl", input="Satu kalimat. Dua kalimat.")
+    assert result.exit_code == 0
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("translate-cli: translated 2 sentences in ")
+    assert lines[0].endswith(" s; 0 retried by the guard, 0 flagged")
+    quiet = invoke("translate", "-", "-q", input="Satu kalimat. Dua kalimat.")
+    assert quiet.exit_code == 0 and quiet.stderr == ""

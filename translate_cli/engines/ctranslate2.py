@@ -245,13 +245,16 @@ class CTranslate2Engine(Seq2SeqEngine):
     ) -> list[Hypothesis]:
         """Each row's text and score. With ``length_penalty`` 1, CTranslate2's score is the
         summed log-probability over the tokens it generated, ``</s>`` included when it chose
-        to stop, divided by their number: the mean ``quality.py`` defines. A row cut to its
-        own cap (beam search decodes every row to the batch's longest) or stopped at it with
-        ``</s>`` is scored again over its kept tokens, as is a penalised retry."""
+        to stop, divided by their number: the mean ``quality.py`` defines.
+
+        A row beam search decoded past its own cap (it cannot stop one row of a batch early)
+        keeps the mean of that longer decoding, of which its text is the start: an estimate,
+        and the row is flagged ``truncated-by-cap``. Scoring it again exactly would cost a
+        teacher-forced pass (16% more CPU on ``speed.py``, where every row runs to its cap).
+        A penalised retry is always scored again, under the model's own distribution."""
         limits = [_text_tokens(cap) for cap in caps]
         found: list[Hypothesis] = []
-        again: list[int] = []
-        for row, (result, limit) in enumerate(zip(results, limits, strict=True)):
+        for result, limit in zip(results, limits, strict=True):
             tokens = list(result.hypotheses[0])
             capped = len(tokens) >= limit
             kept = tokens[:limit]
@@ -259,8 +262,7 @@ class CTranslate2Engine(Seq2SeqEngine):
             found.append(Hypothesis(self.codec.decode(kept), result.scores[0] * scored, scored))
             if capped:
                 found[-1] = Hypothesis(found[-1].text, found[-1].log_prob, len(kept), True)
-            if rescore or (capped and (len(tokens) > limit or limit < max(limits))):
-                again.append(row)
+        again = list(range(len(results))) if rescore else []
         if again:
             sources = [self.codec.encode(texts[row]) for row in again]
             targets = [list(results[row].hypotheses[0])[: limits[row]] for row in again]
