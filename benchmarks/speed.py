@@ -196,8 +196,11 @@ def contender_command(name: str, article: Path) -> list[str]:
     return [sys.executable, str(Path(__file__).resolve()), "_run", name, str(article)]
 
 
-def run_once(name: str, article: Path, threads: int | None = None) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS (MB) and output lines of one run of ``name``."""
+def run_once(
+    name: str, article: Path, threads: int | None = None, cpu: list[float] | None = None
+) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS (MB) and output lines of one run of ``name`` (its CPU seconds
+    appended to ``cpu`` when given)."""
     env = {**os.environ, "TRANSLATE_CLI_CACHE_DIR": str(OUR_CACHE), "HF_HUB_OFFLINE": "1"}
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     command = contender_command(name, article)
@@ -214,14 +217,18 @@ def run_once(name: str, article: Path, threads: int | None = None) -> tuple[floa
             sys.exit(f"{name} failed ({process.returncode}):\n{stderr[-3000:]}")
         out.seek(0)
         lines = sum(1 for line in out.read().decode().splitlines() if line.strip())
+    if cpu is not None:
+        cpu.append(usage.ru_utime + usage.ru_stime)
     return wall, usage.ru_maxrss / 1024, lines
 
 
-def measure(names: list[str], article: Path, repeat: int) -> dict[str, Result]:
+def measure(
+    names: list[str], article: Path, repeat: int, cpu: dict[str, list[float]] | None = None
+) -> dict[str, Result]:
     results = {n: Result(n, [], [], 0) for n in names}
     for _ in range(repeat):
         for name in names:  # interleaved, so a burst of load hits every contender alike
-            wall, rss, lines = run_once(name, article)
+            wall, rss, lines = run_once(name, article, cpu=None if cpu is None else cpu[name])
             results[name].wall.append(wall)
             results[name].rss_mb.append(rss)
             results[name].lines = lines
@@ -366,10 +373,15 @@ def main() -> None:
         return
     article = article_file(args.data, args.sentences)
     if args.evidence:
-        names = ["bare", "evidence", "default", "hf-bare", "hf-evidence"]
-        results = measure(names, article, args.repeat)
+        # CTranslate2 (the default engine); the transformers pair, hf-bare and hf-evidence,
+        # runs with `speed.py _run NAME ARTICLE` (minutes each on 2 cores).
+        names = ["bare", "evidence", "default"]
+        cpu: dict[str, list[float]] = {name: [] for name in names}
+        results = measure(names, article, args.repeat, cpu=cpu)
         print(f"# {args.sentences} sentences, median of {args.repeat}, load {load()}")
         print_table(results, args.sentences, reference="bare")
+        for name in names:  # CPU time drifts less than wall time on a shared host
+            print(f"{LABELS[name]:<36} CPU s (median) {statistics.median(cpu[name]):7.2f}")
         return
     if args.steps:
         names = ["tokenizer", "codec", "workers", "plan1", "default", "greedy", "argos"]
