@@ -105,8 +105,10 @@ def test_flags_get_a_mark_and_a_legend_but_stay_out_of_the_translation() -> None
     tags = _elements(html)
     marks = [a for t, a in tags if a.get("class") == "mark" and a.get("title")]
     assert marks and all("low-confidence" in str(a["title"]) for a in marks)
+    summary = html[html.index('<section class="summary">') : html.index("</section>")]
+    assert 'class="mark" title="low-confidence' in summary  # the pick quotes sentence 1
     clean = page(_report(ARTICLE, flags=False))
-    assert '<section class="legend">' not in clean
+    assert '<section class="legend">' not in clean and 'class="mark" title' not in clean
 
 
 def test_meta_title_summary_and_sentences_only() -> None:

@@ -133,7 +133,8 @@ def page(report: Report, *, header: str | None = None) -> str:
         _header(report, header),
     ]
     if report.summary is not None:
-        parts.append(_summary(report.summary))
+        flagged = {s.sentence.index: s for s in report.sentences if s.flags}
+        parts.append(_summary(report.summary, flagged))
     shown = report.summary is None or report.every_sentence_translated or not english
     if shown and report.sentences:
         parts.append(_article(report.sentences, english=english, heading=report.summary))
@@ -179,13 +180,18 @@ def _meta(meta: dict[str, Any]) -> str:
     return f'<dl class="meta">{rows}</dl>'
 
 
-def _summary(summary: Sequence[SummaryItem]) -> str:
+def _summary(summary: Sequence[SummaryItem], flagged: dict[int, TranslatedSentence]) -> str:
+    """The summary; a line quoting a flagged sentence carries that sentence's mark."""
     lines = ['<section class="summary">', "<h2>Summary</h2>", "<ul>"]
     for item in summary:
         link = f' data-sentence="{item.index}"' if item.index is not None else ""
         english = f'<span class="en" lang="en">{_e(item.translation)}</span>'
         source = f'<span class="id" lang="id">{_e(item.source)}</span>'
-        lines.append(f"<li{link}>{english if item.translation else ''}{source}</li>")
+        quoted = flagged.get(item.index) if item.index is not None else None
+        mark = ""
+        if quoted is not None and item.translation:
+            mark = f' <span class="mark"{_reason(quoted)}>{_e(letters(quoted.flags))}</span>'
+        lines.append(f"<li{link}>{english + mark if item.translation else ''}{source}</li>")
     lines += ["</ul>", "</section>"]
     return "\n".join(lines)
 
