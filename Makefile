@@ -8,7 +8,7 @@ DEMO_MODEL := .cache/demo-model
 DEMO_NOTICE := make demo: the model is unavailable here, so this ran on a random-weight demo \
   model (.cache/demo-model): its English is noise; the segmentation and summary are real.
 
-.PHONY: install dev demo test lint typecheck check bench clean
+.PHONY: install dev browser demo test lint typecheck check bench clean
 
 install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
@@ -35,8 +35,17 @@ demo: install
 	  $(BIN)/translate-cli run $(EXAMPLE) --model $(DEMO_MODEL) || exit $$?; \
 	  echo "$(DEMO_NOTICE)" >&2; }
 
+# The HTML page's tests drive a headless Chromium (Debian's package, through Playwright's Python
+# package, which needs no browser download). Installed with apt when running as root and it is
+# missing; otherwise skipped quietly, and those tests skip themselves saying why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+	  >/dev/null 2>&1 || echo "make: could not install chromium; browser tests will skip" >&2; }; } \
+	  || true
+
 # pytest exits 5 when it collected nothing: that is a failure here, not a pass.
-test: dev
+test: dev browser
 	@$(BIN)/python -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: FAILED, no tests ran" >&2; exit 1; fi; \
 	exit $$status

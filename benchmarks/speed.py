@@ -11,6 +11,7 @@ One-time work (building the model, converting it to CTranslate2) happens before 
     .venv/bin/python benchmarks/speed.py --steps          # what each speed-up bought
     .venv/bin/python benchmarks/speed.py --memory         # peak RSS, 40 vs 2,000 sentences
     .venv/bin/python benchmarks/speed.py --families --sentences 10   # MarianMT, NLLB, M2M100
+    .venv/bin/python benchmarks/speed.py --evidence --repeat 5   # cost of scores, flags, guard
 
 The model and conversions live in benchmarks/.cache/ (about 400 MB; not in git). The article
 is the first ``--sentences`` lines of ``--data``/parallel/geovedi-test.id that our segmenter
@@ -125,9 +126,57 @@ def run_ours_script(lines: list[str], variant: str = "default") -> None:
         MarianFamily.load_codec = lambda self, model_dir: TokenizerCodec(model_dir)  # type: ignore[method-assign]
     if variant == "greedy":
         options = EngineOptions(beam_size=1)
+    if variant.startswith("hf-"):
+        run_transformers_evidence(lines, variant)
+        return
+    if variant in ("bare", "evidence"):  # the guard off; "bare": no scores either
+        options = EngineOptions(guard=False)
     engine = ct2_engine.CTranslate2Engine(MODEL, options)
-    for text in engine.translate(lines):
-        print(json.dumps({"translation": text}), flush=True)
+    if variant == "bare":
+        _without_scores(engine)
+    for item in engine.translate_with_evidence(lines):
+        record = {"translation": item.text, "score": item.score, "flags": list(item.flags)}
+        print(json.dumps(record), flush=True)
+
+
+class _NoScores:
+    """A CTranslate2 translator that never computes scores (as before evidence existed)."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+
+    def translate_batch(self, *args: object, **options: object) -> object:
+        return self.inner.translate_batch(*args, **{**options, "return_scores": False})  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+
+def _without_scores(engine: object) -> None:
+    """The engine as it was before evidence: no ``return_scores``, bare texts from its
+    ``generate_batches`` (the flags of a bare text are still computed: they cost nothing)."""
+    from translate_cli.engines.quality import Hypothesis
+
+    engine.translator = _NoScores(engine.translator)  # type: ignore[attr-defined]
+
+    def bare(jobs: object) -> object:
+        for outputs in engine.generate_batches(jobs):  # type: ignore[attr-defined]
+            yield [Hypothesis(text) for text in outputs]
+
+    engine.generate_scored_batches = bare  # type: ignore[attr-defined]
+
+
+def run_transformers_evidence(lines: list[str], variant: str) -> None:
+    """The transformers engine, guard off; ``hf-bare`` replaces the scorer by the plain
+    renormalisation it stands in for (``renormalize_logits=True``), i.e. no scores."""
+    from translate_cli.engines import transformers as hf_engine
+    from translate_cli.engines.seq2seq import EngineOptions
+
+    if variant == "hf-bare":
+        hf_engine._Scorer.__call__ = lambda self, ids, scores: scores.log_softmax(dim=-1)  # type: ignore[method-assign]
+    engine = hf_engine.TransformersEngine(MODEL, EngineOptions(guard=False))
+    for item in engine.translate_with_evidence(lines):
+        print(json.dumps({"translation": item.text, "score": item.score}), flush=True)
 
 
 # --- driver ---------------------------------------------------------------------------------
@@ -151,8 +200,11 @@ def contender_command(name: str, article: Path) -> list[str]:
     return [sys.executable, str(Path(__file__).resolve()), "_run", name, str(article)]
 
 
-def run_once(name: str, article: Path, threads: int | None = None) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS (MB) and output lines of one run of ``name``."""
+def run_once(
+    name: str, article: Path, threads: int | None = None, cpu: list[float] | None = None
+) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS (MB) and output lines of one run of ``name`` (its CPU seconds
+    appended to ``cpu`` when given)."""
     env = {**os.environ, "TRANSLATE_CLI_CACHE_DIR": str(OUR_CACHE), "HF_HUB_OFFLINE": "1"}
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     command = contender_command(name, article)
@@ -169,6 +221,8 @@ def run_once(name: str, article: Path, threads: int | None = None) -> tuple[floa
             sys.exit(f"{name} failed ({process.returncode}):\n{stderr[-3000:]}")
         out.seek(0)
         lines = sum(1 for line in out.read().decode().splitlines() if line.strip())
+    if cpu is not None:
+        cpu.append(usage.ru_utime + usage.ru_stime)
     return wall, usage.ru_maxrss / 1024, lines
 
 
@@ -261,11 +315,13 @@ def _run_command(command: list[str]) -> tuple[float, float, int]:
     return wall, usage.ru_maxrss / 1024, lines
 
 
-def measure(names: list[str], article: Path, repeat: int) -> dict[str, Result]:
+def measure(
+    names: list[str], article: Path, repeat: int, cpu: dict[str, list[float]] | None = None
+) -> dict[str, Result]:
     results = {n: Result(n, [], [], 0) for n in names}
     for _ in range(repeat):
         for name in names:  # interleaved, so a burst of load hits every contender alike
-            wall, rss, lines = run_once(name, article)
+            wall, rss, lines = run_once(name, article, cpu=None if cpu is None else cpu[name])
             results[name].wall.append(wall)
             results[name].rss_mb.append(rss)
             results[name].lines = lines
@@ -274,6 +330,11 @@ def measure(names: list[str], article: Path, repeat: int) -> dict[str, Result]:
 
 
 LABELS = {
+    "bare": "CT2, no scores, no guard",
+    "evidence": "CT2 + scores and flags (--no-guard)",
+    "guarded": "CT2 + scores, flags and guard (default)",
+    "hf-bare": "transformers, no scores, no guard",
+    "hf-evidence": "transformers + scores and flags",
     "naive": "naive loop (beam 6, 1 by 1)",
     "transformers": "transformers batched (b4)",
     "argos": "Argos-style CT2 int8 (b4)",
@@ -385,6 +446,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs per contender (median)")
     parser.add_argument("--steps", action="store_true", help="time each speed-up step")
     parser.add_argument("--memory", action="store_true", help="peak RSS, 40 vs 2,000 sentences")
+    parser.add_argument(
+        "--evidence", action="store_true", help="cost of scores and flags (bare vs evidence)"
+    )
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument(
         "--families", action="store_true", help="each model family, real shapes (use -n 10)"
@@ -420,6 +484,19 @@ def main() -> None:
         print(f"growth 40 -> 2,000 sentences: {rows[2000] - rows[40]:+.0f} MB (load {load()})")
         return
     article = article_file(args.data, args.sentences)
+    if args.evidence:
+        # CTranslate2 (the default engine); the transformers pair, hf-bare and hf-evidence,
+        # runs with `speed.py _run NAME ARTICLE` (minutes each on 2 cores).
+        names = ["bare", "evidence", "default"]
+        cpu: dict[str, list[float]] = {name: [] for name in names}
+        results = measure(names, article, args.repeat, cpu=cpu)
+        results["default"].name = "guarded"  # the default variant, labelled for this table
+        print(f"# {args.sentences} sentences, median of {args.repeat}, load {load()}")
+        print_table(results, args.sentences, reference="bare")
+        for name in names:  # CPU time drifts less than wall time on a shared host
+            label = LABELS[results[name].name]
+            print(f"{label:<40} CPU s (median) {statistics.median(cpu[name]):7.2f}")
+        return
     if args.steps:
         names = ["tokenizer", "codec", "workers", "plan1", "default", "greedy", "argos"]
         results = measure(names, article, args.repeat)

@@ -90,7 +90,9 @@ def test_translate_json_shape(fake_engine: None) -> None:
     out = json.loads(invoke("translate", str(EXAMPLE), "-m", "some/model", "-f", "json").stdout)
     assert set(out) == {"model", "sentences"}
     assert out["model"] == "some/model"
-    assert all(set(s) == {"paragraph", "index", "source", "translation"} for s in out["sentences"])
+    keys = {"paragraph", "index", "source", "translation", "score", "flags"}
+    assert all(set(s) == keys for s in out["sentences"])
+    assert all(s["score"] == 0.0 and s["flags"] == [] for s in out["sentences"])  # fake: sure
 
 
 def test_translate_plain_text_keeps_paragraphs(fake_engine: None) -> None:

@@ -355,13 +355,14 @@ def test_first_lines_come_before_the_window_is_done(
 ) -> None:
     engine = _ct2(tiny_model, beam_size=1, batch_size=2)  # one window, many batches
     batches: list[int] = []
-    real = engine.generate
+    real = engine.generate_scored
 
-    def counting(texts: Any, caps: Any) -> list[str]:
-        batches.append(len(texts))
-        return real(texts, caps)
+    def counting(texts: Any, caps: Any, *, retry: bool = False) -> Any:
+        if not retry:  # the guard's retries of looping outputs are not batches
+            batches.append(len(texts))
+        return real(texts, caps, retry=retry)
 
-    monkeypatch.setattr(engine, "generate", counting)
+    monkeypatch.setattr(engine, "generate_scored", counting)
     stream = engine.translate(SENTENCES)
     next(stream)
     assert len(batches) == 1  # the batch holding the first sentence ran first

@@ -38,7 +38,7 @@ def rendered(fmt: str, value: Report, **view: object) -> str:
 
 
 def test_registry_lists_the_formats_and_checks_names() -> None:
-    assert FORMATS.names() == ("text", "markdown", "json", "jsonl")
+    assert FORMATS.names() == ("text", "markdown", "json", "jsonl", "html")
     assert FORMATS.check("JSON") == "json"
 
 

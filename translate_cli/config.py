@@ -42,6 +42,11 @@ class Settings:
     timeout: float = 30.0  # longest wait for a web page (an http(s) INPUT), seconds
     memory: str = ""  # translation memory database; "" = <cache dir>/memory.sqlite3
     no_memory: bool = False  # translate everything afresh, neither reading nor writing it
+    # Evidence (engines/quality.py): a sentence whose mean token log-probability is below
+    # flag_below is flagged low-confidence (README: "Confidence and flags"); guard decodes
+    # degenerate outputs (loops) again.
+    flag_below: float = -1.0
+    guard: bool = True
 
     def __post_init__(self) -> None:
         # Library callers get the same checks as the command line: Settings(beam_size=0) is
@@ -68,6 +73,7 @@ BOUNDS: dict[str, Bounds] = {
     "sentences": Bounds(1, 1000),
     "llm_timeout": Bounds(0.1, 86_400),
     "timeout": Bounds(0.1, 3600),
+    "flag_below": Bounds(-1000, 0),  # scores are <= 0
 }
 
 
@@ -189,6 +195,18 @@ def _validate(name: str, raw: Any, origin: str) -> Any:
     return value
 
 
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def _boolean(raw: Any, origin: str) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    key = raw.strip().lower() if isinstance(raw, str) else None
+    if key in _TRUE or key in _FALSE:
+        return key in _TRUE
+    raise UsageError(f"{origin}: expected true or false, got {_shown(raw)}")
+
+
 def _whole_number(raw: Any, origin: str) -> int:
     # bool is an int to Python; `beam_size = true` in a config file is a mistake, not 1.
     if isinstance(raw, bool):
@@ -198,18 +216,6 @@ def _whole_number(raw: Any, origin: str) -> int:
     if isinstance(raw, str) and raw.strip().lstrip("+-").isdigit():
         return int(raw.strip())
     raise UsageError(f"{origin}: expected a whole number, got {_shown(raw)}")
-
-
-_TRUE = ("1", "true", "yes", "on")
-_FALSE = ("0", "false", "no", "off")
-
-
-def _boolean(raw: Any, origin: str) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    if isinstance(raw, str) and raw.strip().lower() in _TRUE + _FALSE:
-        return raw.strip().lower() in _TRUE
-    raise UsageError(f"{origin}: expected true or false, got {_shown(raw)}")
 
 
 def _number(raw: Any, origin: str) -> float:

@@ -18,13 +18,16 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from translate_cli.config import Settings
-from translate_cli.document import Document
+from translate_cli.document import Document, Sentence
+from translate_cli.engines import quality
+from translate_cli.engines.base import Translation, translations
 from translate_cli.errors import InputError, TranslateCliError
 from translate_cli.report import Report, SummaryItem, TranslatedSentence
 from translate_cli.segment import segment as segment_text
@@ -36,6 +39,9 @@ if TYPE_CHECKING:
 
 Tick = Callable[[int], None]
 TARGET_LANG = "en"
+# A translation that took this long ends with one summary line (sentences, time, guard
+# retries, flagged sentences) through the hooks' notice.
+LONG_RUN_SECONDS = 10.0
 
 
 class Hooks(Protocol):
@@ -140,10 +146,29 @@ class Pipeline:
         document = _document(text)
         if not document.sentences:
             return
+        started = time.monotonic()
+        retried = flagged = 0
         with self.hooks.progress(len(document.sentences), "Translating") as tick:
-            translations = self.translator.translate((s.text for s in document.sentences), tick)
-            for sentence, translation in zip(document.sentences, translations, strict=True):
-                yield TranslatedSentence(sentence, translation)
+            texts = (s.text for s in document.sentences)
+            outputs = translations(self.translator, texts, tick)
+            for sentence, output in zip(document.sentences, outputs, strict=True):
+                item = self._with_evidence(sentence, output)
+                retried += quality.REPETITION in item.flags
+                flagged += bool(item.flags)
+                yield item
+        elapsed = time.monotonic() - started
+        if elapsed >= LONG_RUN_SECONDS:
+            count = len(document.sentences)
+            self.hooks.notice(
+                f"translated {count} sentence{'s' * (count != 1)} in {elapsed:.1f} s; "
+                f"{retried} retried by the guard, {flagged} flagged"
+            )
+
+    def _with_evidence(self, sentence: Sentence, output: Translation) -> TranslatedSentence:
+        """The sentence with its translation, score and flags (``low-confidence`` added here:
+        the threshold is the reader's setting, not the engine's)."""
+        flags = quality.with_threshold(output.flags, output.score, self.settings.flag_below)
+        return TranslatedSentence(sentence, output.text, output.score, flags)
 
     def translate(self, text: Text) -> Report:
         """Every sentence translated."""
@@ -221,8 +246,10 @@ class Pipeline:
 
         summarizer = self.summarizer
         english: dict[int, str | None] = {}
+        evidence: dict[int, TranslatedSentence] = {}
         if translate and document.sentences and (whole or summarizer.needs_translations):
-            english = {item.sentence.index: item.translation for item in self.stream(document)}
+            evidence = {item.sentence.index: item for item in self.stream(document)}
+            english = {index: item.translation for index, item in evidence.items()}
         request = SummaryRequest(
             sentences=self.settings.sentences if sentences is None else sentences,
             ratio=self.settings.ratio if ratio is None else ratio,
@@ -233,8 +260,13 @@ class Pipeline:
             result = summarizer.summarize(document, request)
         title, summary = result.title, result.items
         if translate:
-            title, summary = self._translate_summary(document, result.title, result.items, english)
-        items = tuple(TranslatedSentence(s, english.get(s.index)) for s in document.sentences)
+            title, summary = self._translate_summary(
+                document, result.title, result.items, english, evidence
+            )
+        items = tuple(
+            evidence.get(s.index) or TranslatedSentence(s, english.get(s.index))
+            for s in document.sentences
+        )
         return self._report(items, translated=True, title=title, summary=summary, english=translate)
 
     def _translate_summary(
@@ -243,19 +275,24 @@ class Pipeline:
         title: SummaryItem | None,
         summary: Sequence[SummaryItem],
         english: dict[int, str | None],
+        evidence: dict[int, TranslatedSentence],
     ) -> tuple[SummaryItem | None, tuple[SummaryItem, ...]]:
         """Give every quoted item its English, and every quoted sentence too (so a pick shown
         without its dateline still has its whole sentence translated in ``sentences``).
-        ``english`` (index → translation) is filled in with the sentences translated here."""
+        ``english`` (index → translation) and ``evidence`` (index → the sentence with its
+        score and flags) are filled in with the sentences translated here."""
         quoted = [i for i in ([title] if title else []) + list(summary) if i.index is not None]
         whole = {i.index: document.sentences[i.index].text for i in quoted if i.index is not None}
         wanted = [i.source for i in quoted if i.translation is None]
         wanted += [text for index, text in whole.items() if english.get(index) is None]
         unique = list(dict.fromkeys(t for t in wanted if t not in _known(document, english)))
-        done = dict(zip(unique, self.translator.translate(unique), strict=True)) if unique else {}
+        found = dict(zip(unique, translations(self.translator, unique), strict=True))
+        done = {text: output.text for text, output in found.items()}
         done.update(_known(document, english))
         for index, text in whole.items():
             english[index] = done[text]
+            if index not in evidence and text in found:
+                evidence[index] = self._with_evidence(document.sentences[index], found[text])
 
         def translated(item: SummaryItem) -> SummaryItem:
             if item.index is None or item.translation is not None:

@@ -15,8 +15,14 @@ from translate_cli.document import Sentence
 
 @dataclass(frozen=True)
 class TranslatedSentence:
+    """A sentence and its translation, with the translation's evidence (``engines/quality.py``):
+    ``score``, the model's mean log-probability per output token (<= 0; None when the sentence
+    was not translated or the translator gives no score), and ``flags`` from ``quality.FLAGS``."""
+
     sentence: Sentence
     translation: str | None  # None when translation was not asked for
+    score: float | None = None
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,12 @@ class Report:
     summary: tuple[SummaryItem, ...] | None = None
     source_lang: str = "id"
     target_lang: str | None = None
-    meta: dict[str, str | None] | None = None
+    meta: dict[str, Any] | None = None  # the page's title/date/author/site/url, when known
+
+    @property
+    def flagged(self) -> int:
+        """How many sentences carry a flag."""
+        return sum(1 for s in self.sentences if s.flags)
 
     @property
     def every_sentence_translated(self) -> bool:
@@ -56,6 +67,8 @@ class Report:
     def to_dict(self) -> dict[str, Any]:
         """The JSON object ``--format json`` prints (keys documented in the README)."""
         record: dict[str, Any] = {}
+        if self.meta is not None:
+            record["meta"] = self.meta
         if self.translated:
             record["model"] = self.model
         if self.summary is not None:
@@ -79,6 +92,8 @@ def sentence_record(item: TranslatedSentence, *, translated: bool) -> dict[str, 
     }
     if translated:
         record["translation"] = item.translation
+        record["score"] = None if item.score is None else round(item.score, 4)
+        record["flags"] = list(item.flags)
     return record
 
 

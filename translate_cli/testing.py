@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from translate_cli.engines.base import ProgressCallback
+from translate_cli.engines.base import ProgressCallback, Translation
 from translate_cli.engines.seq2seq import clean_for_model
 
 if TYPE_CHECKING:
@@ -57,6 +57,12 @@ class FakeTranslator:
             if progress is not None:
                 progress(1)
             yield output
+
+    def translate_with_evidence(
+        self, texts: Iterable[str], progress: ProgressCallback | None = None
+    ) -> Iterator[Translation]:
+        """``translate`` with evidence: a sure model (score 0.0) with nothing to flag."""
+        return (Translation(text, 0.0) for text in self.translate(texts, progress))
 
     def close(self) -> None:
         self.closed = True

@@ -24,7 +24,9 @@ from translate_cli.cli.options import (
     EvalModelsOpt,
     EvalReferenceArg,
     EvalSourceArg,
+    FlagBelowOpt,
     FormatOpt,
+    GuardOpt,
     InputFormatOpt,
     InputsArg,
     LlmModelOpt,
@@ -171,6 +173,8 @@ def translate_command(
     threads: ThreadsOpt = None,
     memory: MemoryOpt = None,
     no_memory: NoMemoryOpt = False,
+    flag_below: FlagBelowOpt = None,
+    guard: GuardOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Translate every sentence; output stays aligned sentence by sentence."""
@@ -205,6 +209,8 @@ def summarize_command(
     threads: ThreadsOpt = None,
     memory: MemoryOpt = None,
     no_memory: NoMemoryOpt = False,
+    flag_below: FlagBelowOpt = None,
+    guard: GuardOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Bilingual summary: picks the key sentences and translates only those."""
@@ -246,6 +252,8 @@ def run_command(
     threads: ThreadsOpt = None,
     memory: MemoryOpt = None,
     no_memory: NoMemoryOpt = False,
+    flag_below: FlagBelowOpt = None,
+    guard: GuardOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """The whole report: every sentence translated, plus the bilingual summary."""

@@ -306,3 +306,21 @@ TranslationsOpt = Annotated[
         help="Write each result's translations to DIR, one line per source line.",
     ),
 ]
+FlagBelowOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--flag-below",
+        metavar="SCORE",
+        show_default=False,
+        help="Flag a sentence low-confidence when its score (mean log-probability per token, "
+        f"<= 0) is below SCORE (default: {_DEFAULTS.flag_below:g})",
+    ),
+]
+GuardOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--guard/--no-guard",
+        show_default=False,
+        help="Decode looping outputs again with repetition penalties (default: on).",
+    ),
+]

@@ -9,6 +9,7 @@ translator fits as well as a Marian checkpoint; the batching the Marian engines 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
@@ -40,6 +41,31 @@ class Translator(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class Translation:
+    """A translation with its evidence (see ``engines/quality.py`` for the flags).
+
+    ``score`` is the model's mean log-probability per output token (<= 0; None when the
+    translator cannot say); ``flags`` name what looked wrong, empty when nothing did.
+    """
+
+    text: str
+    score: float | None = None
+    flags: tuple[str, ...] = ()
+
+
+def translations(
+    translator: Translator, texts: Iterable[str], progress: ProgressCallback | None = None
+) -> Iterator[Translation]:
+    """``translator``'s outputs with their evidence: its ``translate_with_evidence`` when it
+    has one (optional, so any ``translate``-only translator still fits), else bare texts."""
+    method = getattr(translator, "translate_with_evidence", None)
+    if callable(method):
+        result: Iterator[Translation] = method(texts, progress)
+        return result
+    return (Translation(text) for text in translator.translate(texts, progress))
+
+
 class EngineFactory(Protocol):
     """What the engine registry holds: settings in, a ready translator out."""
 
@@ -51,6 +77,8 @@ class TranslatorLayer:
 
     Subclasses override ``translate`` (and ``close`` if they hold something) to add behaviour:
     a cache answers repeated texts without asking ``inner``, a glossary rewrites around it.
+    A layer that keeps scores and flags (a translation memory) overrides
+    ``translate_with_evidence`` too; by default it delegates to ``inner``'s.
     """
 
     def __init__(self, inner: Translator) -> None:
@@ -65,8 +93,24 @@ class TranslatorLayer:
     ) -> Iterator[str]:
         return self.inner.translate(texts, progress)
 
+    def translate_with_evidence(
+        self, texts: Iterable[str], progress: ProgressCallback | None = None
+    ) -> Iterator[Translation]:
+        # A layer that overrides only ``translate`` rewrites the text: its own output wins,
+        # without the inner translator's evidence (which would describe another text).
+        if type(self).translate is not TranslatorLayer.translate:
+            return (Translation(text) for text in self.translate(texts, progress))
+        return translations(self.inner, texts, progress)
+
     def close(self) -> None:
         self.inner.close()
 
 
-__all__ = ["EngineFactory", "ProgressCallback", "Translator", "TranslatorLayer"]
+__all__ = [
+    "EngineFactory",
+    "ProgressCallback",
+    "Translation",
+    "Translator",
+    "TranslatorLayer",
+    "translations",
+]

@@ -26,12 +26,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from translate_cli.engines import quality
 from translate_cli.engines.ct2_cache import (
     ConversionError,
     EngineUnavailableError,
     cached_model,
     discard,
 )
+from translate_cli.engines.quality import Hypothesis
 from translate_cli.engines.seq2seq import EngineOptions, Seq2SeqEngine, output_cap
 from translate_cli.engines.threads import usable_threads
 from translate_cli.errors import UsageError
@@ -225,6 +227,69 @@ class CTranslate2Engine(Seq2SeqEngine):
     def generate(self, texts: Sequence[str], caps: Sequence[int]) -> list[str]:
         return [self.codec.decode(tokens) for tokens in self.generate_tokens(texts, caps)]
 
+    def generate_scored(
+        self, texts: Sequence[str], caps: Sequence[int], *, retry: bool = False
+    ) -> list[Hypothesis]:
+        results = self._submit(texts, caps, asynchronous=False, retry=retry)
+        return self._evidence(texts, results, caps, rescore=retry)
+
+    def generate_scored_batches(
+        self, jobs: Iterable[tuple[Sequence[str], Sequence[int]]]
+    ) -> Iterator[list[Hypothesis]]:
+        if self.workers == 1:
+            yield from super().generate_scored_batches(jobs)
+            return
+        pending = [
+            (texts, caps, self._submit(texts, caps, asynchronous=True)) for texts, caps in jobs
+        ]
+        for texts, caps, futures in pending:
+            yield self._evidence(texts, [f.result() for f in futures], caps, rescore=False)
+
+    def _evidence(
+        self, texts: Sequence[str], results: Sequence[Any], caps: Sequence[int], *, rescore: bool
+    ) -> list[Hypothesis]:
+        """Each row's text and score. With ``length_penalty`` 1, CTranslate2's score is the
+        summed log-probability over the tokens it generated, ``</s>`` included when it chose
+        to stop, divided by their number: the mean ``quality.py`` defines.
+
+        A row beam search decoded past its own cap (it cannot stop one row of a batch early)
+        keeps the mean of that longer decoding, of which its text is the start: an estimate,
+        and the row is flagged ``truncated-by-cap``. Scoring it again exactly would cost a
+        teacher-forced pass (16% more CPU on ``speed.py``, where every row runs to its cap).
+        A penalised retry is always scored again, under the model's own distribution."""
+        limits = [_text_tokens(cap) for cap in caps]
+        skip = self._prefix  # NLLB-200, M2M100: the target language token comes first
+        found: list[Hypothesis] = []
+        for result, limit in zip(results, limits, strict=True):
+            tokens = list(result.hypotheses[0])[skip:]
+            capped = len(tokens) >= limit
+            kept = tokens[:limit]
+            scored = len(kept) + (0 if capped else 1)  # + the model's own </s>
+            found.append(Hypothesis(self.codec.decode(kept), result.scores[0] * scored, scored))
+            if capped:
+                found[-1] = Hypothesis(found[-1].text, found[-1].log_prob, len(kept), True)
+        # A forced target prefix is in CTranslate2's score but is no choice of the model's:
+        # with one, every row is scored again without it (as the transformers engine counts).
+        again = list(range(len(results))) if rescore or skip else []
+        if again:
+            prefix = list(self.codec.target_prefix)
+            sources = [self.codec.encode(texts[row]) for row in again]
+            targets = [
+                prefix + list(results[row].hypotheses[0])[skip : skip + limits[row]]
+                for row in again
+            ]
+            scored_rows = self.translator.score_batch(sources, targets)
+            for row, target, score in zip(again, targets, scored_rows, strict=True):
+                # prefix tokens, target tokens, then </s>: the prefix is not the model's choice
+                log_probs = list(score.log_probs)[skip:]
+                target = target[skip:]
+                if found[row].capped:
+                    log_probs = log_probs[: len(target)]
+                found[row] = Hypothesis(
+                    found[row].text, sum(log_probs), len(log_probs), found[row].capped
+                )
+        return found
+
     def generate_batches(
         self, jobs: Iterable[tuple[Sequence[str], Sequence[int]]]
     ) -> Iterator[list[str]]:
@@ -242,7 +307,9 @@ class CTranslate2Engine(Seq2SeqEngine):
         """Output tokens per text, without ``</s>``, cut to each text's cap."""
         return _cut(self._submit(texts, caps, asynchronous=False), caps, self._prefix)
 
-    def _submit(self, texts: Sequence[str], caps: Sequence[int], *, asynchronous: bool) -> Any:
+    def _submit(
+        self, texts: Sequence[str], caps: Sequence[int], *, asynchronous: bool, retry: bool = False
+    ) -> Any:
         sources = [self._encoded.pop(text, []) or self.codec.encode(text) for text in texts]
         limits = [_text_tokens(cap) for cap in caps]
         options: dict[str, Any] = {
@@ -254,7 +321,7 @@ class CTranslate2Engine(Seq2SeqEngine):
             "repetition_penalty": 1.0,
             "disable_unk": False,
             "replace_unknowns": False,
-            "return_scores": False,
+            "return_scores": True,  # the evidence (quality.py); costs nothing measurable
             "asynchronous": asynchronous,
         }
         prefix = list(self.codec.target_prefix)
@@ -264,6 +331,9 @@ class CTranslate2Engine(Seq2SeqEngine):
             options["target_prefix"] = [prefix] * len(sources)
             options["max_decoding_length"] += len(prefix)
             limits = [limit + len(prefix) for limit in limits]
+        if retry:  # the guard's second decoding
+            options["repetition_penalty"] = quality.RETRY_REPETITION_PENALTY
+            options["no_repeat_ngram_size"] = quality.RETRY_NO_REPEAT_NGRAM
         if self.options.beam_size == 1:
             # Greedy search can stop each row at its own cap (and drop it from the batch).
             options["callback"] = lambda step: step.step + 1 >= limits[step.batch_id]

@@ -11,7 +11,9 @@ lives here, once, so the Marian engines cannot drift apart:
 - sort by length and batch by padded tokens, then restore input order;
 - stream: work through the input window by window, yielding each sentence as soon as it and
   every sentence before it are translated, so memory stays flat and the first lines appear
-  after the first batch.
+  after the first batch;
+- carry each sentence's evidence (score and flags, ``quality.py``), and decode a degenerate
+  piece again alone (the guard) when ``EngineOptions.guard`` is on.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from translate_cli.config import Settings
-from translate_cli.engines.base import ProgressCallback
+from translate_cli.engines import quality
+from translate_cli.engines.base import ProgressCallback, Translation
+from translate_cli.engines.quality import Hypothesis
 from translate_cli.errors import UsageError
 
 _DEFAULTS = Settings()  # one set of defaults: the settings' own
@@ -56,6 +60,7 @@ class EngineOptions:
     device: str = _DEFAULTS.device  # "cpu", "cuda" or "auto"
     threads: int = _DEFAULTS.threads  # 0: every core this process may use
     compute_type: str = _DEFAULTS.compute_type  # engine-specific precision, e.g. int8
+    guard: bool = _DEFAULTS.guard  # decode degenerate outputs again (quality.py)
 
     def __post_init__(self) -> None:
         # Library callers bypass the settings' checks; the native libraries crash (not fail)
@@ -77,6 +82,7 @@ class EngineOptions:
             device=settings.device,
             threads=settings.threads,
             compute_type=settings.compute_type,
+            guard=settings.guard,
             **internal,
         )
 
@@ -123,6 +129,16 @@ class Seq2SeqEngine(ABC):
     def generate(self, texts: Sequence[str], caps: Sequence[int]) -> list[str]:
         """Translate one batch; ``caps[i]`` bounds the output tokens of ``texts[i]``."""
 
+    def generate_scored(
+        self, texts: Sequence[str], caps: Sequence[int], *, retry: bool = False
+    ) -> list[Hypothesis]:
+        """``generate`` with evidence: engines that can score their outputs override this.
+
+        ``retry`` asks for the guard's second decoding (``quality.RETRY_*`` penalties); the
+        score of a retry is still the model's own log-probability of the output.
+        """
+        return [Hypothesis(text) for text in self.generate(texts, caps)]
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release the model; engines holding native resources override this."""
 
@@ -131,6 +147,12 @@ class Seq2SeqEngine(ABC):
         self, texts: Iterable[str], progress: ProgressCallback | None = None
     ) -> Iterator[str]:
         """Yield a translation for every text, in input order, window by window."""
+        return (t.text for t in self.translate_with_evidence(texts, progress))
+
+    def translate_with_evidence(
+        self, texts: Iterable[str], progress: ProgressCallback | None = None
+    ) -> Iterator[Translation]:
+        """``translate``, each output with its score and flags."""
         window: list[str] = []
         for text in texts:
             window.append(text)
@@ -154,9 +176,16 @@ class Seq2SeqEngine(ABC):
         for texts, caps in jobs:
             yield self.generate(texts, caps)
 
+    def generate_scored_batches(
+        self, jobs: Iterable[tuple[Sequence[str], Sequence[int]]]
+    ) -> Iterator[list[Hypothesis]]:
+        """``generate_batches`` with evidence (engines that run batches side by side override)."""
+        for texts, caps in jobs:
+            yield self.generate_scored(texts, caps)
+
     def _translate_window(
         self, texts: Sequence[str], progress: ProgressCallback | None
-    ) -> Iterator[str]:
+    ) -> Iterator[Translation]:
         # Each sentence becomes one or more pieces that fit the model; identical pieces
         # are translated once (news repeats boilerplate lines).
         pieces_of: list[list[str]] = [self.split_to_fit(clean_for_model(t)) for t in texts]
@@ -174,30 +203,52 @@ class Seq2SeqEngine(ABC):
             )
             for batch in batches
         )
-        translated: dict[str, str] = {}
+        translated: dict[str, Hypothesis] = {}
+        retried: set[str] = set()
         done = 0
-        for batch, outputs in zip(batches, self.generate_batches(jobs), strict=True):
+        for batch, outputs in zip(batches, self.generate_scored_batches(jobs), strict=True):
             for i, output in zip(batch, outputs, strict=True):
-                translated[unique[i]] = output
+                translated[unique[i]] = self._guarded(unique[i], lengths[i], output, retried)
             ready = done
             while ready < len(texts) and all(p in translated for p in pieces_of[ready] if p):
                 ready += 1
-            yield from self._finish(pieces_of[done:ready], translated, progress)
+            yield from self._finish(texts, pieces_of, done, ready, translated, retried, progress)
             done = ready
-        yield from self._finish(pieces_of[done:], translated, progress)
+        yield from self._finish(texts, pieces_of, done, len(texts), translated, retried, progress)
+
+    def _guarded(
+        self, piece: str, source_tokens: int, output: Hypothesis, retried: set[str]
+    ) -> Hypothesis:
+        """``output``, or the guard's retry of ``piece`` alone when ``output`` degenerated.
+        A clean output is returned as is: the guard never changes what it does not retry."""
+        if not self.options.guard or quality.degeneration(piece, source_tokens, output) is None:
+            return output
+        retried.add(piece)
+        cap = output_cap(source_tokens, self.max_output_tokens)
+        second = self.generate_scored([piece], [cap], retry=True)[0]
+        return quality.better(output, second, piece, source_tokens)
 
     @staticmethod
     def _finish(
+        texts: Sequence[str],
         pieces_of: Sequence[list[str]],
-        translated: dict[str, str],
+        start: int,
+        stop: int,
+        translated: dict[str, Hypothesis],
+        retried: set[str],
         progress: ProgressCallback | None,
-    ) -> Iterator[str]:
-        if not pieces_of:
+    ) -> Iterator[Translation]:
+        if start >= stop:
             return
         if progress is not None:
-            progress(len(pieces_of))
-        for pieces in pieces_of:
-            yield " ".join(translated[p] for p in pieces if p)
+            progress(stop - start)
+        for text, pieces in zip(texts[start:stop], pieces_of[start:stop], strict=True):
+            hypotheses = [translated[p] for p in pieces if p]
+            output = " ".join(h.text for h in hypotheses)
+            _, _, score = quality.combine(hypotheses)
+            again = any(p in retried for p in pieces)
+            flags = quality.sentence_flags(text, output, hypotheses, again) if output else ()
+            yield Translation(output, 0.0 if not hypotheses else score, flags)
 
     def _batches(self, texts: Sequence[str], lengths: Sequence[int]) -> Iterator[list[int]]:
         """Indices of ``texts`` grouped longest first, bounded by count and padded tokens."""

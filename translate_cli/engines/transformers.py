@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from translate_cli.engines import quality
+from translate_cli.engines.quality import Hypothesis
 from translate_cli.engines.seq2seq import EngineOptions, Seq2SeqEngine
 from translate_cli.engines.threads import usable_threads
 from translate_cli.errors import UsageError
@@ -84,6 +87,56 @@ class _PerRowLengthCap:
         return scores
 
 
+class _Scorer:
+    """The last logits processor: renormalises (what ``renormalize_logits`` does, which it
+    replaces) and remembers each prefix's summed log-probability, so every returned sequence
+    gets its score without ``output_scores`` (which keeps rows x vocabulary floats a step).
+
+    A row's prefix at one step is its parent's prefix plus one token, whose log-probability is
+    in the parent's row of the previous step; prefixes are keyed per sentence, so beams that
+    were reordered or dropped need no bookkeeping.
+    """
+
+    def __init__(self, beams: int, eos_token_id: int, skip: int = 1) -> None:
+        self.beams = beams
+        self.eos = eos_token_id
+        self.skip = skip  # the decoder start token (and a forced language token): no choice
+        # (sentence, prefix) -> (summed log-probability, log-probability of </s> next)
+        self.known: dict[tuple[int, tuple[int, ...]], tuple[float, float]] = {}
+        self._previous: tuple[dict[tuple[int, tuple[int, ...]], int], Any, list[float]] | None
+        self._previous = None
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:
+        import torch
+
+        scores = scores.log_softmax(dim=-1)
+        keys = [
+            (r // self.beams, tuple(row[self.skip :])) for r, row in enumerate(input_ids.tolist())
+        ]
+        if self._previous is None:
+            sums = [0.0] * len(keys)
+        else:
+            rows_of, previous, previous_sums = self._previous
+            parents = [rows_of[(sentence, prefix[:-1])] for sentence, prefix in keys]
+            index = torch.tensor(parents, device=scores.device)
+            gained = previous[index, input_ids[:, -1]].tolist()
+            sums = [previous_sums[p] + g for p, g in zip(parents, gained, strict=True)]
+        for key, total, eos in zip(keys, sums, scores[:, self.eos].tolist(), strict=True):
+            self.known[key] = (total, eos)
+        self._previous = ({key: r for r, key in enumerate(keys)}, scores, sums)
+        return scores
+
+    def hypothesis(self, sentence: int, ids: list[int], text: str, cap: int) -> Hypothesis:
+        """The evidence for ``ids`` (ending with </s>), the output of ``sentence``."""
+        if not ids or ids[-1] != self.eos or (sentence, tuple(ids[:-1])) not in self.known:
+            return Hypothesis(text)
+        total, eos = self.known[(sentence, tuple(ids[:-1]))]
+        capped = len(ids) >= cap  # </s> was forced at the cap: not the model's own token
+        if capped:
+            return Hypothesis(text, total, len(ids) - 1, capped=True)
+        return Hypothesis(text, total + eos, len(ids))
+
+
 class TransformersEngine(Seq2SeqEngine):
     """Batched beam search with the model's ``generate`` (the family says which model)."""
 
@@ -123,18 +176,32 @@ class TransformersEngine(Seq2SeqEngine):
         self.forced_ids = [] if target is None else [self.tokenizer.convert_tokens_to_ids(target)]
         self.generate_options = {"forced_bos_token_id": self.forced_ids[0]} if target else {}
 
+    def _scorer(self) -> _Scorer:
+        return _Scorer(self.options.beam_size, self.eos_token_id, 1 + len(self.forced_ids))
+
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         encoded = self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
         return [len(ids) for ids in encoded]
 
     def generate_ids(self, texts: Sequence[str], caps: Sequence[int]) -> list[list[int]]:
         """Output token ids per text, without the decoder start token and padding."""
+        return self._generate(texts, caps, self._scorer())
+
+    def _generate(
+        self, texts: Sequence[str], caps: Sequence[int], scorer: _Scorer, retry: bool = False
+    ) -> list[list[int]]:
         import torch
 
         batch = self.tokenizer(list(texts), return_tensors="pt", padding=True).to(self.device)
         beams = self.options.beam_size
         skip = 1 + len(self.forced_ids)  # the decoder start token, then the forced language
         caps = [cap + len(self.forced_ids) for cap in caps]
+        penalties: dict[str, Any] = {}
+        if retry:  # the guard's second decoding (quality.py)
+            penalties = {
+                "no_repeat_ngram_size": quality.RETRY_NO_REPEAT_NGRAM,
+                "repetition_penalty": quality.RETRY_REPETITION_PENALTY,
+            }
         with torch.inference_mode():
             output = self.model.generate(
                 **batch,
@@ -143,10 +210,11 @@ class TransformersEngine(Seq2SeqEngine):
                 # max_length counts the decoder start token; set instead of max_new_tokens
                 # so generate does not warn that the checkpoint's max_length is overridden.
                 max_length=max(caps) + 1,
-                # Marian's logits put mass on <pad>; renormalising keeps beam scores honest.
-                renormalize_logits=True,
-                logits_processor=[_PerRowLengthCap(caps, beams, self.eos_token_id)],
+                # Marian's logits put mass on <pad>; the scorer renormalises (as
+                # renormalize_logits=True would) so beam scores stay honest.
+                logits_processor=[_PerRowLengthCap(caps, beams, self.eos_token_id), scorer],
                 **self.generate_options,
+                **penalties,
             )
         rows: list[list[int]] = []
         for row in output.tolist():
@@ -157,4 +225,44 @@ class TransformersEngine(Seq2SeqEngine):
         return rows
 
     def generate(self, texts: Sequence[str], caps: Sequence[int]) -> list[str]:
-        return self.family.decode(self.tokenizer, self.generate_ids(texts, caps))
+        return [h.text for h in self.generate_scored(texts, caps)]
+
+    def generate_scored(
+        self, texts: Sequence[str], caps: Sequence[int], *, retry: bool = False
+    ) -> list[Hypothesis]:
+        scorer = self._scorer()
+        rows = self._generate(texts, caps, scorer, retry)
+        decoded = self.family.decode(self.tokenizer, rows)
+        found = [
+            scorer.hypothesis(i, ids, text, cap)
+            for i, (ids, text, cap) in enumerate(zip(rows, decoded, caps, strict=True))
+        ]
+        if retry:  # penalised decoding: score the output under the model itself
+            kept = [ids[: h.tokens] for ids, h in zip(rows, found, strict=True)]
+            sums = self.score_ids(texts, kept)
+            found = [replace(h, log_prob=s) for h, s in zip(found, sums, strict=True)]
+        return found
+
+    def score_ids(self, texts: Sequence[str], outputs: Sequence[list[int]]) -> list[float]:
+        """Summed log-probability of each ``outputs[i]`` (token ids) given ``texts[i]``, under
+        the model's own distribution with <pad> excluded, as in decoding (teacher-forced)."""
+        import torch
+
+        batch = self.tokenizer(list(texts), return_tensors="pt", padding=True).to(self.device)
+        # The decoder start token, then (NLLB-200, M2M100) the forced language token.
+        prefix = [int(self.model.config.decoder_start_token_id), *self.forced_ids]
+        width = max((len(ids) for ids in outputs), default=0)
+        decoder = [[*prefix, *ids] + [self.pad_token_id] * (width - len(ids)) for ids in outputs]
+        sums: list[float] = []
+        with torch.inference_mode():
+            logits = self.model(
+                **batch, decoder_input_ids=torch.tensor(decoder, device=self.device)
+            ).logits.float()
+            logits[..., self.pad_token_id] = float("-inf")
+            log_probs = logits.log_softmax(dim=-1)
+            for row, ids in enumerate(outputs):
+                # the logits at position p predict token p + 1
+                positions = torch.arange(len(ids), device=self.device) + len(prefix) - 1
+                target = torch.tensor(ids, device=self.device, dtype=torch.long)
+                sums.append(float(log_probs[row, positions, target].sum()))
+        return sums

@@ -65,5 +65,8 @@ FORMATS.register("json", "translate_cli.render.json:JSON", help="one JSON object
 FORMATS.register(
     "jsonl", "translate_cli.render.json:JSONL", help="one JSON object a line (sentences)"
 )
+FORMATS.register(
+    "html", "translate_cli.render.html:HTML", help="a self-contained bilingual reading page"
+)
 
 __all__ = ["FORMATS", "Renderer", "View", "WholeDocument", "Writer"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from translate_cli.render import View, WholeDocument, Writer
+from translate_cli.render.marks import legend_lines, letters, used
 from translate_cli.report import Report, SummaryItem, paragraphs
 
 
@@ -46,11 +47,21 @@ def markdown_report(report: Report) -> str:
     if report.summary is None or report.every_sentence_translated:
         if report.summary is not None:
             parts.append("## Translation\n")
-        rows = ["| # | Indonesian | English |", "|---:|---|---|"]
-        rows += [
-            f"| {i.sentence.index + 1} | {_cell(i.sentence.text)} | {_cell(i.translation)} |"
-            for i in report.sentences
-        ]
+        flags = used(i.flags for i in report.sentences)
+        if flags:  # a narrow column of marks, explained under the table
+            rows = ["| # | Indonesian | English | ! |", "|---:|---|---|---|"]
+            rows += [
+                f"| {i.sentence.index + 1} | {_cell(i.sentence.text)} | {_cell(i.translation)} "
+                f"| {letters(i.flags)} |"
+                for i in report.sentences
+            ]
+            rows += ["", *(f"- `{line}`" for line in legend_lines(flags))]
+        else:
+            rows = ["| # | Indonesian | English |", "|---:|---|---|"]
+            rows += [
+                f"| {i.sentence.index + 1} | {_cell(i.sentence.text)} | {_cell(i.translation)} |"
+                for i in report.sentences
+            ]
         parts.append("\n".join(rows) + "\n")
     if report.model and report.translated:
         parts.append(f"*Translated with {report.model}.*\n")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from translate_cli.render import View, Writer
+from translate_cli.render.marks import legend_lines, letters, used
 from translate_cli.report import Report, SummaryItem
 
 
@@ -37,6 +38,8 @@ def write_tables(out: Writer, report: Report, view: View) -> None:
         console.print(_summary_table(report.summary))
     if report.summary is None or report.every_sentence_translated:
         console.print(_sentence_table(report))
+        for line in legend_lines(used(row.flags for row in report.sentences)):
+            console.print(line, style="dim", markup=False, highlight=False)
     if report.model and report.translated:
         console.print(f"model: {report.model}", style="dim", markup=False)
 
@@ -68,13 +71,17 @@ def _sentence_table(report: Report) -> Any:
     from rich.text import Text
 
     english = any(row.translation is not None for row in report.sentences)
+    flagged = any(row.flags for row in report.sentences)
     title = "Translation" if report.summary is not None else None
     table = _table(title, numbered=True, english=english)
+    if flagged:
+        table.add_column("!", style="bold", no_wrap=True)
     previous = None
     for row in report.sentences:
         if previous is not None and row.sentence.paragraph != previous:
             table.add_section()
         previous = row.sentence.paragraph
         cells = [str(row.sentence.index + 1), Text(row.sentence.text)]
-        table.add_row(*cells, *([Text(row.translation or "")] if english else []))
+        cells += [Text(row.translation or "")] if english else []
+        table.add_row(*cells, *([Text(letters(row.flags))] if flagged else []))
     return table

@@ -4,6 +4,8 @@ Plain text is what a script wants: ``translate`` gives the English a paragraph a
 ``segment`` a source sentence a line, a summary its Indonesian and English blocks. It streams
 paragraph by paragraph when the report has no summary. On a terminal the same content is laid
 out as Indonesian | English tables, with only the columns that have something in them.
+A flagged translation is followed by its mark (``[!L]``, see ``marks.py``) and the document
+ends with a legend of the marks it used.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from translate_cli.render import View, Writer
+from translate_cli.render.marks import legend_lines, mark, used
 from translate_cli.report import Report, SummaryItem, TranslatedSentence, paragraphs
 
 
@@ -35,12 +38,17 @@ class TextRenderer:
         self, out: Writer, items: Iterable[TranslatedSentence], *, translated: bool, view: View
     ) -> None:
         first = True
+        flags: list[tuple[str, ...]] = []
         for paragraph in paragraphs(items):
             if first and view.header is not None:
                 out.write(f"==> {view.header} <==\n")
             out.write("".join(_paragraph_lines(paragraph, translated, separate=not first)))
             out.flush()
+            flags += [i.flags for i in paragraph] if translated else []
             first = False
+        if used(flags):
+            out.write("".join(f"{line}\n" for line in ["", *legend_lines(used(flags))]))
+            out.flush()
 
 
 def meta_lines(meta: dict[str, str | None]) -> list[str]:
@@ -60,7 +68,8 @@ def _paragraph_lines(
 ) -> list[str]:
     lines = ["\n"] if separate else []
     if english:
-        lines.append(" ".join(i.translation or "" for i in paragraph).strip() + "\n")
+        shown = (" ".join(filter(None, (i.translation, mark(i.flags)))) for i in paragraph)
+        lines.append(" ".join(shown).strip() + "\n")
     else:
         lines += [i.sentence.text + "\n" for i in paragraph]
     return lines
@@ -76,6 +85,9 @@ def plain_report(report: Report) -> str:
             lines.append("Translation:")
         for paragraph in paragraphs(report.sentences):
             lines += "".join(_paragraph_lines(paragraph, show_english, separate=False)).split("\n")
+        flags = used(i.flags for i in report.sentences) if show_english else []
+        if flags:  # after one blank line, as the stream writes it
+            lines += ([""] if lines and lines[-1] else []) + legend_lines(flags)
     text = "\n".join(lines).strip("\n")
     return text + "\n" if text else ""
 

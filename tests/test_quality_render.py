@@ -1,0 +1,78 @@
+"""Flags in the text formats: a compact mark beside the sentence and a legend, never inside
+the translation; JSON carries score and flags on every translated sentence."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from translate_cli.engines.quality import FLAGS
+from translate_cli.render import FORMATS, View
+from translate_cli.render.marks import LETTERS, legend_lines, mark
+from translate_cli.report import Report, SummaryItem, TranslatedSentence
+from translate_cli.segment import segment
+
+DOCUMENT = segment("Judul Berita\n\nSatu kalimat. Dua kalimat.\n\nTiga kalimat.")
+
+
+def _report(*, summary: bool = False, flagged: bool = True) -> Report:
+    flags = {2: ("low-confidence", "repetition")} if flagged else {}
+    items = tuple(
+        TranslatedSentence(s, f"EN {s.text}", -0.5, flags.get(s.index, ()))
+        for s in DOCUMENT.sentences
+    )
+    return Report(
+        sentences=items,
+        translated=True,
+        model="m",
+        title=SummaryItem(0, DOCUMENT.sentences[0].text, "EN title") if summary else None,
+        summary=(SummaryItem(1, DOCUMENT.sentences[1].text, "EN pick"),) if summary else None,
+        target_lang="en",
+    )
+
+
+def _rendered(fmt: str, report: Report, **view: object) -> str:
+    out = io.StringIO()
+    FORMATS.get(fmt).write(out, report, View(**view))  # type: ignore[arg-type]
+    return out.getvalue()
+
+
+def test_every_documented_flag_has_a_mark_and_a_legend_line() -> None:
+    assert set(LETTERS) == set(FLAGS)
+    assert mark(("low-confidence", "repetition")) == "[!LR]" and mark(()) == ""
+    assert legend_lines(["split"])[0].startswith("[!S] split: ")
+
+
+def test_plain_text_marks_the_sentence_and_ends_with_a_legend() -> None:
+    text = _rendered("text", _report())
+    assert "EN Dua kalimat. [!LR]" in text
+    assert text.rstrip().splitlines()[-2:] == legend_lines(["low-confidence", "repetition"])
+    assert "[!" not in _rendered("text", _report(flagged=False))
+    streamed = io.StringIO()
+    FORMATS.get("text").stream(streamed, _report().sentences, translated=True, view=View())
+    assert streamed.getvalue() == text
+
+
+@pytest.mark.parametrize("summary", [False, True])
+def test_markdown_and_tables_show_a_mark_column_and_a_legend(summary: bool) -> None:
+    markdown = _rendered("markdown", _report(summary=summary))
+    assert "| 3 | Dua kalimat. | EN Dua kalimat. | LR |" in markdown
+    assert "low-confidence" in markdown and "| ! |" in markdown
+    assert "| ! |" not in _rendered("markdown", _report(summary=summary, flagged=False))
+    table = _rendered("text", _report(summary=summary), terminal=True, width=90)
+    assert "LR" in table and "[!L] low-confidence" in table
+    row = next(line for line in table.splitlines() if "EN Dua kalimat." in line)
+    assert "LR" in row  # in its own column, on the sentence's row
+
+
+def test_json_carries_score_and_flags_on_every_translated_sentence() -> None:
+    data = json.loads(_rendered("json", _report()))
+    assert [s["flags"] for s in data["sentences"]] == [[], [], ["low-confidence", "repetition"], []]
+    assert all(s["score"] == -0.5 for s in data["sentences"])
+    assert all(s["translation"].startswith("EN ") for s in data["sentences"])  # text untouched
+    segmented = Report(tuple(TranslatedSentence(s, None) for s in DOCUMENT.sentences))
+    assert "score" not in json.loads(_rendered("json", segmented))["sentences"][0]
+    with_meta = Report(segmented.sentences, meta={"url": "https://example.org/x"})
+    assert json.loads(_rendered("json", with_meta))["meta"] == {"url": "https://example.org/x"}
