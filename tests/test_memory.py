@@ -17,7 +17,7 @@ from tests.helpers import EXAMPLE, invoke, jsonl
 from translate_cli.config import Settings
 from translate_cli.engines import memory as memory_module
 from translate_cli.engines import open_translator
-from translate_cli.engines.base import ProgressCallback
+from translate_cli.engines.base import ProgressCallback, Translation
 from translate_cli.engines.memory import (
     MemoryLayer,
     MemoryStore,
@@ -195,13 +195,14 @@ def test_a_memory_failing_mid_run_is_dropped_not_fatal(caplog: pytest.LogCapture
 WRITER = """
 import sys
 from pathlib import Path
+from translate_cli.engines.base import Translation
 from translate_cli.engines.memory import MemoryStore
 store = MemoryStore(Path(sys.argv[1]))
 key = store.register({"writer": "test"}, "m", None)
 worker = sys.argv[2]
 for batch in range(40):
-    store.store(key, [(f"{worker}-{batch}-{i}", "x") for i in range(5)])
-    store.store(key, [("shared", "same")])
+    store.store(key, [(f"{worker}-{batch}-{i}", Translation("x")) for i in range(5)])
+    store.store(key, [("shared", Translation("same"))])
     store.lookup(key, ["shared", f"{worker}-0-0"])
 store.close()
 """
@@ -290,7 +291,7 @@ def test_export_tmx_is_valid_tmx_1_4(tmp_path: Path) -> None:
     path = _fill(tmp_path)
     store = MemoryStore(path)
     key = store.register({"scored": True}, "scored-model", None)
-    store.store(key, [("Dengan skor.", "With a score.")], {"Dengan skor.": (0.75, ["short"])})
+    store.store(key, [("Dengan skor.", Translation("With a score.", -0.75, ("split",)))])
     entries = store.stats().entries
     store.close()
     out = tmp_path / "memory.tmx"
@@ -313,7 +314,7 @@ def test_export_tmx_is_valid_tmx_1_4(tmp_path: Path) -> None:
     assert translation == fake_translation("Kalimat <b>&amp; lain.")
     _, scored = pairs["Dengan skor."]
     props = {p.get("type"): p.text for p in scored.findall("prop")}
-    assert props["x-score"] == "0.75" and props["x-flags"] == "short"
+    assert props["x-score"] == "-0.75" and props["x-flags"] == "split"
 
 
 def test_export_jsonl_has_every_entry(tmp_path: Path) -> None:

@@ -23,7 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from translate_cli.engines.base import ProgressCallback, Translator, TranslatorLayer
+from translate_cli.engines.base import (
+    ProgressCallback,
+    Translation,
+    Translator,
+    TranslatorLayer,
+    translations,
+)
 from translate_cli.engines.seq2seq import clean_for_model
 
 if TYPE_CHECKING:
@@ -165,18 +171,23 @@ class MemoryStore:
         return key
 
     # --- entries ----------------------------------------------------------------------------
-    def lookup(self, model_key: str, sources: Sequence[str]) -> dict[str, str]:
-        """The stored translation of each of ``sources`` that has one; counts the hits."""
-        found: dict[str, str] = {}
+    def lookup(self, model_key: str, sources: Sequence[str]) -> dict[str, Translation]:
+        """The stored translation (with its score and flags) of each of ``sources`` that has
+        one; counts the hits."""
+        found: dict[str, Translation] = {}
         unique = list(dict.fromkeys(sources))
         for start in range(0, len(unique), _VARIABLES):
             chunk = unique[start : start + _VARIABLES]
             rows = self.db.execute(
-                "SELECT source, translation FROM entries WHERE model_key = ? AND source IN "
-                f"({','.join('?' * len(chunk))})",
+                "SELECT source, translation, score, flags FROM entries WHERE model_key = ? "
+                f"AND source IN ({','.join('?' * len(chunk))})",
                 (model_key, *chunk),
             ).fetchall()
-            found.update((str(s), str(t)) for s, t in rows)
+            for source, text, score, flags in rows:
+                evidence = tuple(json.loads(flags)) if flags else ()
+                found[str(source)] = Translation(
+                    str(text), None if score is None else float(score), evidence
+                )
         if found:
             counts: dict[str, int] = {}
             for source in sources:
@@ -189,20 +200,14 @@ class MemoryStore:
                 )
         return found
 
-    def store(
-        self,
-        model_key: str,
-        items: Iterable[tuple[str, str]],
-        scores: dict[str, tuple[float | None, list[str] | None]] | None = None,
-    ) -> None:
-        """Insert ``(source, translation)`` pairs; a pair another process stored first wins
-        (both are the same model's output for the same text)."""
+    def store(self, model_key: str, items: Iterable[tuple[str, Translation]]) -> None:
+        """Insert ``(source, translation)`` pairs with their score and flags; a pair another
+        process stored first wins (both are the same model's output for the same text)."""
         now = time.time()
-        rows = []
-        for source, translation in items:
-            score, flags = (scores or {}).get(source, (None, None))
-            flags_text = json.dumps(flags) if flags is not None else None
-            rows.append((model_key, source, translation, score, flags_text, now))
+        rows = [
+            (model_key, source, t.text, t.score, json.dumps(list(t.flags)), now)
+            for source, t in items
+        ]
         if not rows:
             return
         with self.transaction():
@@ -372,6 +377,7 @@ def descriptor(store: MemoryStore, translator: Translator, settings: Settings) -
         "compute_type": str(getattr(translator, "compute_type", settings.compute_type)),
         "device": str(getattr(translator, "device", settings.device)),
         "beam_size": getattr(options, "beam_size", settings.beam_size),
+        "guard": settings.guard,  # the guard decodes degenerate outputs again
         # CTranslate2 plans its batches by worker count, and batch composition can change an
         # int8 result in the last bit: a different thread plan is a different translation.
         "workers": getattr(translator, "workers", None),
@@ -398,6 +404,11 @@ class MemoryLayer(TranslatorLayer):
     def translate(
         self, texts: Iterable[str], progress: ProgressCallback | None = None
     ) -> Iterator[str]:
+        return (t.text for t in self.translate_with_evidence(texts, progress))
+
+    def translate_with_evidence(
+        self, texts: Iterable[str], progress: ProgressCallback | None = None
+    ) -> Iterator[Translation]:
         window: list[str] = []
         for text in texts:
             window.append(text)
@@ -407,12 +418,12 @@ class MemoryLayer(TranslatorLayer):
         if window:
             yield from self._window(window, progress)
 
-    def _window(self, texts: list[str], progress: ProgressCallback | None) -> Iterator[str]:
+    def _window(self, texts: list[str], progress: ProgressCallback | None) -> Iterator[Translation]:
         cleaned = [clean_for_model(t) for t in texts]
         known = self._guarded(lambda s: s.lookup(self.model_key, [c for c in cleaned if c])) or {}
         missing = [t for t, c in zip(texts, cleaned, strict=True) if c not in known]
-        outputs = self.inner.translate(missing, progress) if missing else iter(())
-        fresh: dict[str, str] = {}
+        outputs = translations(self.inner, missing, progress) if missing else iter(())
+        fresh: dict[str, Translation] = {}
         pending_hits = 0
         for clean in cleaned:
             if clean in known:
