@@ -537,6 +537,6 @@ def test_help_at_80_columns_shows_choices_whole_and_no_type_names(
     monkeypatch.setenv("COLUMNS", "80")
     assert invoke(command, "--help").exit_code == 0
     text = capsys.readouterr().out
-    assert "text, markdown, json, jsonl (default: text)" in text
+    assert "text, markdown, json, jsonl, html (default: text)" in text
     assert "<bool>" not in text and "<str>" not in text and "<int" not in text
     assert max(len(line) for line in text.splitlines()) <= 80
