@@ -289,6 +289,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sentences", type=int, default=3, help="sentences per summary")
     parser.add_argument("--sizes", default="1,2,3", help="summary lengths for the LEAD-n table")
     parser.add_argument("--limit", type=int, default=None, help="first N articles by id")
+    parser.add_argument(
+        "--trees", type=int, default=train_summarizer.TREES, help="boosting rounds (0: linear)"
+    )
     parser.add_argument("--gold", action="store_true", help="also score on the gold split")
     args = parser.parse_args(argv)
     sizes = [int(n) for n in args.sizes.split(",") if n.strip()]
@@ -296,12 +299,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     rows = train_summarizer.load_rows(args.data, args.limit)
     fold = folds_of(rows, args.folds)
-    examples = [train_summarizer.article_examples(row) for row in rows]
+    # Only the models the requested lengths use (n above the longest model uses that one).
+    longest = max(train_summarizer.SIZES)
+    needed = sorted({min(n, longest) for n in [*sizes, args.sentences]})
+    examples = [train_summarizer.article_examples(row, needed) for row in rows]
     models = []
     for f in range(args.folds):
         training = [e for e, g in zip(examples, fold, strict=True) if g != f]
         weights = train_summarizer.fit(
-            {size: [e[size] for e in training] for size in train_summarizer.SIZES}
+            {size: [e[size] for e in training] for size in needed}, trees=args.trees
         )
         models.append(Summarizer(weights))
     print(

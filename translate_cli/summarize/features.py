@@ -266,6 +266,46 @@ class Article:
         return counts
 
     @cached_property
+    def total(self) -> Counter[str]:
+        bag: Counter[str] = Counter()
+        for content in self.content:
+            bag.update(content)
+        return bag
+
+    @cached_property
+    def sim_doc_rank(self) -> list[int]:
+        values = [_cosine(c, self.total - c) for c in self.content]
+        ranked = sorted(range(self.n), key=lambda i: (-values[i], i))
+        rank = [0] * self.n
+        for place, i in enumerate(ranked):
+            rank[i] = place
+        return rank
+
+    @cached_property
+    def first_paragraph(self) -> Counter[str]:
+        bag: Counter[str] = Counter()
+        for content, rank in zip(self.content, self.paragraph_rank, strict=True):
+            if rank == 0:
+                bag.update(content)
+        return bag
+
+    @cached_property
+    def first_seen(self) -> dict[str, int]:
+        seen: dict[str, int] = {}
+        for i, content in enumerate(self.content):
+            for word in content:
+                seen.setdefault(word, i)
+        return seen
+
+    @cached_property
+    def words_before(self) -> list[int]:
+        out, total = [], 0
+        for ws in self.tokens:
+            out.append(total)
+            total += len(ws)
+        return out
+
+    @cached_property
     def sims(self) -> list[list[float]]:
         n = self.n
         sims = [[0.0] * n for _ in range(n)]
@@ -645,6 +685,81 @@ def _web_marker(article: Article, i: int) -> float:
     text = article.texts[i]
     lowered = text.lower()
     return _flag("http" in lowered or "www." in lowered or "@" in text)
+
+
+# --- relation to the whole article and to its first paragraph -------------------------------
+
+
+@_feature("sim_doc")
+def _sim_doc(article: Article, i: int) -> float:
+    """Cosine with the rest of the article's content words (a centrality without pairs)."""
+    return _cosine(article.content[i], article.total - article.content[i])
+
+
+@_feature("sim_doc_rank")
+def _sim_doc_rank(article: Article, i: int) -> float:
+    """Rank of ``sim_doc`` among the article's sentences, 1 for the best, towards 0 for the last."""
+    return 1.0 - article.sim_doc_rank[i] / article.n
+
+
+@_feature("sim_first_para")
+def _sim_first_para(article: Article, i: int) -> float:
+    """Cosine with the first paragraph's content words, this sentence's own left out."""
+    own = article.content[i] if article.paragraph_rank[i] == 0 else Counter()
+    return _cosine(article.content[i], article.first_paragraph - own)
+
+
+@_feature("novelty")
+def _novelty(article: Article, i: int) -> float:
+    """Share of content words no earlier sentence has used."""
+    bag = article.content[i]
+    if not bag:
+        return 0.0
+    return sum(1 for w in bag if article.first_seen[w] == i) / len(bag)
+
+
+@_feature("word_pos_rel")
+def _word_pos_rel(article: Article, i: int) -> float:
+    """Share of the article's words before this sentence."""
+    return article.words_before[i] / max(article.words_before[-1] + len(article.tokens[-1]), 1)
+
+
+@_features("len_1_10", "len_11_20", "len_21_30", "len_31_45", "len_46_plus")
+def _length_band(article: Article, i: int) -> Sequence[float]:
+    length = len(article.tokens[i])
+    bands = [0.0] * 5
+    bands[
+        0
+        if length <= 10
+        else 1
+        if length <= 20
+        else 2
+        if length <= 30
+        else 3
+        if length <= 45
+        else 4
+    ] = 1.0
+    return bands
+
+
+@_features("doc_short", "doc_long")
+def _document_size(article: Article, i: int) -> Sequence[float]:
+    """Articles of at most 6 candidates, of at least 20."""
+    return _flag(article.n <= 6), _flag(article.n >= 20)
+
+
+@_feature("name_start")
+def _name_start(article: Article, i: int) -> float:
+    """Opens with a capitalised content word and another follows: "Ketua MPR Zulkifli …"."""
+    raw = article.texts[i].split()[:3]
+    if len(raw) < 2 or not raw[0][:1].isupper() or raw[0].lower() in stopwords():
+        return 0.0
+    return _flag(raw[1][:1].isupper())
+
+
+@_feature("mostly_quoted")
+def _mostly_quoted(article: Article, i: int) -> float:
+    return _flag(article.quotes[1][i] > 0.6)
 
 
 FEATURE_NAMES: tuple[str, ...] = tuple(name for names, _ in _REGISTRY for name in names)
