@@ -242,8 +242,8 @@ def evaluate(
             "ours",
             "ours trimmed",
             "LEAD-2",
-            "LEAD-3",
-            "LEAD-3 clean",
+            f"LEAD-{k}",
+            f"LEAD-{k} clean",
             "TextRank",
             "oracle",
         )
@@ -255,28 +255,28 @@ def evaluate(
         systems["ours"].add([s.text for s in summary.picks], reference)
         systems["ours trimmed"].add([s.text for s in summary.trimmed], reference)
         systems["LEAD-2"].add(lead(document, 2), reference)
-        systems["LEAD-3"].add(lead(document, k), reference)
-        systems["LEAD-3 clean"].add(lead_clean(document, k), reference)
+        systems[f"LEAD-{k}"].add(lead(document, k), reference)
+        systems[f"LEAD-{k} clean"].add(lead_clean(document, k), reference)
         systems["TextRank"].add(textrank(document, k), reference)
         systems["oracle"].add(oracle(row, document), reference)
     return systems
 
 
-def print_table(title: str, systems: dict[str, Scores], fold: Sequence[int]) -> None:
+def print_table(title: str, systems: dict[str, Scores], fold: Sequence[int], k: int) -> None:
     print(f"\n{title}")
     print(f"{'system':<14} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-L':>8}")
     for name, scores in systems.items():
         r1, r2, rl = scores.mean()
         print(f"{name:<14} {r1:8.2f} {r2:8.2f} {rl:8.2f}")
-    lead3 = systems["LEAD-3"]
+    lead3 = systems[f"LEAD-{k}"]
     for name in ("ours", "ours trimmed"):
         ours = systems[name]
         delta = statistics.fmean(ours.r1) - statistics.fmean(lead3.r1)
         worse = paired_bootstrap(ours.r1, lead3.r1)
         folds = per_fold(ours.r1, lead3.r1, fold)
         print(
-            f"{name} - LEAD-3: ROUGE-1 {100 * delta:+.2f} "
-            f"(paired bootstrap over articles: <= LEAD-3 in {100 * worse:.1f}% of resamples; "
+            f"{name} - LEAD-{k}: ROUGE-1 {100 * delta:+.2f} "
+            f"(paired bootstrap over articles: <= LEAD-{k} in {100 * worse:.1f}% of resamples; "
             f"per held-out fold: {' '.join(f'{d:+.2f}' for d in folds)}; "
             f"sd {statistics.stdev(folds) if len(folds) > 1 else 0.0:.2f})"
         )
@@ -330,6 +330,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"End to end, {args.sentences} sentences: text -> translate_cli.segment -> summariser",
         end_to_end,
         fold,
+        args.sentences,
     )
     if args.gold:
         gold = evaluate(
@@ -340,7 +341,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.sentences,
             lambda row, document: gold_oracle(row),
         )
-        print_table("Gold sentence split (IndoSum's own); oracle = IndoSum labels", gold, fold)
+        title = "Gold sentence split (IndoSum's own); oracle = IndoSum labels"
+        print_table(title, gold, fold, args.sentences)
     print(f"\n({time.perf_counter() - started:.0f} s)")
     return 0
 
