@@ -1,16 +1,18 @@
-"""Summary quality on IndoSum: ours vs LEAD-2, LEAD-3, TextRank and the oracle, cross-validated.
+"""Summary quality on IndoSum: ours vs LEAD-n, TextRank and the oracle, cross-validated.
 
 Usage, from the repository root::
 
     .venv/bin/python benchmarks/summary.py [--data ../shared/data/summarization/indosum-dev.jsonl]
-        [--folds 5] [--sentences 3] [--limit N] [--gold]
+        [--folds 5] [--sizes 1,2,3] [--sentences 3] [--limit N] [--gold]
 
 Protocol
     Articles are sorted by id, shuffled with a fixed seed and dealt into ``--folds`` folds. For
     each fold the summariser is trained (``tools/train_summarizer.py``'s ``train``) on the other
     folds only and scored on this one, so no article is ever summarised by weights that saw it.
-    The baselines need no training and are scored on every article. All systems pick
-    ``--sentences`` sentences (3); the oracle picks as many as IndoSum's labels say.
+    The baselines need no training and are scored on every article. First, for each summary
+    length n in ``--sizes`` (1, 2, 3), ours against LEAD-n: ROUGE-1/2/L, the ROUGE-1 difference
+    with its per-fold values and their mean ± standard deviation. Then the full table for
+    ``--sentences`` (3), where the oracle picks as many as IndoSum's labels say.
 
 End to end (the default table)
     Each article's running text (the ``text`` field) goes through ``translate_cli.segment``, as
@@ -23,8 +25,8 @@ Systems
                   own sentences, as ``translate-cli summarize`` prints them today.
     ours trimmed  the same picks as ``Summary.trimmed``: a leading dateline
                   (``JAKARTA, KOMPAS.com -``) cut off, as in IndoSum's references.
-    LEAD-2/3      the first 2 / 3 sentences.
-    LEAD-3 clean  the first 3 candidate sentences after the summariser's cleanup (boilerplate
+    LEAD-n        the first n sentences.
+    LEAD-n clean  the first n candidate sentences after the summariser's cleanup (boilerplate
                   dropped, title set aside, datelines trimmed): separates what cleanup gains
                   from what the learned ranking gains.
     TextRank      Mihalcea & Tarau 2004: sentence graph weighted by word overlap
@@ -183,6 +185,49 @@ def paired_bootstrap(a: Sequence[float], b: Sequence[float], samples: int = 1000
     return losses / samples
 
 
+def per_fold(ours: Sequence[float], base: Sequence[float], fold: Sequence[int]) -> list[float]:
+    """Mean difference (x 100) on each held-out fold."""
+    return [
+        100 * statistics.fmean(a - b for a, b, g in zip(ours, base, fold, strict=True) if g == f)
+        for f in sorted(set(fold))
+    ]
+
+
+def evaluate_sizes(
+    rows: Sequence[dict[str, Any]],
+    fold: Sequence[int],
+    models: Sequence[Summarizer],
+    documents: Sequence[Document],
+    sizes: Sequence[int],
+) -> None:
+    """For each summary length n: ours (as printed, and whole sentences) against LEAD-n."""
+    print("\nPer summary length, end to end (ours = Summary.trimmed, as printed)")
+    print(
+        f"{'n':>2} {'system':<14} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-L':>8}"
+        f"   ROUGE-1 - LEAD-n: mean ± sd over folds [per held-out fold]"
+    )
+    for n in sizes:
+        systems = {name: Scores([], [], []) for name in ("ours", "ours untrimmed", f"LEAD-{n}")}
+        for row, document, f in zip(rows, documents, fold, strict=True):
+            summary = models[f](document, sentences=n)
+            reference = row["summary_text"]
+            systems["ours"].add([s.text for s in summary.trimmed], reference)
+            systems["ours untrimmed"].add([s.text for s in summary.picks], reference)
+            systems[f"LEAD-{n}"].add(lead(document, n), reference)
+        base = systems[f"LEAD-{n}"].r1
+        for name, scores in systems.items():
+            r1, r2, rl = scores.mean()
+            line = f"{n:>2} {name:<14} {r1:8.2f} {r2:8.2f} {rl:8.2f}"
+            if name != f"LEAD-{n}":
+                folds = per_fold(scores.r1, base, fold)
+                spread = statistics.stdev(folds) if len(folds) > 1 else 0.0
+                line += (
+                    f"   {statistics.fmean(folds):+.2f} ± {spread:.2f} "
+                    f"[{' '.join(f'{d:+.2f}' for d in folds)}]"
+                )
+            print(line)
+
+
 def evaluate(
     rows: Sequence[dict[str, Any]],
     fold: Sequence[int],
@@ -197,8 +242,8 @@ def evaluate(
             "ours",
             "ours trimmed",
             "LEAD-2",
-            "LEAD-3",
-            "LEAD-3 clean",
+            f"LEAD-{k}",
+            f"LEAD-{k} clean",
             "TextRank",
             "oracle",
         )
@@ -210,35 +255,30 @@ def evaluate(
         systems["ours"].add([s.text for s in summary.picks], reference)
         systems["ours trimmed"].add([s.text for s in summary.trimmed], reference)
         systems["LEAD-2"].add(lead(document, 2), reference)
-        systems["LEAD-3"].add(lead(document, k), reference)
-        systems["LEAD-3 clean"].add(lead_clean(document, k), reference)
+        systems[f"LEAD-{k}"].add(lead(document, k), reference)
+        systems[f"LEAD-{k} clean"].add(lead_clean(document, k), reference)
         systems["TextRank"].add(textrank(document, k), reference)
         systems["oracle"].add(oracle(row, document), reference)
     return systems
 
 
-def print_table(title: str, systems: dict[str, Scores], fold: Sequence[int]) -> None:
+def print_table(title: str, systems: dict[str, Scores], fold: Sequence[int], k: int) -> None:
     print(f"\n{title}")
     print(f"{'system':<14} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-L':>8}")
     for name, scores in systems.items():
         r1, r2, rl = scores.mean()
         print(f"{name:<14} {r1:8.2f} {r2:8.2f} {rl:8.2f}")
-    lead3 = systems["LEAD-3"]
+    lead3 = systems[f"LEAD-{k}"]
     for name in ("ours", "ours trimmed"):
         ours = systems[name]
         delta = statistics.fmean(ours.r1) - statistics.fmean(lead3.r1)
         worse = paired_bootstrap(ours.r1, lead3.r1)
-        per_fold = [
-            100
-            * statistics.fmean(
-                a - b for a, b, g in zip(ours.r1, lead3.r1, fold, strict=True) if g == f
-            )
-            for f in sorted(set(fold))
-        ]
+        folds = per_fold(ours.r1, lead3.r1, fold)
         print(
-            f"{name} - LEAD-3: ROUGE-1 {100 * delta:+.2f} "
-            f"(paired bootstrap over articles: <= LEAD-3 in {100 * worse:.1f}% of resamples; "
-            f"per held-out fold: {' '.join(f'{d:+.2f}' for d in per_fold)})"
+            f"{name} - LEAD-{k}: ROUGE-1 {100 * delta:+.2f} "
+            f"(paired bootstrap over articles: <= LEAD-{k} in {100 * worse:.1f}% of resamples; "
+            f"per held-out fold: {' '.join(f'{d:+.2f}' for d in folds)}; "
+            f"sd {statistics.stdev(folds) if len(folds) > 1 else 0.0:.2f})"
         )
 
 
@@ -247,32 +287,51 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="IndoSum jsonl")
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds")
     parser.add_argument("--sentences", type=int, default=3, help="sentences per summary")
+    parser.add_argument("--sizes", default="1,2,3", help="summary lengths for the LEAD-n table")
     parser.add_argument("--limit", type=int, default=None, help="first N articles by id")
+    parser.add_argument(
+        "--trees", type=int, default=train_summarizer.TREES, help="boosting rounds (0: linear)"
+    )
     parser.add_argument("--gold", action="store_true", help="also score on the gold split")
     args = parser.parse_args(argv)
+    sizes = [int(n) for n in args.sizes.split(",") if n.strip()]
 
     started = time.perf_counter()
     rows = train_summarizer.load_rows(args.data, args.limit)
     fold = folds_of(rows, args.folds)
-    examples = [train_summarizer.article_example(row) for row in rows]
+    # Only the models the requested lengths use (n above the longest model uses that one).
+    longest = max(train_summarizer.SIZES)
+    needed = sorted({min(n, longest) for n in [*sizes, args.sentences]})
+    examples = [train_summarizer.article_examples(row, needed) for row in rows]
     models = []
     for f in range(args.folds):
-        weights = train_summarizer.fit(e for e, g in zip(examples, fold, strict=True) if g != f)
+        training = [e for e, g in zip(examples, fold, strict=True) if g != f]
+        weights = train_summarizer.fit(
+            {size: [e[size] for e in training] for size in needed}, trees=args.trees
+        )
         models.append(Summarizer(weights))
     print(
         f"IndoSum {args.data.name}: {len(rows)} articles, {args.folds}-fold cross-validation "
-        f"(train on {args.folds - 1} folds, score the held-out fold), "
-        f"{args.sentences} sentences per summary; ROUGE F1 x 100, IndoSum normalisation"
+        f"(train on {args.folds - 1} folds, score the held-out fold); "
+        f"ROUGE F1 x 100, IndoSum normalisation"
     )
+    documents = [segment(row["text"]) for row in rows]
+    index = {id(row): i for i, row in enumerate(rows)}
+    evaluate_sizes(rows, fold, models, documents, sizes)
     end_to_end = evaluate(
         rows,
         fold,
         models,
-        lambda row: segment(row["text"]),
+        lambda row: documents[index[id(row)]],
         args.sentences,
         lambda row, document: greedy_oracle(document, row["summary_text"]),
     )
-    print_table("End to end: text -> translate_cli.segment -> summariser", end_to_end, fold)
+    print_table(
+        f"End to end, {args.sentences} sentences: text -> translate_cli.segment -> summariser",
+        end_to_end,
+        fold,
+        args.sentences,
+    )
     if args.gold:
         gold = evaluate(
             rows,
@@ -282,7 +341,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.sentences,
             lambda row, document: gold_oracle(row),
         )
-        print_table("Gold sentence split (IndoSum's own); oracle = IndoSum labels", gold, fold)
+        title = "Gold sentence split (IndoSum's own); oracle = IndoSum labels"
+        print_table(title, gold, fold, args.sentences)
     print(f"\n({time.perf_counter() - started:.0f} s)")
     return 0
 

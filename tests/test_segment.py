@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from translate_cli.document import Document
-from translate_cli.segment import segment
+from translate_cli.segment import segment, visible
 from translate_cli.segment._lexicon import lexicon
 
 CASES = Path(__file__).parent / "data" / "segment_cases.txt"
@@ -114,6 +114,23 @@ def test_offsets_point_into_the_original_text() -> None:
     assert doc.paragraph_count == 2
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Budi datang.\n\u0007\nIa pulang.", ["Budi datang.\n\u0007", "Ia pulang."]),
+        ("\ufeff\nBudi datang. Ia pulang.", ["\ufeff\nBudi datang.", "Ia pulang."]),
+        ("Budi datang.\n\n\u200b\n\nIa pulang.", ["Budi datang.\n\n\u200b", "Ia pulang."]),
+        ("Budi datang. \u200b\u2060 Ia pulang.", ["Budi datang.", "\u200b\u2060 Ia pulang."]),
+        ("Judul\n\u200b\nIsi berita.", ["Judul\n\u200b", "Isi berita."]),
+        ("\ufeff", []),
+        ("\u0007\n\n\u200b \ufeff", []),
+    ],
+    ids=["bel-line", "bom-first", "zwsp-paragraph", "inline", "after-heading", "bom", "only"],
+)
+def test_invisible_characters_join_a_neighbouring_sentence(text: str, expected: list[str]) -> None:
+    assert [s.text for s in segment(text).sentences] == expected
+
+
 # --- properties --------------------------------------------------------------------------
 
 _PIECES = [
@@ -122,6 +139,7 @@ _PIECES = [
     ".", ",", ";", ":", "-", "–", '"', "'", "“", "”", "‘", "’", "(", ")", "[", "]", "Kota",
     "Ia", "Namun", "kata", "tutur", "1.", "- ", "•", " ", " ", " ", "\n", "\n\n", "\r\n",
     "\r", "\t", "\u00a0", "\u2028", "\u2029", "\x0c", "\x0b", "\x00", "\x07", "\u200b",
+    "\ufeff", "\u200d", "\u2060", "\u3164", "\x07\n", "\n\ufeff\n", "\n\n\u200b\n\n",
 ]  # fmt: skip
 
 pieces_text = st.lists(st.sampled_from(_PIECES), max_size=80).map("".join)
@@ -141,9 +159,12 @@ def _check_invariants(text: str) -> None:
         assert sentence.paragraph in (last_paragraph, last_paragraph + 1)
         last_paragraph = sentence.paragraph
         position = sentence.end
-    assert not text[position:] or text[position:].isspace()
-    # Nothing lost: the sentences give back the text, whitespace aside.
-    assert "".join("".join(s.text.split()) for s in doc.sentences) == "".join(text.split())
+        assert visible(sentence.text)  # never a sentence of invisible characters only
+    assert not text[position:] or text[position:].isspace() or not visible(text)
+    # Nothing lost: the sentences give back the text, whitespace aside (text with nothing
+    # visible gives no sentences).
+    joined = "".join("".join(s.text.split()) for s in doc.sentences)
+    assert joined == ("".join(text.split()) if visible(text) else "")
     assert doc.paragraph_count == last_paragraph + 1
 
 
@@ -163,7 +184,9 @@ def test_nothing_lost_on_arbitrary_unicode(text: str) -> None:
 @given(pieces_text)
 def test_blank_lines_always_separate_sentences(text: str) -> None:
     for sentence in segment(text).sentences:
-        assert not re.search(r"\n[^\S\n]*\n", sentence.text)
+        # Only invisible characters, attached to the sentence, may stand beyond a blank line.
+        parts = re.split(r"\n[^\S\n]*\n", sentence.text)
+        assert sum(1 for part in parts if visible(part)) == 1
 
 
 _WORDS = ["rumah", "kota", "warga", "pasar", "harga", "naik", "turun", "besar", "baru", "itu"]

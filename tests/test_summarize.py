@@ -24,10 +24,13 @@ from translate_cli.summarize.extractive import Summarizer, Summary, load_weights
 from translate_cli.summarize.features import (
     FEATURE_NAMES,
     dateline_length,
+    feature_table,
     featurize,
     is_boilerplate,
     ngrams,
+    phrase_list,
     prepare,
+    word_list,
     words,
 )
 from translate_cli.summarize.rouge import lcs_length, normalize, rouge, rouge_n
@@ -126,6 +129,20 @@ def test_ratio_overrides_sentences() -> None:
     assert len(summarize(document, sentences=9, ratio=0.01).picks) == 1
     assert len(summarize(document, ratio=1.0).picks) == 10
     assert len(summarize(document, ratio=0.25).picks) == 3  # 2.5 rounds half up
+
+
+def test_ratio_counts_article_sentences_only() -> None:
+    body = [f"{CONTENT[i][:-1]} di Jakarta." for i in range(6)]
+    text = (
+        "Kota Malang\nHarga Beras Naik Jelang Lebaran\n"
+        f"{' '.join(body[:3])}\n\n{BOILERPLATE[0]}\n\n{' '.join(body[3:])}\n"
+    )
+    document = segment(text)
+    assert len(document.sentences) == 9
+    result = summarize(document, ratio=0.5)
+    assert result.title is not None and result.title.text == "Harga Beras Naik Jelang Lebaran"
+    assert len(result.picks) == 3  # half of the 6 article sentences, not of all 9
+    assert len(summarize(document, ratio=1.0).picks) == 6
 
 
 def test_short_document_gives_every_candidate() -> None:
@@ -249,6 +266,11 @@ def test_malang_sample_if_present() -> None:
     assert len(result.picks) == 3
     assert all(document.sentences[p.index] == p for p in result.picks)
     assert not any(t.text.startswith("Memontum") for t in result.trimmed)
+    # One sentence: the lead, as an editor would choose, not the side detail after it.
+    (lead,) = summarize(document, sentences=1).trimmed
+    assert lead.text.startswith("Dalam rangka percepatan pengembangan Smart City Kota Malang")
+    # Ten article sentences under the kicker and the title: half of them is five.
+    assert len(summarize(document, ratio=0.5).picks) == 5
 
 
 # --- redundancy ------------------------------------------------------------------------------
@@ -295,22 +317,60 @@ def test_properties_hold_for_any_article(paragraphs: list[list[str]], n: int) ->
 
 def test_weights_file_loads() -> None:
     weights = load_weights()
-    assert tuple(weights["features"]) == FEATURE_NAMES
-    assert len(weights["weights"]) == len(FEATURE_NAMES)
+    assert sorted(weights["models"]) == ["1", "2", "3"]
+    for model in weights["models"].values():
+        assert set(model["weights"]) == set(FEATURE_NAMES)  # keyed by feature name
     model = Summarizer(weights)
     prepared = prepare(build([CONTENT[:6]]))
     rows = featurize(prepared)
     assert len(rows) == 6 and all(len(r) == len(FEATURE_NAMES) for r in rows)
     assert len(model.score(rows)) == 6
+    assert [model.model_for(n) for n in (1, 2, 3, 4, 10)] == [1, 2, 3, 3, 3]
+    table = feature_table(prepared)
+    assert list(table[0]) == list(FEATURE_NAMES) and table[0]["pos_0"] == 1.0
+    three = weights["models"]["3"]["weights"]
+    missing = {k: v for k, v in three.items() if k != "pos_0"}
+    with pytest.raises(ValueError, match="missing"):
+        Summarizer({**weights, "models": {"3": {"weights": missing}}})
+    with pytest.raises(ValueError, match="unknown"):
+        Summarizer({**weights, "models": {"3": {"weights": {**three, "no_such": 1.0}}}})
     with pytest.raises(ValueError):
-        Summarizer({**weights, "features": list(reversed(FEATURE_NAMES))})
+        Summarizer({"features": list(FEATURE_NAMES), "weights": [0.0] * len(FEATURE_NAMES)})
+
+
+def test_trees_add_to_the_linear_score() -> None:
+    zero = dict.fromkeys(FEATURE_NAMES, 0.0)
+    # Depth 3: sentence 0 (pos_0 = 1) goes right at the root, the others left; then all left.
+    split: list[list[object]] = [["pos_0", 0.5], *([[None, 0.0]] * 6)]
+    leaf = [0.0] * 8
+    leaf[0] = -1.0  # left, left, left
+    leaf[4] = 2.0  # right, then left twice
+    tree = {"split": split, "leaf": leaf}
+    model = Summarizer({"models": {"3": {"weights": zero, "trees": [tree, tree]}}})
+    rows = featurize(prepare(build([CONTENT[:4]])))
+    assert model.score(rows) == [4.0, -2.0, -2.0, -2.0]
+    bad = {"split": [["no_such", 0.5], *split[1:]], "leaf": leaf}
+    with pytest.raises(ValueError, match="unknown feature"):
+        Summarizer({"models": {"3": {"weights": zero, "trees": [bad]}}})
+    with pytest.raises(ValueError, match="complete"):
+        Summarizer({"models": {"3": {"weights": zero, "trees": [{"split": split, "leaf": [0.0]}]}}})
+
+
+def test_feature_names_are_unique_and_word_lists_load() -> None:
+    assert len(set(FEATURE_NAMES)) == len(FEATURE_NAMES)
+    assert "ujarnya" in word_list("attribution_verbs")
+    assert "selain itu" in phrase_list("connectives")
+    assert "dan" in word_list("title_lowercase")
 
 
 def test_prefers_the_lead_over_a_quote() -> None:
     document = build([CONTENT[:3], ["“Kami sangat senang,” katanya.", *CONTENT[3:8]]])
     picks = summarize(document, sentences=3).picks
-    assert picks[0].index == 0
     assert not any(p.text.startswith("“") for p in picks)
+    # These sentences share no words, so nothing marks the lead as central; still it outranks
+    # the quote that opens the second paragraph.
+    scores = Summarizer(load_weights()).score(featurize(prepare(document)), 3)
+    assert scores[0] > scores[3]
 
 
 def test_fast_on_a_50_sentence_article() -> None:
@@ -367,11 +427,13 @@ def test_retraining_is_deterministic(tmp_path: Path) -> None:
     outputs = []
     for name in ("a.json", "b.json"):
         out = tmp_path / name
-        assert train_summarizer.main(["--data", str(data), "--out", str(out)]) == 0
+        args = ["--data", str(data), "--out", str(out), "--trees", "20"]
+        assert train_summarizer.main(args) == 0
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
     weights = json.loads(outputs[0])
-    assert tuple(weights["features"]) == FEATURE_NAMES
+    assert set(weights["models"]["3"]["weights"]) == set(FEATURE_NAMES)
+    assert len(weights["models"]["1"]["trees"]) == 20
     Summarizer(weights)(build([CONTENT[:6]]))
 
 

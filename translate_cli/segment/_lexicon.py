@@ -24,6 +24,7 @@ class Lexicon:
     function_words: frozenset[str]
     asides: frozenset[str]
     letter_labels: frozenset[str]
+    lower_titles: frozenset[str]  # "dr", "drg": lowercase titles that may open a sentence
 
     def is_abbreviation(self, word: str) -> bool:
         return (
@@ -74,4 +75,5 @@ def lexicon() -> Lexicon:
         function_words=_words("function_words.txt"),
         asides=_words("asides.txt"),
         letter_labels=_words("letter_labels.txt"),
+        lower_titles=frozenset(e.removesuffix(".") for e in _entries("lower_titles.txt")),
     )

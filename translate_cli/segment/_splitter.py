@@ -350,12 +350,29 @@ def _boundary(
         # "Telp. (0341) …" is held by its abbreviation; "(1) Pendidikan", "(red)" stand apart.
         return not (period and _holds(text, m_start, t, end, lex))
     if first.islower() and not _capitalised(text, t, end):
+        if _lower_title(text, t, end, lex):
+            # "… pulang. dr. Reisa mengatakan …": a title before a name opens a sentence;
+            # "RS. dr. Soetomo" is a hospital's name after an acronym.
+            left, _ = _left_word(text, max(0, m_start - _MAX_TOKEN - 1), m_start)
+            if period and left.isupper() and len(left) <= 5:
+                return False
+            return not (period and _holds(text, m_start, t, end, lex))
         if exclaims and not quoted:
             return word.lower() not in lex.saying_verbs  # "Siapa? tanya dia" is attribution
         return deliberate_newline and not _holds(text, m_start, t, end, lex)
     if quoted and first.isupper() and _attribution(text, t, end, lex):
         return False
     return not (period and _holds(text, m_start, t, end, lex))
+
+
+def _lower_title(text: str, t: int, end: int, lex: Lexicon) -> bool:
+    """Whether ``t`` starts a lowercase title and a capitalised name: "dr. Reisa", "ir. Budi"."""
+    word, word_end = _right_word(text, t, end)
+    if word_end != t + len(word) or word not in lex.lower_titles:
+        return False
+    if word_end + 2 >= end or text[word_end] != "." or text[word_end + 1] not in " \t\u00a0":
+        return False
+    return text[word_end + 2].isupper()
 
 
 def _capitalised(text: str, t: int, end: int) -> bool:

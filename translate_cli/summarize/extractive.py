@@ -8,11 +8,15 @@ How it works (no neural model, pure Python, a few milliseconds per article):
    credits, ``(red)``, bylines, datelines alone; patterns in ``data/boilerplate.txt``) and
    trims a leading dateline (``JAKARTA, KOMPAS.com -``) off the sentence it starts (for the
    features and for ``Summary.trimmed``).
-2. Every remaining sentence gets a few dozen features (position in article and paragraph,
-   length, centrality, overlap with the lead, named entities, numbers, quotation state,
-   attribution, …) and a linear score whose weights (``data/weights.json``) were fitted on
-   IndoSum by ``tools/train_summarizer.py``: a conditional logit over each article's sentences,
-   trained to rank first the sentences of the best 3-sentence extract of the reference.
+2. Every remaining sentence gets a few dozen named features (position in article and
+   paragraph, length, centrality, overlap with the lead, named entities, numbers, quotation
+   state, attribution, …) and a linear score whose weights (``data/weights.json``, keyed by
+   feature name) were fitted on IndoSum by ``tools/train_summarizer.py``: a conditional logit
+   over each article's sentences, trained to rank first the sentences of the best N-sentence
+   extract of the reference, plus gradient-boosted regression trees fitted to the same
+   listwise objective on top of it (evaluated here in pure Python: a few milliseconds an
+   article). There is one model per summary length N = 1, 2, 3 (longer summaries use the
+   N = 3 model): the best single sentence is not simply the top of the best three.
 3. Sentences are taken best score first, skipping any that repeat too much of what is already
    picked (word-trigram overlap above the threshold stored with the weights; near-duplicates
    are never picked). The picks come back in article order.
@@ -70,24 +74,92 @@ class Summary:
     trimmed: tuple[Sentence, ...] = ()
 
 
+_INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
+
+
+def _weight_vector(weights: Mapping[str, Any]) -> tuple[float, ...]:
+    given = dict(weights)
+    missing = [name for name in FEATURE_NAMES if name not in given]
+    unknown = sorted(set(given) - set(FEATURE_NAMES))
+    if missing or unknown:
+        raise ValueError(
+            "summariser weights do not match this version's features "
+            f"(missing: {missing[:5]}, unknown: {unknown[:5]})"
+        )
+    return tuple(float(given[name]) for name in FEATURE_NAMES)
+
+
+class _Tree:
+    """A complete regression tree in heap order (see ``tools/train_summarizer.py``)."""
+
+    __slots__ = ("depth", "features", "leaf", "thresholds")
+
+    def __init__(self, tree: Mapping[str, Any]) -> None:
+        split = tree["split"]
+        leaf = tuple(float(v) for v in tree["leaf"])
+        self.depth = len(leaf).bit_length() - 1
+        if len(leaf) != 1 << self.depth or len(split) != len(leaf) - 1:
+            raise ValueError("summariser tree is not complete")
+        features = []
+        for name, _ in split:
+            if name is not None and name not in _INDEX:
+                raise ValueError(f"summariser tree uses an unknown feature: {name!r}")
+            features.append(-1 if name is None else _INDEX[name])
+        self.features = tuple(features)
+        self.thresholds = tuple(float(t) for _, t in split)
+        self.leaf = leaf
+
+    def __call__(self, row: Sequence[float]) -> float:
+        node = 0
+        features, thresholds = self.features, self.thresholds
+        for _ in range(self.depth):
+            f = features[node]
+            node = 2 * node + (2 if f >= 0 and row[f] > thresholds[node] else 1)
+        return self.leaf[node - len(features)]
+
+
+class _Model:
+    """One scorer: a weight per named feature plus boosted trees on the same features."""
+
+    def __init__(self, model: Mapping[str, Any]) -> None:
+        self.weights = _weight_vector(model["weights"])
+        self.trees = tuple(_Tree(tree) for tree in model.get("trees", ()))
+
+    def score(self, features: Sequence[Sequence[float]]) -> list[float]:
+        scores = []
+        for row in features:
+            linear = math.fsum(w * x for w, x in zip(self.weights, row, strict=True))
+            scores.append(linear + math.fsum(tree(row) for tree in self.trees))
+        return scores
+
+
 class Summarizer:
-    """A scorer plus selection rule, built from a weights mapping (see ``data/weights.json``)."""
+    """A scorer per summary length plus the selection rule, from a weights mapping.
+
+    ``weights["models"]`` maps a summary length ("1", "2", "3") to ``{"weights": {feature name:
+    weight}, "trees": [...]}`` (a linear score plus boosted trees); a summary of N sentences
+    is ranked by the model for N, or by the longest one when there is none for N. Every
+    model must name exactly the features of
+    :data:`~translate_cli.summarize.features.FEATURE_NAMES`.
+    """
 
     def __init__(self, weights: Mapping[str, Any]) -> None:
-        names = tuple(weights["features"])
-        if names != FEATURE_NAMES:
-            raise ValueError("summariser weights do not match this version's features")
-        self._bias = float(weights["bias"])
-        self._weights = tuple(float(w) for w in weights["weights"])
+        models = weights.get("models")
+        if not isinstance(models, Mapping) or not models:
+            raise ValueError("summariser weights have no models (an older weights file?)")
+        self._models = {int(size): _Model(m) for size, m in models.items()}
         selection = weights.get("selection", {})
         self._max_overlap = float(selection.get("max_overlap", 1.0))
 
-    def score(self, features: Sequence[Sequence[float]]) -> list[float]:
-        """Linear scores, one per feature row; only their order within an article matters."""
-        return [
-            self._bias + math.fsum(w * x for w, x in zip(self._weights, row, strict=True))
-            for row in features
-        ]
+    def model_for(self, sentences: int) -> int:
+        """The summary length whose model ranks a summary of ``sentences`` sentences."""
+        sizes = sorted(self._models)
+        return max((s for s in sizes if s <= sentences), default=sizes[0])
+
+    def score(self, features: Sequence[Sequence[float]], sentences: int = 3) -> list[float]:
+        """Scores, one per feature row, from the model for ``sentences``; only their order
+        within an article matters."""
+        return self._models[self.model_for(sentences)].score(features)
 
     def __call__(
         self, document: Document, sentences: int = 3, ratio: float | None = None
@@ -96,8 +168,9 @@ class Summarizer:
         prepared = prepare(document)
         candidates = prepared.candidates
         if ratio is not None:
-            sentences = max(1, math.floor(ratio * len(document.sentences) + 0.5))
-        scores = self.score(featurize(prepared))
+            # Article sentences only: the title, heading lines and boilerplate do not count.
+            sentences = max(1, math.floor(ratio * len(candidates) + 0.5))
+        scores = self.score(featurize(prepared), sentences)
         order = sorted(range(len(candidates)), key=lambda i: (-scores[i], i))
         grams = [ngrams(words(c.sentence.text), 3) for c in candidates]
         bags = [set(words(c.sentence.text)) for c in candidates]
@@ -162,10 +235,10 @@ def summarize(document: Document, sentences: int = 3, ratio: float | None = None
     """Pick the ``sentences`` best sentences of ``document`` (or ``ratio`` of them).
 
     ``ratio`` in (0, 1], when given, overrides ``sentences``: the number of picks is that
-    fraction of the document's sentences, rounded half up, at least 1 (the LLM summariser
-    rounds the same way). Either way there are never more picks than candidate sentences
-    (not boilerplate, not the title). Raises ValueError for ``sentences <= 0`` or a ratio
-    outside (0, 1].
+    fraction of the article's sentences (the candidates: not the title or other heading lines,
+    not boilerplate), rounded half up, at least 1 (the LLM summariser rounds the same way).
+    Either way there are never more picks than candidate sentences. Raises ValueError for
+    ``sentences <= 0`` or a ratio outside (0, 1].
     """
     _check(sentences, ratio)
     return _default()(document, sentences=sentences, ratio=ratio)

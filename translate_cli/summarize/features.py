@@ -4,10 +4,14 @@
 and the candidate sentences a summary may use: boilerplate (``Baca juga: …`` links, credits,
 ``(red)``, bylines, standalone datelines) is dropped, a leading dateline such as
 ``JAKARTA, KOMPAS.com -`` is trimmed off the sentence it starts, and heading lines at the top of
-the article are set aside. :func:`featurize` then describes every candidate with the numeric
-features listed in :data:`FEATURE_NAMES`; the learned weights in ``data/weights.json`` score
-them. The training script (``tools/train_summarizer.py``) calls the same two functions, so
-training and run time cannot drift apart.
+the article are set aside. :func:`featurize` then describes every candidate with numeric
+features. Each feature is a function registered under its name with ``@_feature("name")`` (or a
+group of related features under their names with ``@_features(...)``), and
+:data:`FEATURE_NAMES` is the registration order; the model in ``data/weights.json`` refers to
+features by name. The word lists the features consult are plain text in ``data/`` (one entry a
+line, ``#`` comments), like the segmenter's. The training script
+(``tools/train_summarizer.py``) calls the same two functions, so training and run time cannot
+drift apart.
 """
 
 from __future__ import annotations
@@ -15,9 +19,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 
 from translate_cli.document import Document, Sentence
@@ -34,123 +38,30 @@ _MIN_WORDS_AFTER_DATELINE = 3
 _WORD = re.compile(r"\w+")
 _FINAL_PUNCT = ".!?,;:…"
 _SENTENCE_END = re.compile(r"\w{2,}[.!?…]+[\"'”’)]*\s+\S")
-
-
-def _wordset(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# Function words a title-case headline keeps in lowercase.
-_TITLE_LOWER = _wordset("dan di ke dari yang untuk dengan atau pada dalam vs")
 _QUOTES = '"“”„«»'
-_ATTRIBUTION = _wordset(
-    "kata katanya ujar ujarnya ucap ucapnya tutur tuturnya ungkap ungkapnya jelas jelasnya "
-    "tegas tegasnya imbuh imbuhnya tambah tambahnya terang terangnya papar paparnya sebut "
-    "sebutnya tukas tukasnya lanjut lanjutnya pungkas pungkasnya kilah ucapnya"
-)
-_CONNECTIVES = (
-    "selain itu",
-    "sementara itu",
-    "namun",
-    "meski",
-    "meskipun",
-    "hal ini",
-    "hal itu",
-    "hal tersebut",
-    "tak hanya",
-    "tidak hanya",
-    "bukan hanya",
-    "oleh karena",
-    "oleh sebab",
-    "dengan demikian",
-    "kemudian",
-    "lalu",
-    "sedangkan",
-    "adapun",
-    "akan tetapi",
-    "kendati",
-    "di sisi lain",
-    "lebih lanjut",
-    "sebelumnya",
-    "setelah itu",
-    "hanya saja",
-    "meski demikian",
-    "meski begitu",
-    "seperti diketahui",
-    "untuk itu",
-)
-_INDIRECT = _wordset(
-    "mengatakan menyatakan menjelaskan mengungkapkan menuturkan menegaskan menyebutkan "
-    "menambahkan mengaku menilai menyebut berharap meminta mengimbau memastikan"
-)
-_FIRST_PERSON = _wordset("saya aku kami kita gue gua")
-_DAYS = _wordset("senin selasa rabu kamis jumat sabtu minggu")
 _DATE = re.compile(r"\(\d{1,2}/\d{1,2}(?:/\d{2,4})?\)")
-_PRONOUNS = _wordset("ia dia mereka beliau kami kita saya aku itu ini")
 
-FEATURE_NAMES: tuple[str, ...] = (
-    "pos_0",
-    "pos_1",
-    "pos_2",
-    "pos_3",
-    "pos_4",
-    "pos_5",
-    "pos_6",
-    "pos_7",
-    "pos_8_9",
-    "pos_10_plus",
-    "pos_rel",
-    "pos_inv",
-    "para_0",
-    "para_1",
-    "para_2",
-    "para_3_plus",
-    "first_in_para",
-    "last_in_para",
-    "single_para",
-    "in_para_rel",
-    "len_log",
-    "len_short",
-    "len_long",
-    "len_over_30",
-    "len_rel",
-    "doc_len_log_x_pos_inv",
-    "dateline_x_pos_0",
-    "dateline_x_pos_1",
-    "dateline_x_pos_2",
-    "had_dateline",
-    "centrality",
-    "centrality_rank_top3",
-    "sim_lead",
-    "sim_lead3",
-    "sim_prev",
-    "sim_next",
-    "max_sim",
-    "lead_containment",
-    "top_words",
-    "topic_words",
-    "ne_ratio",
-    "ne_count_log",
-    "has_number",
-    "number_ratio",
-    "quote_start",
-    "quote_any",
-    "in_open_quote",
-    "quote_frac",
-    "attribution",
-    "indirect_speech",
-    "first_person",
-    "date_mention",
-    "lowercase_start",
-    "connective_start",
-    "pronoun_start",
-    "question",
-    "exclamation",
-    "colon_end",
-    "has_paren",
-    "stopword_ratio",
-    "web_marker",
-)
+
+def _entries(name: str) -> list[str]:
+    text = resources.files(_DATA).joinpath(name).read_text(encoding="utf-8")
+    found = []
+    for line in text.splitlines():
+        entry = line.split("#", 1)[0].strip().lower()
+        if entry:
+            found.append(" ".join(entry.split()))
+    return found
+
+
+@cache
+def word_list(name: str) -> frozenset[str]:
+    """The entries of ``data/<name>.txt`` (lowercase)."""
+    return frozenset(_entries(name + ".txt"))
+
+
+@cache
+def phrase_list(name: str) -> tuple[str, ...]:
+    """The entries of ``data/<name>.txt`` in file order (lowercase, spaces normalised)."""
+    return tuple(_entries(name + ".txt"))
 
 
 @dataclass(frozen=True)
@@ -201,13 +112,9 @@ def _patterns() -> _Patterns:
     return _Patterns(tuple(sections["sentence"]), tuple(sections["dateline"]))
 
 
-@lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     """The Indonesian stopword list shipped in ``data/stopwords.txt``."""
-    text = resources.files(_DATA).joinpath("stopwords.txt").read_text(encoding="utf-8")
-    return frozenset(
-        line.strip().lower() for line in text.splitlines() if line.strip() and line[0] != "#"
-    )
+    return word_list("stopwords")
 
 
 def words(text: str) -> list[str]:
@@ -249,7 +156,9 @@ def _is_heading(line: str) -> bool:
         return False
     if _SENTENCE_END.search(line):  # more than one sentence: body text, not a headline
         return False
-    capitalised = sum(1 for t in tokens if t[:1].isupper() or t.lower() in _TITLE_LOWER)
+    capitalised = sum(
+        1 for t in tokens if t[:1].isupper() or t.lower() in word_list("title_lowercase")
+    )
     return (
         2 * capitalised >= len(tokens)
         and tokens[0][:1].isupper()
@@ -335,118 +244,546 @@ def _cosine(a: Counter[str], b: Counter[str]) -> float:
     return dot / norm
 
 
-def featurize(prepared: Prepared) -> list[list[float]]:
-    """One feature vector (ordered as :data:`FEATURE_NAMES`) per candidate."""
-    candidates = prepared.candidates
-    n = len(candidates)
-    if n == 0:
-        return []
+class Article:
+    """What the features of one article's candidates share, computed once and on demand."""
+
+    def __init__(self, prepared: Prepared) -> None:
+        self.prepared = prepared
+        self.candidates = prepared.candidates
+        self.n = len(self.candidates)
+        self.texts = [c.sentence.text.strip() for c in self.candidates]
+        self.tokens = [words(text) for text in self.texts]
+        stop = stopwords()
+        self.content = [
+            Counter(w for w in ws if w not in stop and len(w) > 1) for ws in self.tokens
+        ]
+
+    @cached_property
+    def doc_freq(self) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        for bag in self.content:
+            counts.update(bag.keys())
+        return counts
+
+    @cached_property
+    def total(self) -> Counter[str]:
+        bag: Counter[str] = Counter()
+        for content in self.content:
+            bag.update(content)
+        return bag
+
+    @cached_property
+    def sim_doc_rank(self) -> list[int]:
+        values = [_cosine(c, self.total - c) for c in self.content]
+        ranked = sorted(range(self.n), key=lambda i: (-values[i], i))
+        rank = [0] * self.n
+        for place, i in enumerate(ranked):
+            rank[i] = place
+        return rank
+
+    @cached_property
+    def first_paragraph(self) -> Counter[str]:
+        bag: Counter[str] = Counter()
+        for content, rank in zip(self.content, self.paragraph_rank, strict=True):
+            if rank == 0:
+                bag.update(content)
+        return bag
+
+    @cached_property
+    def first_seen(self) -> dict[str, int]:
+        seen: dict[str, int] = {}
+        for i, content in enumerate(self.content):
+            for word in content:
+                seen.setdefault(word, i)
+        return seen
+
+    @cached_property
+    def words_before(self) -> list[int]:
+        out, total = [], 0
+        for ws in self.tokens:
+            out.append(total)
+            total += len(ws)
+        return out
+
+    @cached_property
+    def sims(self) -> list[list[float]]:
+        n = self.n
+        sims = [[0.0] * n for _ in range(n)]
+        for i in range(n):
+            for j in range(i + 1, n):
+                sims[i][j] = sims[j][i] = _cosine(self.content[i], self.content[j])
+        return sims
+
+    @cached_property
+    def centrality(self) -> list[float]:
+        return [sum(row) / (self.n - 1) if self.n > 1 else 0.0 for row in self.sims]
+
+    @cached_property
+    def central_top3(self) -> frozenset[int]:
+        ranked = sorted(range(self.n), key=lambda i: (-self.centrality[i], i))
+        return frozenset(ranked[:3])
+
+    @cached_property
+    def lead3(self) -> Counter[str]:
+        bag: Counter[str] = Counter()
+        for content in self.content[:3]:
+            bag.update(content)
+        return bag
+
+    @cached_property
+    def dateline(self) -> float:
+        return 1.0 if any(c.had_dateline for c in self.candidates[:2]) else 0.0
+
+    @cached_property
+    def mean_len(self) -> float:
+        return max(sum(len(ws) for ws in self.tokens) / self.n, 1.0)
+
+    @cached_property
+    def top_words(self) -> frozenset[str]:
+        ranked = sorted(self.doc_freq.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+        return frozenset(w for w, c in ranked if c > 1)
+
+    @cached_property
+    def paragraph_rank(self) -> list[int]:
+        rank: dict[int, int] = {}
+        return [rank.setdefault(c.sentence.paragraph, len(rank)) for c in self.candidates]
+
+    @cached_property
+    def in_paragraph(self) -> list[tuple[int, int]]:
+        """``(place in its paragraph, paragraph size)`` per candidate, among candidates."""
+        sizes = Counter(c.sentence.paragraph for c in self.candidates)
+        seen: Counter[int] = Counter()
+        out = []
+        for c in self.candidates:
+            out.append((seen[c.sentence.paragraph], sizes[c.sentence.paragraph]))
+            seen[c.sentence.paragraph] += 1
+        return out
+
+    @cached_property
+    def quotes(self) -> tuple[list[bool], list[float]]:
+        return _quote_state(self.candidates)
+
+    def capitalised(self, i: int) -> int:
+        return sum(1 for t in self.texts[i].split()[1:] if t[:1].isupper())
+
+    def numbers(self, i: int) -> int:
+        return sum(1 for w in self.tokens[i] if any(ch.isdigit() for ch in w))
+
+    def n_words(self, i: int) -> int:
+        return max(len(self.tokens[i]), 1)
+
+
+Feature = Callable[[Article, int], float]
+Group = Callable[[Article, int], Sequence[float]]
+# (names, function): a function computes one feature or a group of them, named here only.
+_REGISTRY: list[tuple[tuple[str, ...], Group]] = []
+
+
+def _features(*names: str) -> Callable[[Group], Group]:
+    """Register a function computing the features ``names`` (in that order) for sentence i."""
+
+    def register(function: Group) -> Group:
+        known = {name for registered, _ in _REGISTRY for name in registered}
+        if known & set(names) or len(set(names)) != len(names):
+            raise ValueError(f"feature registered twice: {names}")
+        _REGISTRY.append((names, function))
+        return function
+
+    return register
+
+
+def _feature(name: str) -> Callable[[Feature], Feature]:
+    """Register a function computing the feature ``name`` for sentence i."""
+
+    def register(function: Feature) -> Feature:
+        _features(name)(lambda article, i: (function(article, i),))
+        return function
+
+    return register
+
+
+def _flag(condition: object) -> float:
+    return 1.0 if condition else 0.0
+
+
+# --- position --------------------------------------------------------------------------------
+
+
+@_features(
+    "pos_0", "pos_1", "pos_2", "pos_3", "pos_4", "pos_5", "pos_6", "pos_7", "pos_8_9", "pos_10_plus"
+)  # fmt: skip
+def _position(article: Article, i: int) -> Sequence[float]:
+    slots = [0.0] * 10
+    slots[i if i < 8 else (8 if i < 10 else 9)] = 1.0
+    return slots
+
+
+@_feature("pos_rel")
+def _pos_rel(article: Article, i: int) -> float:
+    return i / (article.n - 1) if article.n > 1 else 0.0
+
+
+@_feature("pos_inv")
+def _pos_inv(article: Article, i: int) -> float:
+    return 1.0 / (i + 1)
+
+
+@_features("para_0", "para_1", "para_2", "para_3_plus")
+def _paragraph(article: Article, i: int) -> Sequence[float]:
+    slots = [0.0] * 4
+    slots[min(article.paragraph_rank[i], 3)] = 1.0
+    return slots
+
+
+@_feature("first_in_para")
+def _first_in_para(article: Article, i: int) -> float:
+    return _flag(article.in_paragraph[i][0] == 0)
+
+
+@_feature("last_in_para")
+def _last_in_para(article: Article, i: int) -> float:
+    place, size = article.in_paragraph[i]
+    return _flag(place == size - 1)
+
+
+@_feature("single_para")
+def _single_para(article: Article, i: int) -> float:
+    return _flag(article.in_paragraph[i][1] == 1)
+
+
+@_feature("in_para_rel")
+def _in_para_rel(article: Article, i: int) -> float:
+    place, size = article.in_paragraph[i]
+    return place / (size - 1) if size > 1 else 0.0
+
+
+# --- length ----------------------------------------------------------------------------------
+
+
+@_feature("len_log")
+def _len_log(article: Article, i: int) -> float:
+    return math.log1p(len(article.tokens[i]))
+
+
+@_feature("len_short")
+def _len_short(article: Article, i: int) -> float:
+    return _flag(len(article.tokens[i]) <= 7)
+
+
+@_feature("len_long")
+def _len_long(article: Article, i: int) -> float:
+    return _flag(len(article.tokens[i]) >= 35)
+
+
+@_feature("len_over_30")
+def _len_over_30(article: Article, i: int) -> float:
+    return len(article.tokens[i]) / 30.0
+
+
+@_feature("len_rel")
+def _len_rel(article: Article, i: int) -> float:
+    return len(article.tokens[i]) / article.mean_len
+
+
+@_feature("doc_len_log_x_pos_inv")
+def _doc_len_log_x_pos_inv(article: Article, i: int) -> float:
+    return math.log(article.n) / (i + 1)
+
+
+# --- datelines -------------------------------------------------------------------------------
+
+
+@_features("dateline_x_pos_0", "dateline_x_pos_1", "dateline_x_pos_2")
+def _dateline_x_position(article: Article, i: int) -> Sequence[float]:
+    return [article.dateline * _flag(i == k) for k in range(3)]
+
+
+@_feature("had_dateline")
+def _had_dateline(article: Article, i: int) -> float:
+    return _flag(article.candidates[i].had_dateline)
+
+
+# --- content: centrality and overlap ---------------------------------------------------------
+
+
+@_feature("centrality")
+def _centrality(article: Article, i: int) -> float:
+    return article.centrality[i]
+
+
+@_feature("centrality_rank_top3")
+def _centrality_rank_top3(article: Article, i: int) -> float:
+    return _flag(i in article.central_top3)
+
+
+@_feature("sim_lead")
+def _sim_lead(article: Article, i: int) -> float:
+    return article.sims[i][0] if i > 0 else 0.0
+
+
+@_feature("sim_lead3")
+def _sim_lead3(article: Article, i: int) -> float:
+    others = article.lead3 - article.content[i] if i < 3 else article.lead3
+    return _cosine(article.content[i], others)
+
+
+@_feature("sim_prev")
+def _sim_prev(article: Article, i: int) -> float:
+    return article.sims[i][i - 1] if i > 0 else 0.0
+
+
+@_feature("sim_next")
+def _sim_next(article: Article, i: int) -> float:
+    return article.sims[i][i + 1] if i + 1 < article.n else 0.0
+
+
+@_feature("max_sim")
+def _max_sim(article: Article, i: int) -> float:
+    return max((s for j, s in enumerate(article.sims[i]) if j != i), default=0.0)
+
+
+@_feature("lead_containment")
+def _lead_containment(article: Article, i: int) -> float:
+    bag = article.content[i]
+    if not bag or i == 0:
+        return 0.0
+    return sum(1 for w in bag if w in article.content[0]) / len(bag)
+
+
+@_feature("top_words")
+def _top_words(article: Article, i: int) -> float:
+    top = article.top_words
+    return sum(1 for w in article.content[i] if w in top) / max(len(top), 1)
+
+
+@_feature("topic_words")
+def _topic_words(article: Article, i: int) -> float:
+    bag = article.content[i]
+    if not bag:
+        return 0.0
+    return sum(article.doc_freq[w] - 1 for w in bag) / (len(bag) * max(article.n - 1, 1))
+
+
+# --- names and numbers -----------------------------------------------------------------------
+
+
+@_feature("ne_ratio")
+def _ne_ratio(article: Article, i: int) -> float:
+    return article.capitalised(i) / article.n_words(i)
+
+
+@_feature("ne_count_log")
+def _ne_count_log(article: Article, i: int) -> float:
+    return math.log1p(article.capitalised(i))
+
+
+@_feature("has_number")
+def _has_number(article: Article, i: int) -> float:
+    return _flag(article.numbers(i))
+
+
+@_feature("number_ratio")
+def _number_ratio(article: Article, i: int) -> float:
+    return article.numbers(i) / article.n_words(i)
+
+
+# --- quotation and attribution ---------------------------------------------------------------
+
+
+@_feature("quote_start")
+def _quote_start(article: Article, i: int) -> float:
+    return _flag(article.texts[i][:1] in _QUOTES)
+
+
+@_feature("quote_any")
+def _quote_any(article: Article, i: int) -> float:
+    return _flag(any(q in article.texts[i] for q in _QUOTES))
+
+
+@_feature("in_open_quote")
+def _in_open_quote(article: Article, i: int) -> float:
+    return _flag(article.quotes[0][i])
+
+
+@_feature("quote_frac")
+def _quote_frac(article: Article, i: int) -> float:
+    return article.quotes[1][i]
+
+
+@_feature("attribution")
+def _attribution(article: Article, i: int) -> float:
+    verbs = word_list("attribution_verbs")
+    return _flag(any(w in verbs for w in article.tokens[i]))
+
+
+@_feature("indirect_speech")
+def _indirect_speech(article: Article, i: int) -> float:
+    verbs = word_list("indirect_speech_verbs")
+    return _flag(any(w in verbs for w in article.tokens[i]))
+
+
+@_feature("first_person")
+def _first_person(article: Article, i: int) -> float:
+    pronouns = word_list("first_person")
+    return _flag(any(w in pronouns for w in article.tokens[i]))
+
+
+@_feature("date_mention")
+def _date_mention(article: Article, i: int) -> float:
+    days = word_list("days")
+    return _flag(_DATE.search(article.texts[i]) or any(w in days for w in article.tokens[i]))
+
+
+# --- how the sentence opens and ends ---------------------------------------------------------
+
+
+@_feature("lowercase_start")
+def _lowercase_start(article: Article, i: int) -> float:
+    return _flag(article.texts[i][:1].islower())
+
+
+@_feature("connective_start")
+def _connective_start(article: Article, i: int) -> float:
+    lowered = article.texts[i].lower()
+    return _flag(any(_starts_with(lowered, c) for c in phrase_list("connectives")))
+
+
+@_feature("pronoun_start")
+def _pronoun_start(article: Article, i: int) -> float:
+    ws = article.tokens[i]
+    return _flag(ws and ws[0] in word_list("pronouns"))
+
+
+@_feature("question")
+def _question(article: Article, i: int) -> float:
+    return _flag(article.texts[i].endswith("?"))
+
+
+@_feature("exclamation")
+def _exclamation(article: Article, i: int) -> float:
+    return _flag(article.texts[i].endswith("!"))
+
+
+@_feature("colon_end")
+def _colon_end(article: Article, i: int) -> float:
+    return _flag(article.texts[i].endswith(":"))
+
+
+@_feature("has_paren")
+def _has_paren(article: Article, i: int) -> float:
+    return _flag("(" in article.texts[i])
+
+
+@_feature("stopword_ratio")
+def _stopword_ratio(article: Article, i: int) -> float:
     stop = stopwords()
-    tokens = [words(c.sentence.text) for c in candidates]
-    content = [Counter(w for w in ws if w not in stop and len(w) > 1) for ws in tokens]
-    doc_freq: Counter[str] = Counter()
-    for bag in content:
-        doc_freq.update(bag.keys())
-    sims = [[0.0] * n for _ in range(n)]
-    for i in range(n):
-        for j in range(i + 1, n):
-            sims[i][j] = sims[j][i] = _cosine(content[i], content[j])
-    centrality = [sum(row) / (n - 1) if n > 1 else 0.0 for row in sims]
-    top3 = set(sorted(range(n), key=lambda i: (-centrality[i], i))[:3])
-    lead3: Counter[str] = Counter()
-    for bag in content[:3]:
-        lead3.update(bag)
-    doc_dateline = 1.0 if any(c.had_dateline for c in candidates[:2]) else 0.0
-    doc_len_log = math.log(n)
-    mean_len = max(sum(len(ws) for ws in tokens) / n, 1.0)
-    lead_bag = content[0]
-    top_words = {
-        w for w, c in sorted(doc_freq.items(), key=lambda kv: (-kv[1], kv[0]))[:10] if c > 1
-    }
+    return sum(1 for w in article.tokens[i] if w in stop) / article.n_words(i)
 
-    paragraph_rank: dict[int, int] = {}
-    paragraph_sizes: Counter[int] = Counter()
-    for c in candidates:
-        paragraph_rank.setdefault(c.sentence.paragraph, len(paragraph_rank))
-        paragraph_sizes[c.sentence.paragraph] += 1
 
-    quote_open, quote_frac = _quote_state(candidates)
+@_feature("web_marker")
+def _web_marker(article: Article, i: int) -> float:
+    text = article.texts[i]
+    lowered = text.lower()
+    return _flag("http" in lowered or "www." in lowered or "@" in text)
+
+
+# --- relation to the whole article and to its first paragraph -------------------------------
+
+
+@_feature("sim_doc")
+def _sim_doc(article: Article, i: int) -> float:
+    """Cosine with the rest of the article's content words (a centrality without pairs)."""
+    return _cosine(article.content[i], article.total - article.content[i])
+
+
+@_feature("sim_doc_rank")
+def _sim_doc_rank(article: Article, i: int) -> float:
+    """Rank of ``sim_doc`` among the article's sentences, 1 for the best, towards 0 for the last."""
+    return 1.0 - article.sim_doc_rank[i] / article.n
+
+
+@_feature("sim_first_para")
+def _sim_first_para(article: Article, i: int) -> float:
+    """Cosine with the first paragraph's content words, this sentence's own left out."""
+    own = article.content[i] if article.paragraph_rank[i] == 0 else Counter()
+    return _cosine(article.content[i], article.first_paragraph - own)
+
+
+@_feature("novelty")
+def _novelty(article: Article, i: int) -> float:
+    """Share of content words no earlier sentence has used."""
+    bag = article.content[i]
+    if not bag:
+        return 0.0
+    return sum(1 for w in bag if article.first_seen[w] == i) / len(bag)
+
+
+@_feature("word_pos_rel")
+def _word_pos_rel(article: Article, i: int) -> float:
+    """Share of the article's words before this sentence."""
+    return article.words_before[i] / max(article.words_before[-1] + len(article.tokens[-1]), 1)
+
+
+@_features("len_1_10", "len_11_20", "len_21_30", "len_31_45", "len_46_plus")
+def _length_band(article: Article, i: int) -> Sequence[float]:
+    length = len(article.tokens[i])
+    bands = [0.0] * 5
+    bands[
+        0
+        if length <= 10
+        else 1
+        if length <= 20
+        else 2
+        if length <= 30
+        else 3
+        if length <= 45
+        else 4
+    ] = 1.0
+    return bands
+
+
+@_features("doc_short", "doc_long")
+def _document_size(article: Article, i: int) -> Sequence[float]:
+    """Articles of at most 6 candidates, of at least 20."""
+    return _flag(article.n <= 6), _flag(article.n >= 20)
+
+
+@_feature("name_start")
+def _name_start(article: Article, i: int) -> float:
+    """Opens with a capitalised content word and another follows: "Ketua MPR Zulkifli …"."""
+    raw = article.texts[i].split()[:3]
+    if len(raw) < 2 or not raw[0][:1].isupper() or raw[0].lower() in stopwords():
+        return 0.0
+    return _flag(raw[1][:1].isupper())
+
+
+@_feature("mostly_quoted")
+def _mostly_quoted(article: Article, i: int) -> float:
+    return _flag(article.quotes[1][i] > 0.6)
+
+
+FEATURE_NAMES: tuple[str, ...] = tuple(name for names, _ in _REGISTRY for name in names)
+"""Every feature's name, in the order of :func:`featurize`'s rows."""
+
+
+def featurize(prepared: Prepared) -> list[list[float]]:
+    """One feature vector per candidate, ordered as :data:`FEATURE_NAMES`."""
+    article = Article(prepared)
     rows: list[list[float]] = []
-    seen_in_paragraph: Counter[int] = Counter()
-    for i, candidate in enumerate(candidates):
-        text = candidate.sentence.text.strip()
-        ws = tokens[i]
-        raw = text.split()
-        n_words = max(len(ws), 1)
-        paragraph = candidate.sentence.paragraph
-        para_rank = paragraph_rank[paragraph]
-        para_size = paragraph_sizes[paragraph]
-        in_para = seen_in_paragraph[paragraph]
-        seen_in_paragraph[paragraph] += 1
-        capitalised = sum(1 for t in raw[1:] if t[:1].isupper())
-        numbers = sum(1 for w in ws if any(ch.isdigit() for ch in w))
-        lowered = text.lower()
-        others_lead3 = lead3 - content[i] if i < 3 else lead3
-        bag = content[i]
-        topic = sum(doc_freq[w] - 1 for w in bag) / (len(bag) * max(n - 1, 1)) if bag else 0.0
-        pos = [0.0] * 10
-        pos[i if i < 8 else (8 if i < 10 else 9)] = 1.0
-        para = [0.0] * 4
-        para[min(para_rank, 3)] = 1.0
-        rows.append(
-            [
-                *pos,
-                i / (n - 1) if n > 1 else 0.0,
-                1.0 / (i + 1),
-                *para,
-                1.0 if in_para == 0 else 0.0,
-                1.0 if in_para == para_size - 1 else 0.0,
-                1.0 if para_size == 1 else 0.0,
-                in_para / (para_size - 1) if para_size > 1 else 0.0,
-                math.log1p(len(ws)),
-                1.0 if len(ws) <= 7 else 0.0,
-                1.0 if len(ws) >= 35 else 0.0,
-                len(ws) / 30.0,
-                len(ws) / mean_len,
-                doc_len_log / (i + 1),
-                doc_dateline * pos[0],
-                doc_dateline * pos[1],
-                doc_dateline * pos[2],
-                1.0 if candidate.had_dateline else 0.0,
-                centrality[i],
-                1.0 if i in top3 else 0.0,
-                sims[i][0] if i > 0 else 0.0,
-                _cosine(bag, others_lead3),
-                sims[i][i - 1] if i > 0 else 0.0,
-                sims[i][i + 1] if i + 1 < n else 0.0,
-                max((sims[i][j] for j in range(n) if j != i), default=0.0),
-                (sum(1 for w in bag if w in lead_bag) / len(bag) if bag and i > 0 else 0.0),
-                sum(1 for w in bag if w in top_words) / max(len(top_words), 1),
-                topic,
-                capitalised / n_words,
-                math.log1p(capitalised),
-                1.0 if numbers else 0.0,
-                numbers / n_words,
-                1.0 if text[:1] in _QUOTES else 0.0,
-                1.0 if any(q in text for q in _QUOTES) else 0.0,
-                1.0 if quote_open[i] else 0.0,
-                quote_frac[i],
-                1.0 if any(w in _ATTRIBUTION for w in ws) else 0.0,
-                1.0 if any(w in _INDIRECT for w in ws) else 0.0,
-                1.0 if any(w in _FIRST_PERSON for w in ws) else 0.0,
-                1.0 if (_DATE.search(text) or any(w in _DAYS for w in ws)) else 0.0,
-                1.0 if text[:1].islower() else 0.0,
-                1.0 if any(_starts_with(lowered, c) for c in _CONNECTIVES) else 0.0,
-                1.0 if ws and ws[0] in _PRONOUNS else 0.0,
-                1.0 if text.endswith("?") else 0.0,
-                1.0 if text.endswith("!") else 0.0,
-                1.0 if text.endswith(":") else 0.0,
-                1.0 if "(" in text else 0.0,
-                sum(1 for w in ws if w in stop) / n_words,
-                1.0 if ("http" in lowered or "www." in lowered or "@" in text) else 0.0,
-            ]
-        )
+    for i in range(article.n):
+        row: list[float] = []
+        for names, function in _REGISTRY:
+            values = function(article, i)
+            if len(values) != len(names):
+                raise ValueError(f"features {names} computed {len(values)} values")
+            row.extend(float(v) for v in values)
+        rows.append(row)
     return rows
+
+
+def feature_table(prepared: Prepared) -> list[dict[str, float]]:
+    """:func:`featurize` with each value under its feature's name (for inspection)."""
+    return [dict(zip(FEATURE_NAMES, row, strict=True)) for row in featurize(prepared)]
 
 
 def _quote_state(candidates: Sequence[Candidate]) -> tuple[list[bool], list[float]]:
