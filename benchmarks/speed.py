@@ -70,7 +70,10 @@ def run_transformers(lines: list[str]) -> None:
     from translate_cli.config import Settings
     from translate_cli.engines import open_translator
 
-    translator = open_translator(Settings(model=str(MODEL), engine="transformers"))
+    # No memory (a repeat would be answered from it) and no guard (every output of this model
+    # runs to its cap, which the guard would decode again): the same work as the others.
+    settings = Settings(model=str(MODEL), engine="transformers", no_memory=True, guard=False)
+    translator = open_translator(settings)
     for text in translator.translate(lines):
         print(text, flush=True)
 
@@ -114,18 +117,18 @@ def run_ours_script(lines: list[str], variant: str = "default") -> None:
     from translate_cli.engines.marian_codec import TokenizerCodec
     from translate_cli.engines.seq2seq import EngineOptions, Seq2SeqEngine
 
-    options = EngineOptions()
+    options = EngineOptions(guard=False)  # every step does the same work (see run_transformers)
     if variant in ("tokenizer", "codec", "plan1"):
         ct2_engine._CPU_WORKERS = 1  # one worker, OpenMP over the cores
     if variant in ("tokenizer", "codec", "workers"):  # Argos-style batches: sorted chunks of 32
         ct2_engine.CTranslate2Engine._batches = Seq2SeqEngine._batches  # type: ignore[method-assign]
-        options = EngineOptions(max_batch_tokens=1 << 30)
+        options = EngineOptions(max_batch_tokens=1 << 30, guard=False)
     if variant == "tokenizer":  # MarianTokenizer: imports transformers
         from translate_cli.engines.marian import MarianFamily
 
         MarianFamily.load_codec = lambda self, model_dir: TokenizerCodec(model_dir)  # type: ignore[method-assign]
     if variant == "greedy":
-        options = EngineOptions(beam_size=1)
+        options = EngineOptions(beam_size=1, guard=False)
     if variant.startswith("hf-"):
         run_transformers_evidence(lines, variant)
         return
@@ -189,14 +192,34 @@ class Result:
 
 
 def cli_has_translate() -> bool:
-    cli = ROOT / "translate_cli" / "cli.py"
-    return cli.is_file() and '@app.command("translate")' in cli.read_text(encoding="utf-8")
+    for cli in (ROOT / "translate_cli" / "cli" / "app.py", ROOT / "translate_cli" / "cli.py"):
+        if cli.is_file() and "def translate_command(" in cli.read_text(encoding="utf-8"):
+            return True
+    return False
+
+
+def cli_has_evidence() -> bool:
+    """Checkouts with the translation memory and the guard (whose flags "ours" turns off)."""
+    return (ROOT / "translate_cli" / "engines" / "quality.py").is_file()
 
 
 def contender_command(name: str, article: Path) -> list[str]:
     if name == "ours" and cli_has_translate():
         binary = Path(sys.executable).with_name("translate-cli")
-        return [str(binary), "translate", str(article), "--model", str(MODEL), "--quiet", *JSONL]
+        # The same work as the others: no translation memory (a repeat would be answered from
+        # it), and no guard (this model's outputs all run to their caps, which the guard takes
+        # for loops and decodes again; --evidence measures that cost).
+        flags = ["--no-memory", "--no-guard"] if cli_has_evidence() else []
+        return [
+            str(binary),
+            "translate",
+            str(article),
+            "--model",
+            str(MODEL),
+            "--quiet",
+            *flags,
+            *JSONL,
+        ]
     return [sys.executable, str(Path(__file__).resolve()), "_run", name, str(article)]
 
 
