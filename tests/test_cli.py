@@ -540,3 +540,26 @@ def test_help_at_80_columns_shows_choices_whole_and_no_type_names(
     assert "text, markdown, json, jsonl, html (default: text)" in text
     assert "<bool>" not in text and "<str>" not in text and "<int" not in text
     assert max(len(line) for line in text.splitlines()) <= 80
+
+
+@pytest.mark.slow
+def test_engine_fallback_notice_reaches_a_pipe_unless_quiet(
+    tiny_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from translate_cli.engines import ctranslate2 as ct2_engine
+    from translate_cli.engines.ct2_cache import EngineUnavailableError
+
+    def unavailable(*args: object, **kwargs: object) -> None:
+        raise EngineUnavailableError("no CTranslate2 here (test)")
+
+    monkeypatch.setattr(ct2_engine, "CTranslate2Engine", unavailable)
+    args = ("translate", "-", "--model", str(tiny_model), "--no-memory", "-f", "jsonl")
+    told = invoke(*args, input="Halo dunia.")  # stderr is not a terminal here
+    assert told.exit_code == 0, told.stderr
+    assert told.stderr == (
+        "translate-cli: CTranslate2 engine unavailable, using transformers: "
+        "no CTranslate2 here (test)\n"
+    )
+    quiet = invoke(*args, "--quiet", input="Halo dunia.")
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    assert quiet.stdout == told.stdout
