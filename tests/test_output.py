@@ -608,6 +608,7 @@ def test_a_signal_mid_write_leaves_the_old_file_and_no_temporary(
         stderr=subprocess.PIPE,
         text=True,
         env=_env(),
+        preexec_fn=_hangup_not_ignored,
     )
     assert process.stderr is not None
     assert process.stderr.readline() == "ready\n"
@@ -616,6 +617,12 @@ def test_a_signal_mid_write_leaves_the_old_file_and_no_temporary(
     assert process.wait(30) == status
     assert target.read_text() == "old"
     assert leftovers(tmp_path, "out.txt", "driver.py") == []
+
+
+def _hangup_not_ignored() -> None:
+    # A test run under nohup hands every child an ignored SIGHUP, which install_handlers
+    # rightly keeps; these tests are about a hang-up that is not ignored.
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
 
 def test_terminated_carries_the_documented_exit_statuses() -> None:
@@ -644,7 +651,12 @@ def test_the_first_signal_restores_the_default_so_a_second_kills() -> None:
         """
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=_env(), timeout=30
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=30,
+        preexec_fn=_hangup_not_ignored,
     )
     assert result.stdout == f"{int(signal.SIGTERM)} 143 True True\n"
     assert result.returncode == -signal.SIGTERM
@@ -671,6 +683,7 @@ def test_install_handlers_keeps_an_ignored_hangup_and_is_a_no_op_in_threads() ->
 def test_install_handlers_in_process_raises_terminated() -> None:
     saved = {n: signal.getsignal(n) for n in (signal.SIGTERM, signal.SIGHUP)}
     try:
+        _hangup_not_ignored()
         install_handlers()
         with pytest.raises(Terminated) as caught:
             os.kill(os.getpid(), signal.SIGHUP)

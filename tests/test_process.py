@@ -155,3 +155,26 @@ def test_in_a_terminal_the_progress_bar_is_gone_before_the_table(tmp_path: Path)
     assert "Translating" in plain  # and a progress bar before it
     for segment in re.split(r"[\r\n]", plain):
         assert not ("Translating" in segment and "┏" in segment), segment
+
+
+def test_sigterm_while_writing_a_file_exits_143_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    target = tmp_path / "out.txt"
+    target.write_text("old\n")
+    # stdin stays open, so the command waits for its input with the output already opened
+    process = subprocess.Popen(
+        [*CLI, "segment", "-", "-o", str(target)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while not any(p.name.startswith(".out.txt.") for p in tmp_path.iterdir()):
+        assert time.monotonic() < deadline, "the output was never opened"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=60) == 143
+    assert target.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]

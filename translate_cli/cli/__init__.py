@@ -21,6 +21,8 @@ TRACEBACK_FLAG = "--traceback"
 
 def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> int:
     """Run the command line; returns (and, as a console script, exits with) the status."""
+    if argv is None:  # the process itself: SIGTERM/SIGHUP clean up the output, then exit
+        _install_signal_handlers()
     status = run(list(sys.argv[1:] if argv is None else argv), env or Environment.from_sys())
     if argv is None:
         sys.exit(status)
@@ -33,7 +35,6 @@ def run(args: list[str], env: Environment) -> int:
     args, traceback = _take_traceback_flag(args)
     if traceback or os.environ.get("TRANSLATE_CLI_TRACEBACK"):
         traceback = True
-    _install_signal_handlers()
     command = typer.main.get_command(app)
     try:
         # Shell completion (the _TRANSLATE_CLI_COMPLETE variable) answers and exits here.
