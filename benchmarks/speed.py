@@ -228,25 +228,10 @@ def run_once(
 ) -> tuple[float, float, int]:
     """Wall seconds, peak RSS (MB) and output lines of one run of ``name`` (its CPU seconds
     appended to ``cpu`` when given)."""
-    env = {**os.environ, "TRANSLATE_CLI_CACHE_DIR": str(OUR_CACHE), "HF_HUB_OFFLINE": "1"}
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     command = contender_command(name, article)
     if threads is not None and name == "ours" and cli_has_translate():
         command += ["--threads", str(threads)]
-    with tempfile.TemporaryFile() as out:
-        start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.PIPE, env=env, cwd=ROOT)
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
-        if process.returncode != 0:
-            sys.exit(f"{name} failed ({process.returncode}):\n{stderr[-3000:]}")
-        out.seek(0)
-        lines = sum(1 for line in out.read().decode().splitlines() if line.strip())
-    if cpu is not None:
-        cpu.append(usage.ru_utime + usage.ru_stime)
-    return wall, usage.ru_maxrss / 1024, lines
+    return _run_command(command, cpu)
 
 
 # --- model families: the same CLI on random models of each family's real shape ------------------
@@ -320,8 +305,9 @@ def measure_families(
             )
 
 
-def _run_command(command: list[str]) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS (MB) and output lines of one process running ``command``."""
+def _run_command(command: list[str], cpu: list[float] | None = None) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS (MB) and output lines of one process running ``command`` (its
+    CPU seconds appended to ``cpu`` when given)."""
     env = {**os.environ, "TRANSLATE_CLI_CACHE_DIR": str(OUR_CACHE), "HF_HUB_OFFLINE": "1"}
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     with tempfile.TemporaryFile() as out:
@@ -335,6 +321,8 @@ def _run_command(command: list[str]) -> tuple[float, float, int]:
             sys.exit(f"{' '.join(command)} failed ({process.returncode}):\n{stderr[-3000:]}")
         out.seek(0)
         lines = sum(1 for line in out.read().decode().splitlines() if line.strip())
+    if cpu is not None:
+        cpu.append(usage.ru_utime + usage.ru_stime)
     return wall, usage.ru_maxrss / 1024, lines
 
 

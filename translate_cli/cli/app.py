@@ -3,52 +3,47 @@
 from __future__ import annotations
 
 import json
-from dataclasses import fields
 from typing import Annotated, Any
 
 import typer
 
 from translate_cli import __version__
 from translate_cli.cli.archive import BATCH_HELP, batch_command, memory_app
+from translate_cli.cli.common import environment, human_size, settings_from
 from translate_cli.cli.driver import Job, drive, drive_extract
 from translate_cli.cli.options import (
+    DOCUMENT_OPTIONS,
     INPUT_HELP,
+    MODEL_OPTIONS,
+    QUIET_OPTION,
+    SUMMARY_OPTIONS,
     BatchOpt,
-    BeamOpt,
     ComputeTypeOpt,
     DeviceOpt,
-    EngineOpt,
     EvalBeamsOpt,
     EvalEnginesOpt,
     EvalFormatOpt,
     EvalModelsOpt,
     EvalReferenceArg,
     EvalSourceArg,
-    FlagBelowOpt,
-    FormatOpt,
-    GuardOpt,
     InputFormatOpt,
     InputsArg,
     LlmModelOpt,
     LlmTimeoutOpt,
     LlmUrlOpt,
-    MemoryOpt,
-    ModelOpt,
-    NoMemoryOpt,
     NoTranslateOpt,
     OutputOpt,
     PromptOpt,
     QuietOpt,
-    RatioOpt,
-    SentencesOpt,
     SummarizerOpt,
     ThreadsOpt,
     TimeoutOpt,
     TranslationsOpt,
+    with_options,
 )
-from translate_cli.config import DEFAULT_MODEL, Settings, resolve_settings
+from translate_cli.config import DEFAULT_MODEL, resolve_settings
 from translate_cli.errors import UsageError
-from translate_cli.terminal import PROG, Environment
+from translate_cli.terminal import PROG
 
 app = typer.Typer(
     name=PROG,
@@ -98,31 +93,16 @@ def _root(
     """The --traceback flag itself is read by ``main`` wherever it stands."""
 
 
-def _env(ctx: typer.Context) -> Environment:
-    env = ctx.find_root().obj
-    assert isinstance(env, Environment), "commands run through translate_cli.cli.main"
-    return env
-
-
-_SETTING_NAMES = {field.name for field in fields(Settings)}
-
-
 def _job(ctx: typer.Context, task: str, given: dict[str, Any], **extra: Any) -> Job:
     """A Job from a command's ``locals()``: options named like a setting become settings."""
-    env = _env(ctx)
-    env.quiet = bool(given.get("quiet"))
-    flags = {k: v for k, v in given.items() if k in _SETTING_NAMES}
-    if flags.get("prompts") == []:
-        flags["prompts"] = None
-    if flags.get("no_memory") is False:  # a flag not given: the environment or config decides
-        flags["no_memory"] = None
+    environment(ctx).quiet = bool(given.get("quiet"))
     return Job(
         task=task,
         inputs=given.get("inputs") or [],
         format=given["format"],
         input_format=given["input_format"],
         output=given.get("output"),
-        settings=resolve_settings(flags),
+        settings=settings_from(given),
         **extra,
     )
 
@@ -140,124 +120,53 @@ def _exit(status: int) -> None:
     "segment",
     help=_help("Split an article into sentences (no model needed; works offline)."),
 )
-def segment_command(
-    ctx: typer.Context,
-    inputs: InputsArg = None,
-    format: FormatOpt = "text",
-    output: OutputOpt = None,
-    input_format: InputFormatOpt = "auto",
-    timeout: TimeoutOpt = None,
-    quiet: QuietOpt = False,
-) -> None:
-    """Split an article into sentences (no model needed; works offline)."""
-    _exit(drive(_job(ctx, "segment", locals()), _env(ctx)))
+@with_options(DOCUMENT_OPTIONS, QUIET_OPTION)
+def segment_command(ctx: typer.Context, inputs: InputsArg = None, **options: Any) -> None:
+    _exit(drive(_job(ctx, "segment", {"inputs": inputs, **options}), environment(ctx)))
 
 
 @app.command(
     "translate",
     help=_help("Translate every sentence; output stays aligned sentence by sentence."),
 )
-def translate_command(
-    ctx: typer.Context,
-    inputs: InputsArg = None,
-    format: FormatOpt = "text",
-    output: OutputOpt = None,
-    input_format: InputFormatOpt = "auto",
-    timeout: TimeoutOpt = None,
-    model: ModelOpt = None,
-    engine: EngineOpt = None,
-    beam_size: BeamOpt = None,
-    batch_size: BatchOpt = None,
-    device: DeviceOpt = None,
-    compute_type: ComputeTypeOpt = None,
-    threads: ThreadsOpt = None,
-    memory: MemoryOpt = None,
-    no_memory: NoMemoryOpt = False,
-    flag_below: FlagBelowOpt = None,
-    guard: GuardOpt = None,
-    quiet: QuietOpt = False,
-) -> None:
-    """Translate every sentence; output stays aligned sentence by sentence."""
-    _exit(drive(_job(ctx, "translate", locals()), _env(ctx)))
+@with_options(DOCUMENT_OPTIONS, MODEL_OPTIONS, QUIET_OPTION)
+def translate_command(ctx: typer.Context, inputs: InputsArg = None, **options: Any) -> None:
+    _exit(drive(_job(ctx, "translate", {"inputs": inputs, **options}), environment(ctx)))
 
 
 @app.command(
     "summarize",
     help=_help("Bilingual summary: picks the key sentences and translates only those."),
 )
+@with_options(SUMMARY_OPTIONS, DOCUMENT_OPTIONS, MODEL_OPTIONS, QUIET_OPTION)
 def summarize_command(
     ctx: typer.Context,
     inputs: InputsArg = None,
-    sentences: SentencesOpt = None,
-    ratio: RatioOpt = None,
     no_translate: NoTranslateOpt = False,
     summarizer: SummarizerOpt = None,
     llm_url: LlmUrlOpt = None,
     llm_model: LlmModelOpt = None,
     llm_timeout: LlmTimeoutOpt = None,
     prompts: PromptOpt = None,
-    format: FormatOpt = "text",
-    output: OutputOpt = None,
-    input_format: InputFormatOpt = "auto",
-    timeout: TimeoutOpt = None,
-    model: ModelOpt = None,
-    engine: EngineOpt = None,
-    beam_size: BeamOpt = None,
-    batch_size: BatchOpt = None,
-    device: DeviceOpt = None,
-    compute_type: ComputeTypeOpt = None,
-    threads: ThreadsOpt = None,
-    memory: MemoryOpt = None,
-    no_memory: NoMemoryOpt = False,
-    flag_below: FlagBelowOpt = None,
-    guard: GuardOpt = None,
-    quiet: QuietOpt = False,
+    **options: Any,
 ) -> None:
-    """Bilingual summary: picks the key sentences and translates only those."""
-    job = _job(ctx, "summarize", locals(), options={"translate": not no_translate})
+    given = {**locals(), **options}
+    job = _job(ctx, "summarize", given, options={"translate": not no_translate})
     if job.settings.summarizer != "llm":
-        given = [
-            flag
-            for flag, value in (
-                ("--llm-url", llm_url),
-                ("--llm-model", llm_model),
-                ("--prompt", prompts),
-            )
-            if value
-        ]
-        if given:
-            raise UsageError(f"{given[0]} needs --summarizer llm")
-    _exit(drive(job, _env(ctx)))
+        llm_options = (("--llm-url", llm_url), ("--llm-model", llm_model), ("--prompt", prompts))
+        used = [flag for flag, value in llm_options if value]
+        if used:
+            raise UsageError(f"{used[0]} needs --summarizer llm")
+    _exit(drive(job, environment(ctx)))
 
 
 @app.command(
     "run",
     help=_help("The whole report: every sentence translated, plus the bilingual summary."),
 )
-def run_command(
-    ctx: typer.Context,
-    inputs: InputsArg = None,
-    sentences: SentencesOpt = None,
-    ratio: RatioOpt = None,
-    format: FormatOpt = "text",
-    output: OutputOpt = None,
-    input_format: InputFormatOpt = "auto",
-    timeout: TimeoutOpt = None,
-    model: ModelOpt = None,
-    engine: EngineOpt = None,
-    beam_size: BeamOpt = None,
-    batch_size: BatchOpt = None,
-    device: DeviceOpt = None,
-    compute_type: ComputeTypeOpt = None,
-    threads: ThreadsOpt = None,
-    memory: MemoryOpt = None,
-    no_memory: NoMemoryOpt = False,
-    flag_below: FlagBelowOpt = None,
-    guard: GuardOpt = None,
-    quiet: QuietOpt = False,
-) -> None:
-    """The whole report: every sentence translated, plus the bilingual summary."""
-    _exit(drive(_job(ctx, "run", locals()), _env(ctx)))
+@with_options(SUMMARY_OPTIONS, DOCUMENT_OPTIONS, MODEL_OPTIONS, QUIET_OPTION)
+def run_command(ctx: typer.Context, inputs: InputsArg = None, **options: Any) -> None:
+    _exit(drive(_job(ctx, "run", {"inputs": inputs, **options}), environment(ctx)))
 
 
 @app.command(
@@ -286,7 +195,7 @@ def extract_command(
     quiet: QuietOpt = False,
 ) -> None:
     """The clean article of a web page, for pipelines that want only that."""
-    _exit(drive_extract(_job(ctx, "extract", locals()), _env(ctx)))
+    _exit(drive_extract(_job(ctx, "extract", locals()), environment(ctx)))
 
 
 app.command("batch", help=BATCH_HELP)(batch_command)  # archives: see cli/archive.py
@@ -322,7 +231,7 @@ def eval_command(
         write_translations,
     )
 
-    env = _env(ctx)
+    env = environment(ctx)
     env.quiet = quiet
     fmt = format.strip().lower()
     if fmt not in ("text", "json"):
@@ -357,13 +266,6 @@ def eval_command(
 
 
 # --- models ---------------------------------------------------------------------------------
-def _size(n: int) -> str:
-    value = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{n} B"
 
 
 def _family_title(name: str | None) -> str:
@@ -382,7 +284,7 @@ def models_list(
     """Show the models in the local Hugging Face cache: sizes, families, licences."""
     from translate_cli.models import hub_cache_dir, list_models
 
-    env = _env(ctx)
+    env = environment(ctx)
     fmt = format.strip().lower()
     if fmt not in ("text", "json", "jsonl"):
         raise UsageError(f"--format: {format!r} is not one of text, json, jsonl")
@@ -413,7 +315,7 @@ def models_list(
         return
     width = max(len(m.name) for m in models)
     lines = [
-        f"{m.name:<{width}}  {_size(m.size_bytes):>9}"
+        f"{m.name:<{width}}  {human_size(m.size_bytes):>9}"
         + (
             f"  {_family_title(m.family):<8}  {(m.license or 'licence unknown').upper()}"
             if m.translation_model
@@ -434,7 +336,7 @@ def models_pull(
     """Download a model into the Hugging Face cache (tokenizer, config, one weights file)."""
     from translate_cli.models import pull_model
 
-    env = _env(ctx)
+    env = environment(ctx)
     env.quiet = quiet
     path = pull_model(name, progress=env.shows_progress)
     env.notice(f"{name} is ready at {path}")
@@ -449,7 +351,7 @@ def models_remove(
     """Delete a model from the Hugging Face cache, with its converted copies."""
     from translate_cli.models import remove_model
 
-    env = _env(ctx)
+    env = environment(ctx)
     env.quiet = quiet
     freed = remove_model(name)
-    env.notice(f"removed {name} ({_size(freed)} freed)")
+    env.notice(f"removed {name} ({human_size(freed)} freed)")

@@ -9,46 +9,24 @@ from typing import Annotated, Any
 
 import typer
 
+from translate_cli.cli.common import environment, human_size, settings_from
 from translate_cli.cli.options import (
-    BatchOpt,
-    BeamOpt,
-    ComputeTypeOpt,
-    DeviceOpt,
-    EngineOpt,
+    MODEL_OPTIONS,
+    QUIET_OPTION,
+    SUMMARY_OPTIONS,
     MemoryOpt,
-    ModelOpt,
-    NoMemoryOpt,
     NoTranslateOpt,
     OutputOpt,
     QuietOpt,
-    RatioOpt,
-    SentencesOpt,
-    ThreadsOpt,
+    with_options,
 )
-from translate_cli.config import Settings, resolve_settings
 from translate_cli.errors import UsageError
-from translate_cli.terminal import Environment
 
 memory_app = typer.Typer(
     help="The translation memory: statistics, clearing, export (TMX, JSONL).",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-
-_SETTINGS = set(Settings.__dataclass_fields__)
-
-
-def _env(ctx: typer.Context) -> Environment:
-    env = ctx.find_root().obj
-    assert isinstance(env, Environment), "commands run through translate_cli.cli.main"
-    return env
-
-
-def _settings(given: dict[str, Any]) -> Settings:
-    flags = {k: v for k, v in given.items() if k in _SETTINGS}
-    if flags.get("no_memory") is False:
-        flags["no_memory"] = None
-    return resolve_settings(flags)
 
 
 # --- batch ----------------------------------------------------------------------------------
@@ -59,6 +37,7 @@ BATCH_HELP = (
 )
 
 
+@with_options(SUMMARY_OPTIONS, MODEL_OPTIONS, QUIET_OPTION)
 def batch_command(
     ctx: typer.Context,
     inputs: Annotated[list[str], typer.Argument(metavar="INPUT", show_default=False, hidden=True)],
@@ -109,28 +88,17 @@ def batch_command(
             "--shard-size", metavar="N", help="Records a shard (default: 100).", show_default=False
         ),
     ] = 100,
-    sentences: SentencesOpt = None,
-    ratio: RatioOpt = None,
     no_translate: NoTranslateOpt = False,
-    model: ModelOpt = None,
-    engine: EngineOpt = None,
-    beam_size: BeamOpt = None,
-    batch_size: BatchOpt = None,
-    device: DeviceOpt = None,
-    compute_type: ComputeTypeOpt = None,
-    threads: ThreadsOpt = None,
-    memory: MemoryOpt = None,
-    no_memory: NoMemoryOpt = False,
-    quiet: QuietOpt = False,
+    **options: Any,
 ) -> None:
     from translate_cli.batch import BatchJob, RayOptions, Work, run_batch
 
-    env = _env(ctx)
-    env.quiet = quiet
+    env = environment(ctx)
+    env.quiet = bool(options.get("quiet"))
     task = command.strip().lower()
     if no_translate and task != "summarize":
         raise UsageError("--no-translate needs --command summarize")
-    options: dict[str, Any] = {"translate": False} if no_translate else {}
+    task_options: dict[str, Any] = {"translate": False} if no_translate else {}
     defaults = RayOptions()
     ray = RayOptions(
         workers=defaults.workers if workers is None else workers,
@@ -141,7 +109,7 @@ def batch_command(
     job = BatchJob(
         inputs=inputs,
         output=Path(output),
-        work=Work(_settings(locals()), task, options),
+        work=Work(settings_from(options), task, task_options),
         executor=executor.strip().lower(),
         output_format=output_format.strip().lower(),
         shard_size=shard_size,
@@ -156,20 +124,11 @@ def batch_command(
 def _store(memory: str | None) -> Any:
     from translate_cli.engines.memory import MemoryUnavailable, memory_path, open_store
 
-    path = memory_path(_settings({"memory": memory}))
+    path = memory_path(settings_from({"memory": memory}))
     try:
         return open_store(path)
     except MemoryUnavailable as error:
         raise UsageError(f"translation memory: {error}") from None
-
-
-def _size(n: int) -> str:
-    value = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{n} B"
 
 
 @memory_app.command("stats")
@@ -181,8 +140,8 @@ def memory_stats(
     """Entries, size on disk and hits, in all and per model."""
     from translate_cli.engines.memory import Stats, memory_path
 
-    env = _env(ctx)
-    path = memory_path(_settings({"memory": memory}))
+    env = environment(ctx)
+    path = memory_path(settings_from({"memory": memory}))
     if path.exists():
         store = _store(memory)
         try:
@@ -204,7 +163,7 @@ def memory_stats(
     else:
         lines = [
             f"{stats.path}",
-            f"entries {stats.entries}, size {_size(stats.size_bytes)}, hits {stats.hits}",
+            f"entries {stats.entries}, size {human_size(stats.size_bytes)}, hits {stats.hits}",
         ]
         lines += [f"  {m}: {e} entries, {h} hits" for m, e, h in stats.models]
         text = "\n".join(lines)
@@ -223,7 +182,7 @@ def memory_clear(
     quiet: QuietOpt = False,
 ) -> None:
     """Delete the memory's entries (all, or one model's)."""
-    env = _env(ctx)
+    env = environment(ctx)
     env.quiet = quiet
     store = _store(memory)
     try:
@@ -250,7 +209,7 @@ def memory_export(
     from translate_cli.engines.memory_export import FORMATS, WRITERS
     from translate_cli.output import check_output, open_output
 
-    env = _env(ctx)
+    env = environment(ctx)
     env.quiet = quiet
     fmt = format.strip().lower()
     if fmt not in FORMATS:

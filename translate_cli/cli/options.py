@@ -7,7 +7,10 @@ its own boxed parse errors for them.
 
 from __future__ import annotations
 
-from typing import Annotated
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar, cast
 
 import typer
 
@@ -324,3 +327,63 @@ GuardOpt = Annotated[
         help="Decode looping outputs again with repetition penalties (default: on).",
     ),
 ]
+
+
+# --- option groups: declared once, added to each command that takes them --------------------
+# typer reads a command's parameters from its signature; a group is a list of parameters that
+# ``with_options`` appends to a command written as ``def cmd(ctx, inputs, **options)``.
+def _group(**declared: tuple[Any, Any]) -> list[inspect.Parameter]:
+    kind = inspect.Parameter.KEYWORD_ONLY
+    return [
+        inspect.Parameter(name, kind, default=default, annotation=annotation)
+        for name, (annotation, default) in declared.items()
+    ]
+
+
+DOCUMENT_OPTIONS = _group(
+    format=(FormatOpt, "text"),
+    output=(OutputOpt, None),
+    input_format=(InputFormatOpt, "auto"),
+    timeout=(TimeoutOpt, None),
+)
+MODEL_OPTIONS = _group(
+    model=(ModelOpt, None),
+    engine=(EngineOpt, None),
+    beam_size=(BeamOpt, None),
+    batch_size=(BatchOpt, None),
+    device=(DeviceOpt, None),
+    compute_type=(ComputeTypeOpt, None),
+    threads=(ThreadsOpt, None),
+    memory=(MemoryOpt, None),
+    no_memory=(NoMemoryOpt, False),
+    flag_below=(FlagBelowOpt, None),
+    guard=(GuardOpt, None),
+)
+SUMMARY_OPTIONS = _group(sentences=(SentencesOpt, None), ratio=(RatioOpt, None))
+QUIET_OPTION = _group(quiet=(QuietOpt, False))
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def with_options(*groups: list[inspect.Parameter]) -> Callable[[F], F]:
+    """Give ``command(ctx, ..., **options)`` the parameters of ``groups`` (typer sees them in
+    its signature; the function receives them in ``options``)."""
+
+    def decorate(command: F) -> F:
+        own = inspect.signature(command, eval_str=True)
+        kept = [p for p in own.parameters.values() if p.kind is not p.VAR_KEYWORD]
+        added = [p for group in groups for p in group]
+
+        @functools.wraps(command)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            return command(*args, **kwargs)
+
+        wrapper.__signature__ = own.replace(parameters=[*kept, *added])  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {
+            **{p.name: p.annotation for p in kept},
+            **{p.name: p.annotation for p in added},
+            "return": own.return_annotation,
+        }
+        return cast(F, wrapper)
+
+    return decorate

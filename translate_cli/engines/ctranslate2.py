@@ -21,7 +21,6 @@ by estimated decoding time (see ``_plan``), and start-up without torch or transf
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -142,10 +141,10 @@ class CTranslate2Engine(Seq2SeqEngine):
                 "the ctranslate2 engine needs the ctranslate2 package",
                 hint="pip install ctranslate2, or choose engine transformers",
             ) from error
-        from translate_cli.engines.family import open_family
+        from translate_cli.engines.family import open_family, read_json_object
         from translate_cli.models import check_model_dir, model_load_error
 
-        config = _read_config(model_dir)
+        config = read_json_object(model_dir / "config.json")
         family = open_family(model_dir)
         limit = family.token_limit(config)
         super().__init__(options, limit, limit, model_dir)
@@ -493,16 +492,3 @@ def _finish_time(
         steps = max(caps[i] for i in batch)
         free[free.index(min(free))] += steps * (step_cost + len(batch) * beam)
     return max(free)
-
-
-def _read_config(model_dir: Path) -> dict[str, Any]:
-    from translate_cli.models import damaged_file_error
-
-    path = model_dir / "config.json"
-    try:
-        config = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise damaged_file_error(path, f"not readable as JSON ({error})") from error
-    if not isinstance(config, dict):
-        raise damaged_file_error(path, f"expected a JSON object, found a {type(config).__name__}")
-    return config
