@@ -178,3 +178,20 @@ def test_sigterm_while_writing_a_file_exits_143_and_leaves_nothing_behind(tmp_pa
     assert process.wait(timeout=60) == 143
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_a_full_disk_on_stdout_is_exit_5_with_one_line() -> None:
+    example = Path(__file__).resolve().parents[1] / "examples" / "artikel-banjir-semarang.txt"
+    for unbuffered in ("", "1"):
+        env = {**os.environ, "PYTHONUNBUFFERED": unbuffered}
+        with open("/dev/full", "wb") as full:
+            result = subprocess.run(
+                [*CLI, "segment", str(example), "-f", "jsonl"],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                text=True,
+                timeout=60,
+                env=env,
+            )
+        assert result.returncode == 5, result.stderr
+        assert result.stderr == "translate-cli: error: disk full writing standard output\n"
