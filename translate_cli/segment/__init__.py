@@ -19,7 +19,7 @@ from __future__ import annotations
 import unicodedata
 
 from translate_cli.document import Document
-from translate_cli.segment._splitter import paragraphs, sentence_starts
+from translate_cli.segment._splitter import document_wrapped, paragraphs, sentence_starts
 
 __all__ = ["segment"]
 
@@ -42,12 +42,20 @@ def visible(text: str) -> bool:
 def segment(text: str) -> Document:
     """Split ``text`` into paragraphs and sentences with offsets into ``text``."""
     spans: list[tuple[int, int, int]] = []
-    for number, (start, end) in enumerate(paragraphs(text)):
+    blocks = paragraphs(text)
+    wrapped = document_wrapped(text, blocks)
+    number = 0
+    for start, end in blocks:
         begin = start
-        for cut in sentence_starts(text, start, end):
+        cuts, new_paragraphs = sentence_starts(text, start, end, wrapped_text=wrapped)
+        for cut in cuts:
             spans.append((number, begin, cut))
             begin = cut
+            if new_paragraphs and cut == new_paragraphs[0]:
+                new_paragraphs.pop(0)
+                number += 1
         spans.append((number, begin, end))
+        number += 1
     return Document.from_spans(text, _attach_invisible(text, spans))
 
 

@@ -83,19 +83,41 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def sentence_starts(text: str, start: int, end: int) -> list[int]:
-    """Offsets in ``[start, end)`` where a new sentence begins, after the paragraph's first."""
+def document_wrapped(text: str, spans: list[tuple[int, int]]) -> bool:
+    """Whether the text is hard-wrapped prose, judged from all its lines together.
+
+    A short paragraph of a wrapped text (two or three lines) is too small to show its wrap
+    width on its own; the whole document shows it.
+    """
+    lines = [line for start, end in spans for line in _lines(text, start, end)]
+    return _shape(text, lines).wrapped
+
+
+def sentence_starts(
+    text: str, start: int, end: int, *, wrapped_text: bool = False
+) -> tuple[list[int], list[int]]:
+    """Offsets in ``[start, end)`` where a new sentence begins, after the paragraph's first,
+    and the subset of them where a new paragraph begins.
+
+    Text laid out one paragraph a line (as copied or scraped from news sites, with no blank
+    lines) has a new paragraph at each line that ends a sentence or stands alone (a rubric, a
+    headline): unless its lines are hard-wrapped (``wrapped_text`` says so for the document
+    as a whole), every line break that is a sentence boundary is a paragraph break.
+    """
     lex = lexicon()
     lines = _lines(text, start, end)
     if not lines:
-        return []
+        return [], []
     shape = _shape(text, lines)
     breaks: set[int] = set()
     _line_breaks(text, lines, shape, lex, breaks)
     _punctuation_breaks(text, start, end, shape, lex, breaks)
     _aside_breaks(text, start, end, lex, breaks)
     breaks.discard(start)
-    return sorted(breaks)
+    starts = sorted(breaks)
+    if shape.wrapped or wrapped_text:
+        return starts, []
+    return starts, [c for _, (c, _d) in itertools.pairwise(lines) if c in breaks]
 
 
 # --- lines -------------------------------------------------------------------------------
