@@ -19,7 +19,7 @@ from __future__ import annotations
 import unicodedata
 
 from translate_cli.document import Document
-from translate_cli.segment._splitter import document_wrapped, paragraphs, sentence_starts
+from translate_cli.segment._splitter import document_shape, paragraphs, sentence_starts
 
 __all__ = ["segment"]
 
@@ -43,11 +43,11 @@ def segment(text: str) -> Document:
     """Split ``text`` into paragraphs and sentences with offsets into ``text``."""
     spans: list[tuple[int, int, int]] = []
     blocks = paragraphs(text)
-    wrapped = document_wrapped(text, blocks)
+    shape = document_shape(text, blocks)
     number = 0
     for start, end in blocks:
         begin = start
-        cuts, new_paragraphs = sentence_starts(text, start, end, wrapped_text=wrapped)
+        cuts, new_paragraphs = sentence_starts(text, start, end, document=shape)
         for cut in cuts:
             spans.append((number, begin, cut))
             begin = cut

@@ -60,6 +60,7 @@ _PRONOUNS = frozenset(["dia", "ia", "beliau", "mereka", "saya", "kami", "kita", 
 
 LONG_LINE = 200  # no one hard-wraps wider than this: a longer line means deliberate breaks
 MIN_WRAP = 40  # nor narrower than this: shorter lines are a list or a poem
+_OVERLONG = 1.15  # a first line this much wider than the rest is not part of their wrap
 _MAX_TOKEN = 40  # how far a candidate looks for the word on either side
 
 
@@ -83,26 +84,27 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def document_wrapped(text: str, spans: list[tuple[int, int]]) -> bool:
-    """Whether the text is hard-wrapped prose, judged from all its lines together.
+def document_shape(text: str, spans: list[tuple[int, int]]) -> _Paragraph:
+    """The shape of all the text's lines together: whether it is hard-wrapped, and how wide.
 
     A short paragraph of a wrapped text (two or three lines) is too small to show its wrap
     width on its own; the whole document shows it.
     """
-    lines = [line for start, end in spans for line in _lines(text, start, end)]
-    return _shape(text, lines).wrapped
+    return _shape(text, [line for start, end in spans for line in _lines(text, start, end)])
 
 
 def sentence_starts(
-    text: str, start: int, end: int, *, wrapped_text: bool = False
+    text: str, start: int, end: int, *, document: _Paragraph | None = None
 ) -> tuple[list[int], list[int]]:
     """Offsets in ``[start, end)`` where a new sentence begins, after the paragraph's first,
     and the subset of them where a new paragraph begins.
 
     Text laid out one paragraph a line (as copied or scraped from news sites, with no blank
     lines) has a new paragraph at each line that ends a sentence or stands alone (a rubric, a
-    headline): unless its lines are hard-wrapped (``wrapped_text`` says so for the document
-    as a whole), every line break that is a sentence boundary is a paragraph break.
+    headline): unless its lines are hard-wrapped (``document``, the shape of the whole text,
+    says so), every line break that is a sentence boundary is a paragraph break. In wrapped
+    text only a line that ends a sentence well short of the wrap width (the next word would
+    have fitted), or one wider than the wrap, ends a paragraph.
     """
     lex = lexicon()
     lines = _lines(text, start, end)
@@ -115,9 +117,20 @@ def sentence_starts(
     _aside_breaks(text, start, end, lex, breaks)
     breaks.discard(start)
     starts = sorted(breaks)
-    if shape.wrapped or wrapped_text:
-        return starts, []
-    return starts, [c for _, (c, _d) in itertools.pairwise(lines) if c in breaks]
+    pairs = [(a, b, c, d) for (a, b), (c, d) in itertools.pairwise(lines) if c in breaks]
+    if document is not None and document.wrapped:
+        shape = document
+    elif not shape.wrapped:
+        return starts, [c for _, _, c, _ in pairs]
+    return starts, [c for a, b, c, d in pairs if _short_or_overlong(text, a, b, c, d, shape)]
+
+
+def _short_or_overlong(text: str, a: int, b: int, c: int, d: int, shape: _Paragraph) -> bool:
+    """Whether wrapped line ``[a, b)`` is not where the wrap broke: the next word would have
+    fitted on it, or it is wider than the wrap."""
+    first = _SPACE.search(text, c, min(d, c + _MAX_TOKEN))
+    first_len = (first.start() if first else min(d, c + _MAX_TOKEN)) - c
+    return b - a > shape.width or (b - a) + 1 + first_len <= 0.85 * shape.width
 
 
 # --- lines -------------------------------------------------------------------------------
@@ -151,6 +164,10 @@ def _ends_sentence(text: str, a: int, b: int) -> bool:
 
 def _shape(text: str, lines: list[tuple[int, int]]) -> _Paragraph:
     width = max((b - a for a, b in lines), default=0)
+    rest = max((b - a for a, b in lines[1:]), default=0)
+    if len(lines) >= 3 and width > _OVERLONG * rest:
+        # A headline longer than the wrap width above a wrapped body: the body sets the width.
+        width = rest
     # A long line of prose (not a URL or a table rule) was never wrapped.
     deliberate = any(b - a > LONG_LINE and text.count(" ", a, b) >= 10 for a, b in lines)
     inner = lines[:-1]
@@ -196,6 +213,8 @@ def _line_continues(
         return True
     if text[c].islower():
         return not shape.deliberate
+    if shape.wrapped and b - a > shape.width:
+        return False  # longer than the wrap width: the line was not wrapped
     if shape.wrapped and not _title_like(text[a:b]):
         # The reflow test: the next line's first word would not have fitted on this one.
         first = _SPACE.search(text, c, min(d, c + _MAX_TOKEN))
