@@ -71,6 +71,9 @@ class _Paragraph:
     width: int  # longest line, stripped
     wrapped: bool  # lines of even width that mostly end mid-sentence: hard-wrapped prose
     deliberate: bool  # some line is longer than any wrap width: every break was typed
+    # Not wrapped, and most lines end a sentence: one sentence (or paragraph) a line, so a
+    # break after final punctuation was typed too ("… mempercayai A.S.⏎Ri membuat …").
+    sentence_lines: bool = False
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -176,6 +179,8 @@ def _shape(text: str, lines: list[tuple[int, int]]) -> _Paragraph:
         return _Paragraph(width, wrapped=False, deliberate=deliberate)
     full = sum(1 for a, b in inner if b - a >= 0.6 * width)
     open_ended = sum(1 for a, b in inner if not _ends_sentence(text, a, b))
+    if open_ended <= 0.25 * len(inner):
+        return _Paragraph(width, wrapped=False, deliberate=False, sentence_lines=True)
     # Most words are lowercase, so a wrap usually carries one onto the next line; lines that
     # all start with capitals are units of their own (headlines, one sentence a line).
     carried = sum(1 for a, _ in lines[1:] if text[a].islower())
@@ -298,7 +303,11 @@ def _punctuation_breaks(
                     breaks.add(after.start())
                 continue
             newline = any(ch in LINE_BREAKS for ch in text[m_end:t])
-            if _boundary(text, m_start, run, t, end, newline and shape.deliberate, lex):
+            if newline and shape.sentence_lines and text[t].isupper():
+                breaks.add(t)  # no abbreviation holds across a typed line break
+                continue
+            typed = shape.deliberate or shape.sentence_lines
+            if _boundary(text, m_start, run, t, end, newline and typed, lex):
                 breaks.add(t)
         elif _glued_boundary(text, start, m_start, run, m_end, end, lex):
             breaks.add(m_end)

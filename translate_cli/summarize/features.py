@@ -32,6 +32,12 @@ _DATA = "translate_cli.summarize.data"
 TITLE_MAX_WORDS = 16
 # At most this many heading lines are looked for at the top of an article (kicker + title).
 _MAX_HEADING_LINES = 3
+# A headline that the segmenter keeps as a sentence of its own may be this long, in any case,
+# and end in "?" or "!" (in text laid out one paragraph a line, also in "."; NTREX's do).
+HEADLINE_MAX_CHARS = 200
+# Heading lines above such a headline are a rubric ("Kota Malang") of at most this many words.
+_KICKER_MAX_WORDS = 4
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 # A trimmed dateline must leave at least this many words, else the sentence is a dateline alone.
 _MIN_WORDS_AFTER_DATELINE = 3
 
@@ -156,25 +162,74 @@ def _is_heading(line: str) -> bool:
         return False
     if _SENTENCE_END.search(line):  # more than one sentence: body text, not a headline
         return False
-    capitalised = sum(
-        1 for t in tokens if t[:1].isupper() or t.lower() in word_list("title_lowercase")
-    )
     return (
-        2 * capitalised >= len(tokens)
+        _title_case(tokens)
         and tokens[0][:1].isupper()
         and not dateline_length(line)
         and not is_boilerplate(line)
     )
 
 
-def _header(text: str) -> tuple[int, tuple[int, int] | None]:
-    """End offset of the heading block at the top of ``text`` and the title line's span.
+def _headline(document: Document, start: int, end: int, first: bool) -> bool:
+    """Whether line ``[start, end)`` is a headline in news layout, long or in sentence case.
+
+    The segmenter must have kept it as one sentence. A line ending in "?" or "!" is one
+    anywhere, and so is a long one in title case. A line in sentence case may be a sentence
+    cut by a stray line break, and one ending in "." reads like a one-sentence lead paragraph:
+    they count only in text laid out one paragraph a line (the line alone in its paragraph, a
+    body of several lines and no blank line in it), and one ending in "." only first.
+    """
+    text = document.text
+    line = text[start:end]
+    if len(line) > HEADLINE_MAX_CHARS or line[-1] in ",;:-–—" or not _opens_headline(line):
+        return False
+    if dateline_length(line) or is_boilerplate(line):
+        return False
+    index = next((s.index for s in document.sentences if s.start == start), None)
+    if index is None or document.sentences[index].end != end:
+        return False
+    ending = line.rstrip(_CLOSING)[-1:]
+    if ending in "?!":
+        return True
+    full_stop = ending in ".…"
+    if not full_stop and _title_case([t for t in line.split() if t[:1].isalpha()]):
+        return True
+    body = text[end:].strip()
+    following = document.sentences[index + 1 : index + 2]
+    laid_out = (
+        bool(following)
+        and following[0].paragraph != document.sentences[index].paragraph
+        and "\n" in body
+        and not _BLANK_LINE.search(body)
+    )
+    return laid_out and (first or not full_stop)
+
+
+_CLOSING = "\"'”’»)]"
+
+
+def _opens_headline(line: str) -> bool:
+    stripped = line.lstrip("\"'“‘«„(")
+    return bool(stripped) and (stripped[0].isupper() or stripped[0].isdigit())
+
+
+def _title_case(tokens: list[str]) -> bool:
+    capitalised = sum(
+        1 for t in tokens if t[:1].isupper() or t.lower() in word_list("title_lowercase")
+    )
+    return 2 * capitalised >= len(tokens)
+
+
+def _header(document: Document) -> tuple[int, tuple[int, int] | None]:
+    """End offset of the heading block at the top of the document and the title line's span.
 
     Heading lines are short lines without final punctuation, each followed by a newline; the
     longest of them is the title (a short kicker such as a city name may precede it). A
-    dateline on a line of its own between them is skipped. Nothing counts as a header unless
-    body text follows it.
+    headline as news text is laid out (:func:`_headline`: long, in sentence case, ending in
+    "?") may follow such kickers and ends the block. A dateline on a line of its own between
+    them is skipped. Nothing counts as a header unless body text follows it.
     """
+    text = document.text
     pos = 0
     end = 0
     headings: list[tuple[int, int]] = []
@@ -191,6 +246,14 @@ def _header(text: str) -> tuple[int, tuple[int, int] | None]:
             if len(headings) == _MAX_HEADING_LINES:
                 break
             headings.append((pos, pos + len(line)))
+        elif (
+            all(len(text[a:b].split()) <= _KICKER_MAX_WORDS for a, b in headings)
+            and len(line.split()) > max((len(text[a:b].split()) for a, b in headings), default=0)
+            and _headline(document, pos, pos + len(line), first=pos == 0 or not text[:pos].strip())
+        ):
+            headings.append((pos, pos + len(line)))
+            end = pos + len(line)
+            break
         elif not (is_boilerplate(line) and dateline_length(line)):
             break
         end = pos + len(line)
@@ -212,7 +275,7 @@ def _trimmed(sentence: Sentence, text: str, start: int) -> Sentence:
 def prepare(document: Document) -> Prepared:
     """Split ``document`` into its title line (or None) and its candidate sentences."""
     text = document.text
-    header_end, title_span = _header(text)
+    header_end, title_span = _header(document)
     title: Sentence | None = None
     candidates: list[Candidate] = []
     for sentence in document.sentences:
