@@ -107,7 +107,7 @@ def sentence_starts(
     headline): unless its lines are hard-wrapped (``document``, the shape of the whole text,
     says so), every line break that is a sentence boundary is a paragraph break. In wrapped
     text only a line that ends a sentence well short of the wrap width (the next word would
-    have fitted), or one wider than the wrap, ends a paragraph.
+    have fitted), one wider than the wrap, or a headline ends a paragraph.
     """
     lex = lexicon()
     lines = _lines(text, start, end)
@@ -125,12 +125,19 @@ def sentence_starts(
         shape = document
     elif not shape.wrapped:
         return starts, [c for _, _, c, _ in pairs]
-    return starts, [c for a, b, c, d in pairs if _short_or_overlong(text, a, b, c, d, shape)]
+    # Only a headline at the top of the text: lower down, such a line is a splitting mistake.
+    top = lines[0][0] if _NON_SPACE.search(text, 0, start) is None else -1
+    return starts, [c for a, b, c, d in pairs if _not_wrapped(text, a, b, c, d, shape, top)]
 
 
-def _short_or_overlong(text: str, a: int, b: int, c: int, d: int, shape: _Paragraph) -> bool:
-    """Whether wrapped line ``[a, b)`` is not where the wrap broke: the next word would have
-    fitted on it, or it is wider than the wrap."""
+def _not_wrapped(
+    text: str, a: int, b: int, c: int, d: int, shape: _Paragraph, lines_start: int
+) -> bool:
+    """Whether line ``[a, b)`` of wrapped text, which a boundary follows, ends a paragraph: it
+    stands alone without final punctuation as a headline (the text's first line, or in
+    title case), the next word would have fitted on it, or it is wider than the wrap."""
+    if not _ends_sentence(text, a, b) and (a == lines_start or _title_like(text[a:b])):
+        return True
     first = _SPACE.search(text, c, min(d, c + _MAX_TOKEN))
     first_len = (first.start() if first else min(d, c + _MAX_TOKEN)) - c
     return b - a > shape.width or (b - a) + 1 + first_len <= 0.85 * shape.width

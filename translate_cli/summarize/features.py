@@ -213,6 +213,10 @@ def _opens_headline(line: str) -> bool:
     return bool(stripped) and (stripped[0].isupper() or stripped[0].isdigit())
 
 
+def _sentence_ends(document: Document, offset: int) -> bool:
+    return any(s.end == offset for s in document.sentences[:_MAX_HEADING_LINES + 2])
+
+
 def _title_case(tokens: list[str]) -> bool:
     capitalised = sum(
         1 for t in tokens if t[:1].isupper() or t.lower() in word_list("title_lowercase")
@@ -242,7 +246,13 @@ def _header(document: Document) -> tuple[int, tuple[int, int] | None]:
         line = text[pos:newline].rstrip()
         if not line:
             break
-        if _is_heading(line):
+        if _is_heading(line) and (
+            not headings
+            or not _sentence_ends(document, headings[0][1])
+            or _sentence_ends(document, pos + len(line))
+        ):
+            # Where the splitter cut after the first heading, a heading under it must end a
+            # sentence too: a line of wrapped body text does not.
             if len(headings) == _MAX_HEADING_LINES:
                 break
             headings.append((pos, pos + len(line)))
