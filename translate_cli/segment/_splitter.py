@@ -60,6 +60,7 @@ _PRONOUNS = frozenset(["dia", "ia", "beliau", "mereka", "saya", "kami", "kita", 
 
 LONG_LINE = 200  # no one hard-wraps wider than this: a longer line means deliberate breaks
 MIN_WRAP = 40  # nor narrower than this: shorter lines are a list or a poem
+_FEW_LINES = 3  # a paragraph of this many lines is too short to show its wrap on its own
 _OVERLONG = 1.15  # a first line this much wider than the rest is not part of their wrap
 _MAX_TOKEN = 40  # how far a candidate looks for the word on either side
 
@@ -114,6 +115,8 @@ def sentence_starts(
     if not lines:
         return [], []
     shape = _shape(text, lines)
+    if document is not None and document.wrapped and len(lines) <= _FEW_LINES:
+        shape = document  # too few lines to show the wrap: the whole text shows it
     breaks: set[int] = set()
     _line_breaks(text, lines, shape, lex, breaks)
     _punctuation_breaks(text, start, end, shape, lex, breaks)
@@ -134,13 +137,17 @@ def _not_wrapped(
     text: str, a: int, b: int, c: int, d: int, shape: _Paragraph, lines_start: int
 ) -> bool:
     """Whether line ``[a, b)`` of wrapped text, which a boundary follows, ends a paragraph: it
-    stands alone without final punctuation as a headline (the text's first line, or in
-    title case), the next word would have fitted on it, or it is wider than the wrap."""
-    if not _ends_sentence(text, a, b) and (a == lines_start or _title_like(text[a:b])):
+    is the text's first line (a headline), a title-case line without final punctuation, the
+    next word would have fitted on it, or it is wider than the wrap."""
+    if a == lines_start or (not _ends_sentence(text, a, b) and _title_like(text[a:b])):
         return True
-    first = _SPACE.search(text, c, min(d, c + _MAX_TOKEN))
-    first_len = (first.start() if first else min(d, c + _MAX_TOKEN)) - c
-    return b - a > shape.width or (b - a) + 1 + first_len <= 0.85 * shape.width
+    return b - a > shape.width or (b - a) + 1 + _word_length(text, c, d) <= 0.85 * shape.width
+
+
+def _word_length(text: str, c: int, d: int) -> int:
+    """Length of the first word of line ``[c, d)``."""
+    space = _SPACE.search(text, c, min(d, c + _MAX_TOKEN))
+    return (space.start() if space else min(d, c + _MAX_TOKEN)) - c
 
 
 # --- lines -------------------------------------------------------------------------------
@@ -191,10 +198,21 @@ def _shape(text: str, lines: list[tuple[int, int]]) -> _Paragraph:
     # Most words are lowercase, so a wrap usually carries one onto the next line; lines that
     # all start with capitals are units of their own (headlines, one sentence a line).
     carried = sum(1 for a, _ in lines[1:] if text[a].islower())
-    wrapped = (
-        full >= 0.6 * len(inner)
-        and open_ended >= 0.5 * len(inner)
-        and carried >= max(1, 0.2 * len(inner))
+    # Or every line that ends mid-sentence does so because the next word would not have
+    # fitted: few carried words, when the wraps happen to fall before names.
+    reflowed = sum(
+        1
+        for (a, b), (c, d) in itertools.pairwise(lines)
+        if not _ends_sentence(text, a, b) and (b - a) + 1 + _word_length(text, c, d) > 0.85 * width
+    )
+    # Short sentences, each about a line long, leave few lines open at the end; then every
+    # open line must pass the reflow test and some word must be carried.
+    wrapped = full >= 0.6 * len(inner) and (
+        (
+            open_ended >= 0.5 * len(inner)
+            and (carried >= max(1, 0.2 * len(inner)) or 2 <= open_ended == reflowed)
+        )
+        or (open_ended >= 0.3 * len(inner) and carried >= 1 and 2 <= open_ended == reflowed)
     )
     return _Paragraph(width, wrapped=wrapped, deliberate=False)
 
@@ -202,15 +220,18 @@ def _shape(text: str, lines: list[tuple[int, int]]) -> _Paragraph:
 def _line_breaks(
     text: str, lines: list[tuple[int, int]], shape: _Paragraph, lex: Lexicon, breaks: set[int]
 ) -> None:
+    starts_unit = True  # whether the line starts a sentence: only such a line is a headline
     for (a, b), (c, d) in itertools.pairwise(lines):
+        ended = _ends_sentence(text, a, b)
         if _LIST_ITEM.match(text, c) or (c + 1 == d and not text[c].isalnum()):
             breaks.add(c)  # a list item on its own line
-        elif not _ends_sentence(text, a, b) and not _line_continues(text, a, b, c, d, shape, lex):
+        elif not ended and not _line_continues(text, a, b, c, d, shape, lex, starts_unit):
             breaks.add(c)
+        starts_unit = ended or c in breaks
 
 
 def _line_continues(
-    text: str, a: int, b: int, c: int, d: int, shape: _Paragraph, lex: Lexicon
+    text: str, a: int, b: int, c: int, d: int, shape: _Paragraph, lex: Lexicon, starts_unit: bool
 ) -> bool:
     """Whether line ``[a, b)``, which lacks final punctuation, runs on into ``[c, d)``."""
     if text[b - 1] in JOINERS:
@@ -227,11 +248,9 @@ def _line_continues(
         return not shape.deliberate
     if shape.wrapped and b - a > shape.width:
         return False  # longer than the wrap width: the line was not wrapped
-    if shape.wrapped and not _title_like(text[a:b]):
+    if shape.wrapped and not (starts_unit and _title_like(text[a:b])):
         # The reflow test: the next line's first word would not have fitted on this one.
-        first = _SPACE.search(text, c, min(d, c + _MAX_TOKEN))
-        first_len = (first.start() if first else min(d, c + _MAX_TOKEN)) - c
-        return (b - a) + 1 + first_len > 0.85 * shape.width
+        return (b - a) + 1 + _word_length(text, c, d) > 0.85 * shape.width
     return False
 
 
@@ -311,8 +330,12 @@ def _punctuation_breaks(
                 continue
             newline = any(ch in LINE_BREAKS for ch in text[m_end:t])
             if newline and shape.sentence_lines and text[t].isupper():
-                breaks.add(t)  # no abbreviation holds across a typed line break
-                continue
+                # No abbreviation holds across a typed line break ("… A.S.⏎Ri membuat"); one
+                # that the next word would have fitted after was typed, not wrapped.
+                line_start = max(text.rfind("\n", start, m_start) + 1, start)
+                if (m_end - line_start) + 1 + _word_length(text, t, end) <= 0.85 * shape.width:
+                    breaks.add(t)
+                    continue
             typed = shape.deliberate or shape.sentence_lines
             if _boundary(text, m_start, run, t, end, newline and typed, lex):
                 breaks.add(t)

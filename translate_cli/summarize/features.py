@@ -32,8 +32,8 @@ _DATA = "translate_cli.summarize.data"
 TITLE_MAX_WORDS = 16
 # At most this many heading lines are looked for at the top of an article (kicker + title).
 _MAX_HEADING_LINES = 3
-# A headline that the segmenter keeps as a sentence of its own may be this long, in any case,
-# and end in "?" or "!" (in text laid out one paragraph a line, also in "."; NTREX's do).
+# In text laid out one paragraph a line, a headline the segmenter keeps as a sentence of its
+# own may be this long, in sentence case, and end in "?", "!" or (first) "." (NTREX's do).
 HEADLINE_MAX_CHARS = 200
 # Heading lines above such a headline are a rubric ("Kota Malang") of at most this many words.
 _KICKER_MAX_WORDS = 4
@@ -173,11 +173,11 @@ def _is_heading(line: str) -> bool:
 def _headline(document: Document, start: int, end: int, first: bool) -> bool:
     """Whether line ``[start, end)`` is a headline in news layout, long or in sentence case.
 
-    The segmenter must have kept it as one sentence. A line ending in "?" or "!" is one
-    anywhere, and so is a long one in title case. A line in sentence case may be a sentence
-    cut by a stray line break, and one ending in "." reads like a one-sentence lead paragraph:
-    they count only in text laid out one paragraph a line (the line alone in its paragraph, a
-    body of several lines and no blank line in it), and one ending in "." only first.
+    Only in text laid out one paragraph a line (the line alone in its paragraph, a body of
+    several lines and no blank line in it), and the segmenter must have kept the line as one
+    sentence. Elsewhere such a line may be a sentence cut by a stray line break, or a lead
+    paragraph of one sentence (IndoSum has many, some ending in "?"). One ending in "." reads
+    like a lead sentence even here unless it is the first line.
     """
     text = document.text
     line = text[start:end]
@@ -188,12 +188,7 @@ def _headline(document: Document, start: int, end: int, first: bool) -> bool:
     index = next((s.index for s in document.sentences if s.start == start), None)
     if index is None or document.sentences[index].end != end:
         return False
-    ending = line.rstrip(_CLOSING)[-1:]
-    if ending in "?!":
-        return True
-    full_stop = ending in ".…"
-    if not full_stop and _title_case([t for t in line.split() if t[:1].isalpha()]):
-        return True
+    full_stop = line.rstrip(_CLOSING)[-1:] in ".…"
     body = text[end:].strip()
     following = document.sentences[index + 1 : index + 2]
     laid_out = (
