@@ -12,7 +12,10 @@ Usage (from the repository root)::
         [--only ours,pysbd] [--errors ours --set ntrex --limit 30] [--indosum]
 
 Prints, per set and splitter, boundary F1 (micro over all boundaries) and the share of
-documents segmented exactly, plus the seconds each splitter took. Peers that are not
+documents segmented exactly, plus the seconds each splitter took. Then our figures for NTREX dev
+laid out as news text comes, the headline on the first line and then one paragraph a line
+(``lay_out`` says how; ``--lines`` prints only these): boundary F1, paragraph breaks kept and
+right, and how often the summariser's title is the headline. Peers that are not
 installed are skipped (``pip install -e '.[bench]'``). ``--indosum`` adds IndoSum dev articles
 as a rough extra check: their sentences were split by a tool that breaks after "Rp." or
 "Sdr.", so its gold is not ours; paragraph breaks there are given, not scored.
@@ -24,6 +27,7 @@ import argparse
 import json
 import re
 import sys
+import textwrap
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -144,10 +148,9 @@ def lay_out(sentences: list[str], layout: str) -> Laid:
     ``lines``: each sentence its own line (one paragraph a line, no blank lines);
     ``grouped``: sentences grouped into paragraphs of 1, 2, 3, 1, 2, 3… sentences joined by a
     space, a paragraph a line; ``wrapped``: the grouped paragraphs hard-wrapped at 70 columns,
-    a blank line between paragraphs; ``wrapped-flat``: the same without blank lines (its
-    paragraph breaks cannot be seen, so only its sentences are scored).
+    a blank line between paragraphs; ``wrapped-flat``: the same without blank lines (a
+    paragraph break shows only where a paragraph's last line is short).
     """
-    import textwrap
 
     headline, body = sentences[0].strip(), [s.strip() for s in sentences[1:] if s.strip()]
     groups: list[list[str]] = []

@@ -248,7 +248,10 @@ def test_malang_sample_keeps_a_paragraph_a_line_if_present() -> None:
     assert doc.paragraph_count == len(lines) == 7
     paragraphs = [text[p[0].start : p[-1].end] for p in doc.paragraphs()]
     assert paragraphs == lines
-    assert paragraphs[:2] == ["Kota Malang", "Telkom Gandeng Kota Malang Kuatkan Smart City Nusantara"]
+    assert paragraphs[:2] == [
+        "Kota Malang",
+        "Telkom Gandeng Kota Malang Kuatkan Smart City Nusantara",
+    ]
 
 
 def _paragraph_groups(sentences: list[str], sizes: list[int]) -> list[list[str]]:

@@ -209,7 +209,7 @@ def _opens_headline(line: str) -> bool:
 
 
 def _sentence_ends(document: Document, offset: int) -> bool:
-    return any(s.end == offset for s in document.sentences[:_MAX_HEADING_LINES + 2])
+    return any(s.end == offset for s in document.sentences[: _MAX_HEADING_LINES + 2])
 
 
 def _title_case(tokens: list[str]) -> bool:
