@@ -329,11 +329,12 @@ def _punctuation_breaks(
                     breaks.add(after.start())
                 continue
             newline = any(ch in LINE_BREAKS for ch in text[m_end:t])
-            if newline and shape.sentence_lines and text[t].isupper():
-                # No abbreviation holds across a typed line break ("… A.S.⏎Ri membuat"); one
-                # that the next word would have fitted after was typed, not wrapped.
+            if newline and (shape.deliberate or shape.sentence_lines) and text[t].isupper():
+                # No abbreviation holds across a typed line break ("… A.S.⏎Ri membuat"); in
+                # short lines, one that the next word would have fitted after was typed.
                 line_start = max(text.rfind("\n", start, m_start) + 1, start)
-                if (m_end - line_start) + 1 + _word_length(text, t, end) <= 0.85 * shape.width:
+                line = m_end - line_start
+                if shape.deliberate or line + 1 + _word_length(text, t, end) <= 0.85 * shape.width:
                     breaks.add(t)
                     continue
             typed = shape.deliberate or shape.sentence_lines
