@@ -330,11 +330,13 @@ def _punctuation_breaks(
                 continue
             newline = any(ch in LINE_BREAKS for ch in text[m_end:t])
             if newline and (shape.deliberate or shape.sentence_lines) and text[t].isupper():
-                # No abbreviation holds across a typed line break ("… A.S.⏎Ri membuat"); in
-                # short lines, one that the next word would have fitted after was typed.
+                # No abbreviation holds across a typed line break ("… A.S.⏎Ri membuat"): in
+                # long lines every break was typed; else one after a line wider than the rest
+                # or that the next word would have fitted on.
                 line_start = max(text.rfind("\n", start, m_start) + 1, start)
                 line = m_end - line_start
-                if shape.deliberate or line + 1 + _word_length(text, t, end) <= 0.85 * shape.width:
+                fitted = line + 1 + _word_length(text, t, end) <= 0.85 * shape.width
+                if shape.deliberate or line > shape.width or fitted:
                     breaks.add(t)
                     continue
             typed = shape.deliberate or shape.sentence_lines
