@@ -2,10 +2,13 @@
 
 Rule-based and dependency-free. Paragraphs (blank lines) are always boundaries. Inside a
 paragraph, a line break is a boundary when the line lacks final punctuation and reads as a
-unit of its own (a headline, a list item), not as a hard wrap. Sentence-final punctuation is
-a boundary unless what stands on either side says otherwise: an abbreviation that never ends
-a sentence (``Ny.``, ``PT.``, ``Jl.``), initials, a degree, a lowercase continuation, a verb
-of saying after a quotation. The word lists live in ``segment/data/``.
+unit of its own (a headline, a list item), not as a hard wrap. Unless the text is hard-wrapped
+(judged from all its lines), a line break that is a boundary also starts a paragraph: news
+text copied or scraped from the web comes one paragraph a line, without blank lines.
+Sentence-final punctuation is a boundary unless what stands on either side says otherwise: an
+abbreviation that never ends a sentence (``Ny.``, ``PT.``, ``Jl.``), initials, a degree, a
+lowercase continuation, a verb of saying after a quotation. The word lists live in
+``segment/data/``.
 
 Every non-whitespace character lands in exactly one sentence, in order, and every sentence
 has visible text: a stretch that would hold only invisible characters (controls such as BEL,
@@ -48,11 +51,11 @@ def segment(text: str) -> Document:
     for start, end in blocks:
         begin = start
         cuts, new_paragraphs = sentence_starts(text, start, end, document=shape)
+        opens = set(new_paragraphs)
         for cut in cuts:
             spans.append((number, begin, cut))
             begin = cut
-            if new_paragraphs and cut == new_paragraphs[0]:
-                new_paragraphs.pop(0)
+            if cut in opens:
                 number += 1
         spans.append((number, begin, end))
         number += 1
