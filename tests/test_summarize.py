@@ -471,8 +471,9 @@ _LONG_HEADLINE = (
         "Apakah Kota Malang siap menjadi kota cerdas pertama di Jawa Timur?",
         "Polisi menangkap seorang pria, 32 tahun, atas dugaan pembunuhan setelah seorang wanita"
         " ditikam hingga tewas.",
+        "iPhone baru dijual mulai hari ini di seluruh Indonesia dengan harga lebih murah",
     ],
-    ids=["long", "question", "full-stop"],
+    ids=["long", "question", "full-stop", "lowercase"],
 )
 def test_headline_on_the_first_line_of_line_text(headline: str) -> None:
     for glue in ("\n", "\n\n"):  # the body one paragraph a line, below a blank line or not

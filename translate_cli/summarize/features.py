@@ -204,8 +204,9 @@ _CLOSING = "\"'”’»)]"
 
 
 def _opens_headline(line: str) -> bool:
+    """A word or number opens it, maybe after a quote ("iPhone …", "‘Laut adalah …")."""
     stripped = line.lstrip("\"'“‘«„(")
-    return bool(stripped) and (stripped[0].isupper() or stripped[0].isdigit())
+    return bool(stripped) and stripped[0].isalnum()
 
 
 def _sentence_ends(document: Document, offset: int) -> bool:
