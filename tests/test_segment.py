@@ -3,6 +3,7 @@ properties that hold for any input."""
 
 from __future__ import annotations
 
+import json
 import re
 import textwrap
 from pathlib import Path
@@ -12,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import CORPUS
+from tests.helpers import invoke
 from translate_cli.document import Document
 from translate_cli.segment import segment, visible
 from translate_cli.segment._lexicon import lexicon
@@ -315,3 +317,19 @@ def test_hard_wrapped_text_joins_its_lines(
     assert [s for p in structure for s in p] == [headline, *body]
     if blank:
         assert structure == [[headline], *groups]
+
+
+def test_translate_prints_a_paragraph_a_line_of_the_sample_if_present(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`translate` to a pipe: the sample article's 7 lines come out as 7 paragraphs, and its
+    JSON numbers them 0 to 6."""
+    path = _SAMPLE / "malang-smart-city.txt"
+    if not path.exists():
+        pytest.skip("shared data not available")
+    monkeypatch.setenv("TRANSLATE_CLI_ENGINE", "fake")
+    result = invoke("translate", str(path))
+    assert result.exit_code == 0
+    assert len(result.stdout.strip("\n").split("\n\n")) == 7
+    records = json.loads(invoke("translate", str(path), "--format", "json").stdout)
+    assert sorted({s["paragraph"] for s in records["sentences"]}) == list(range(7))
