@@ -115,10 +115,20 @@ def sentence_starts(
     if not lines:
         return [], []
     shape = _shape(text, lines)
-    if document is not None and document.wrapped and len(lines) <= _FEW_LINES:
-        shape = document  # too few lines to show the wrap: the whole text shows it
+    if (
+        document is not None
+        and document.wrapped
+        and not (shape.wrapped or shape.deliberate)
+        and (len(lines) <= _FEW_LINES or not shape.sentence_lines)
+    ):
+        # Too few lines to show the wrap, or too uneven: the whole text shows it. (A block of
+        # lines that each end a sentence, a list say, keeps its own shape.)
+        shape = document
+    # Only a headline at the top of the text: lower down, such a line is a wrapped line with
+    # names in it, or a splitting mistake.
+    top = lines[0][0] if _NON_SPACE.search(text, 0, start) is None else -1
     breaks: set[int] = set()
-    _line_breaks(text, lines, shape, lex, breaks)
+    _line_breaks(text, lines, shape, lex, breaks, top)
     _punctuation_breaks(text, start, end, shape, lex, breaks)
     _aside_breaks(text, start, end, lex, breaks)
     breaks.discard(start)
@@ -128,8 +138,6 @@ def sentence_starts(
         shape = document
     elif not shape.wrapped:
         return starts, [c for _, _, c, _ in pairs]
-    # Only a headline at the top of the text: lower down, such a line is a splitting mistake.
-    top = lines[0][0] if _NON_SPACE.search(text, 0, start) is None else -1
     return starts, [c for a, b, c, d in pairs if _not_wrapped(text, a, b, c, d, shape, top)]
 
 
@@ -218,20 +226,26 @@ def _shape(text: str, lines: list[tuple[int, int]]) -> _Paragraph:
 
 
 def _line_breaks(
-    text: str, lines: list[tuple[int, int]], shape: _Paragraph, lex: Lexicon, breaks: set[int]
+    text: str,
+    lines: list[tuple[int, int]],
+    shape: _Paragraph,
+    lex: Lexicon,
+    breaks: set[int],
+    top: int,
 ) -> None:
-    starts_unit = True  # whether the line starts a sentence: only such a line is a headline
+    # In wrapped text a line as wide as the wrap is a headline only as the text's first line:
+    # lower down, names make a wrapped line look like one ("… Konferensi Partai⏎Konservatif").
     for (a, b), (c, d) in itertools.pairwise(lines):
-        ended = _ends_sentence(text, a, b)
         if _LIST_ITEM.match(text, c) or (c + 1 == d and not text[c].isalnum()):
             breaks.add(c)  # a list item on its own line
-        elif not ended and not _line_continues(text, a, b, c, d, shape, lex, starts_unit):
+        elif not _ends_sentence(text, a, b) and not _line_continues(
+            text, a, b, c, d, shape, lex, a == top
+        ):
             breaks.add(c)
-        starts_unit = ended or c in breaks
 
 
 def _line_continues(
-    text: str, a: int, b: int, c: int, d: int, shape: _Paragraph, lex: Lexicon, starts_unit: bool
+    text: str, a: int, b: int, c: int, d: int, shape: _Paragraph, lex: Lexicon, on_top: bool
 ) -> bool:
     """Whether line ``[a, b)``, which lacks final punctuation, runs on into ``[c, d)``."""
     if text[b - 1] in JOINERS:
@@ -248,7 +262,7 @@ def _line_continues(
         return not shape.deliberate
     if shape.wrapped and b - a > shape.width:
         return False  # longer than the wrap width: the line was not wrapped
-    if shape.wrapped and not (starts_unit and _title_like(text[a:b])):
+    if shape.wrapped and not (on_top and _title_like(text[a:b])):
         # The reflow test: the next line's first word would not have fitted on this one.
         return (b - a) + 1 + _word_length(text, c, d) > 0.85 * shape.width
     return False
