@@ -12,7 +12,10 @@ Usage (from the repository root)::
         [--only ours,pysbd] [--errors ours --set ntrex --limit 30] [--indosum]
 
 Prints, per set and splitter, boundary F1 (micro over all boundaries) and the share of
-documents segmented exactly, plus the seconds each splitter took. Peers that are not
+documents segmented exactly, plus the seconds each splitter took. Then our figures for NTREX dev
+laid out as news text comes, the headline on the first line and then one paragraph a line
+(``lay_out`` says how; ``--lines`` prints only these): boundary F1, paragraph breaks kept and
+right, and how often the summariser's title is the headline. Peers that are not
 installed are skipped (``pip install -e '.[bench]'``). ``--indosum`` adds IndoSum dev articles
 as a rough extra check: their sentences were split by a tool that breaks after "Rp." or
 "Sdr.", so its gold is not ours; paragraph breaks there are given, not scored.
@@ -24,6 +27,7 @@ import argparse
 import json
 import re
 import sys
+import textwrap
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -119,6 +123,113 @@ def load_sets(data: Path) -> dict[str, list[Doc]]:
     ]
     sets["TICO-19"] = _group("tico", _read_lines(data / "tico19-test.id"), info)
     return sets
+
+
+# --- one paragraph a line: NTREX documents as news text is copied or scraped ------------------
+
+
+@dataclass(frozen=True)
+class Laid:
+    """A document laid out for the line checks, with its gold structure."""
+
+    text: str
+    headline: str
+    sentences: frozenset[int]  # sentence boundaries, as non-whitespace characters before them
+    paragraphs: frozenset[int]  # paragraph breaks, the same way
+
+
+def _flat(text: str) -> int:
+    return sum(1 for c in text if not c.isspace())
+
+
+def lay_out(sentences: list[str], layout: str) -> Laid:
+    """The headline on the first line, then the body laid out as ``layout`` says.
+
+    ``lines``: each sentence its own line (one paragraph a line, no blank lines);
+    ``grouped``: sentences grouped into paragraphs of 1, 2, 3, 1, 2, 3… sentences joined by a
+    space, a paragraph a line; ``wrapped``: the grouped paragraphs hard-wrapped at 70 columns,
+    a blank line between paragraphs; ``wrapped-flat``: the same without blank lines (a
+    paragraph break shows only where a paragraph's last line is short).
+    """
+
+    headline, body = sentences[0].strip(), [s.strip() for s in sentences[1:] if s.strip()]
+    groups: list[list[str]] = []
+    if layout == "lines":
+        groups = [[s] for s in body]
+    else:
+        size, at = 1, 0
+        while at < len(body):
+            groups.append(body[at : at + size])
+            at += size
+            size = size % 3 + 1
+    blocks = [" ".join(g) for g in groups]
+    if layout.startswith("wrapped"):
+        blocks = ["\n".join(textwrap.wrap(b, 70, break_on_hyphens=False)) for b in blocks]
+    glue = "\n\n" if layout == "wrapped" else "\n"
+    text = headline + "\n" + glue.join(blocks)
+    cuts: set[int] = set()
+    breaks: set[int] = set()
+    count = _flat(headline)
+    for group in groups:
+        breaks.add(count)
+        for sentence in group:
+            cuts.add(count)
+            count += _flat(sentence)
+    return Laid(text, headline, frozenset(cuts), frozenset(breaks))
+
+
+LAYOUTS = ("lines", "grouped", "wrapped", "wrapped-flat")
+
+
+def line_scores(documents: list[list[str]], layout: str) -> dict[str, float]:
+    """Boundary F1, paragraph breaks kept (recall) and right (precision), titles right."""
+    from translate_cli.summarize.features import prepare
+
+    tp = fp = fn = kept = found_breaks = gold_breaks = titles = 0
+    for sentences in documents:
+        laid = lay_out(sentences, layout)
+        doc = segment(laid.text)
+        flat = [i for i, c in enumerate(laid.text) if not c.isspace()]
+        position = {offset: n for n, offset in enumerate(flat)}
+        starts = {position[s.start]: s.paragraph for s in doc.sentences}
+        cuts = frozenset(starts) - {0}
+        ours = frozenset(at for at in cuts if starts[at] != starts.get(_previous(starts, at)))
+        tp += len(cuts & laid.sentences)
+        fp += len(cuts - laid.sentences)
+        fn += len(laid.sentences - cuts)
+        kept += len(ours & laid.paragraphs)
+        found_breaks += len(ours)
+        gold_breaks += len(laid.paragraphs)
+        title = prepare(doc).title
+        titles += title is not None and title.text == laid.headline
+    return {
+        "F1": 2 * tp / (2 * tp + fp + fn),
+        "kept": kept / gold_breaks,
+        "right": kept / found_breaks if found_breaks else 0.0,
+        "titles": titles / len(documents),
+    }
+
+
+def _previous(starts: dict[int, int], at: int) -> int:
+    return max(s for s in starts if s < at)
+
+
+def ntrex_documents(data: Path) -> list[list[str]]:
+    docids = [line.strip() for line in _read_lines(data / "ntrex128-dev.docids")]
+    groups: dict[str, list[str]] = {}
+    for line, key in zip(_read_lines(data / "ntrex128-dev.id"), docids, strict=True):
+        groups.setdefault(key, []).append(line)
+    return list(groups.values())
+
+
+def print_line_scores(data: Path) -> None:
+    documents = ntrex_documents(data)
+    print(f"\nNTREX dev, headline then body ({len(documents)} documents)")
+    print(f"{'layout':<14}{'boundary F1':>13}{'paras kept':>12}{'paras right':>13}{'titles':>9}")
+    for layout in LAYOUTS:
+        s = line_scores(documents, layout)
+        paras = (f"{s['kept']:.1%}", f"{s['right']:.1%}")
+        print(f"{layout:<14}{s['F1']:>13.3f}{paras[0]:>12}{paras[1]:>13}{s['titles']:>9.1%}")
 
 
 # --- splitters: each returns sentence strings in order ---------------------------------------
@@ -269,7 +380,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--errors", metavar="SPLITTER", help="print this splitter's errors")
     parser.add_argument("--set", dest="set_name", help="with --errors: set name (prefix match)")
     parser.add_argument("--limit", type=int, default=40, help="with --errors: how many")
+    parser.add_argument(
+        "--lines", action="store_true", help="only the one-paragraph-a-line NTREX figures"
+    )
     args = parser.parse_args(argv)
+    if args.lines:
+        print_line_scores(args.data)
+        return
 
     sets = load_sets(args.data)
     if args.indosum:
@@ -298,6 +415,7 @@ def main(argv: list[str] | None = None) -> None:
             cells.append(f"{result.f1:.3f} / {result.exact / result.docs:5.1%}")
         print(f"{name:<16}" + "".join(f"{c:>22}" for c in cells) + f"{seconds:>10.2f}")
     print("documents per set: " + ", ".join(f"{k} {len(v)}" for k, v in sets.items()))
+    print_line_scores(args.data)
     flores_dev = sets["FLORES dev"]
     best = min(score(_ours, flores_dev).seconds for _ in range(3))
     chars = sum(len(d.text) for d in flores_dev)

@@ -3,13 +3,17 @@ properties that hold for any input."""
 
 from __future__ import annotations
 
+import json
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import CORPUS
+from tests.helpers import invoke
 from translate_cli.document import Document
 from translate_cli.segment import segment, visible
 from translate_cli.segment._lexicon import lexicon
@@ -229,3 +233,103 @@ def test_plain_sentences_are_recovered_exactly(parts: list[tuple[list[str], str]
 )
 def test_pathological_input(text: str) -> None:
     _check_invariants(text)
+
+
+# --- text as it comes: one paragraph a line, or hard-wrapped ------------------------------
+
+_SAMPLE = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "articles"
+
+
+def test_malang_sample_keeps_a_paragraph_a_line_if_present() -> None:
+    path = _SAMPLE / "malang-smart-city.txt"
+    if not path.exists():
+        pytest.skip("shared data not available")
+    text = path.read_text(encoding="utf-8")
+    doc = segment(text)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    assert doc.paragraph_count == len(lines) == 7
+    paragraphs = [text[p[0].start : p[-1].end] for p in doc.paragraphs()]
+    assert paragraphs == lines
+    assert paragraphs[:2] == [
+        "Kota Malang",
+        "Telkom Gandeng Kota Malang Kuatkan Smart City Nusantara",
+    ]
+
+
+def _paragraph_groups(sentences: list[str], sizes: list[int]) -> list[list[str]]:
+    groups, at = [], 0
+    for size in sizes:
+        if at < len(sentences):
+            groups.append(sentences[at : at + size])
+            at += size
+    if at < len(sentences):
+        groups.append(sentences[at:])
+    return groups
+
+
+# Distinct sentences, as in an article (one sentence over and over wraps the same way each
+# time, which no text does).
+_BODY = st.lists(st.sampled_from(CORPUS[:20]), min_size=3, max_size=12, unique=True)
+_SIZES = st.lists(st.integers(min_value=1, max_value=3), min_size=12, max_size=12)
+_HEADLINE = st.sampled_from(
+    [
+        "Telkom Gandeng Kota Malang Kuatkan Smart City Nusantara",
+        "Masyarakat Makedonia pergi untuk memberikan suara pada referendum mengenai perubahan"
+        " nama negara",
+        "Apakah Kota Malang siap menjadi kota cerdas pertama di Jawa Timur?",
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(headline=_HEADLINE, body=_BODY, sizes=_SIZES)
+def test_one_paragraph_a_line_keeps_every_line(
+    headline: str, body: list[str], sizes: list[int]
+) -> None:
+    groups = _paragraph_groups(body, sizes)
+    text = headline + "\n" + "\n".join(" ".join(g) for g in groups)
+    _check_invariants(text)
+    assert _structure(segment(text)) == [[headline], *groups]
+
+
+# Sentences as long as news sentences (two of the corpus joined): text of sentences that each
+# fit on one line of the wrap can't be told from text laid out one sentence a line.
+_LONG = [
+    f"{a[:-1]}, sementara {b[0].lower()}{b[1:]}"
+    for a, b in zip(CORPUS[0:20:2], CORPUS[1:20:2], strict=True)
+]
+_LONG_BODY = st.lists(st.sampled_from(_LONG), min_size=3, max_size=10, unique=True)
+_WRAPPED_SIZES = st.lists(st.integers(min_value=1, max_value=3), min_size=12, max_size=12)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(headline=_HEADLINE, body=_LONG_BODY, sizes=_WRAPPED_SIZES, blank=st.booleans())
+def test_hard_wrapped_text_joins_its_lines(
+    headline: str, body: list[str], sizes: list[int], blank: bool
+) -> None:
+    """The same paragraphs wrapped at 70 columns give the same sentences; with blank lines
+    between them, the same paragraphs too (the headline on top is one of its own)."""
+    groups = _paragraph_groups(body, sizes)
+    wrapped = ["\n".join(textwrap.wrap(" ".join(g), 70, break_on_hyphens=False)) for g in groups]
+    text = headline + "\n" + ("\n\n" if blank else "\n").join(wrapped)
+    _check_invariants(text)
+    structure = _structure(segment(text))
+    assert [s for p in structure for s in p] == [headline, *body]
+    if blank:
+        assert structure == [[headline], *groups]
+
+
+def test_translate_prints_a_paragraph_a_line_of_the_sample_if_present(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`translate` to a pipe: the sample article's 7 lines come out as 7 paragraphs, and its
+    JSON numbers them 0 to 6."""
+    path = _SAMPLE / "malang-smart-city.txt"
+    if not path.exists():
+        pytest.skip("shared data not available")
+    monkeypatch.setenv("TRANSLATE_CLI_ENGINE", "fake")
+    result = invoke("translate", str(path))
+    assert result.exit_code == 0
+    assert len(result.stdout.strip("\n").split("\n\n")) == 7
+    records = json.loads(invoke("translate", str(path), "--format", "json").stdout)
+    assert sorted({s["paragraph"] for s in records["sentences"]}) == list(range(7))

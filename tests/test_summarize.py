@@ -454,3 +454,63 @@ def test_rouge() -> None:
     assert rouge_n(["a", "a", "a"], ["a", "b"], 1) == pytest.approx(
         2 * (1 / 3) * 0.5 / (1 / 3 + 0.5)
     )
+
+
+# --- headlines as news text is laid out: one paragraph a line --------------------------------
+
+_LONG_HEADLINE = (
+    "Ryder Cup 2018: Tim Amerika Serikat unjuk keberanian mempertahankan harapannya dalam"
+    " menghadapi pertandingan tunggal hari Minggu"
+)
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        _LONG_HEADLINE,  # 128 characters, sentence case
+        "Apakah Kota Malang siap menjadi kota cerdas pertama di Jawa Timur?",
+        "Polisi menangkap seorang pria, 32 tahun, atas dugaan pembunuhan setelah seorang wanita"
+        " ditikam hingga tewas.",
+        "iPhone baru dijual mulai hari ini di seluruh Indonesia dengan harga lebih murah",
+    ],
+    ids=["long", "question", "full-stop", "lowercase"],
+)
+def test_headline_on_the_first_line_of_line_text(headline: str) -> None:
+    for glue in ("\n", "\n\n"):  # the body one paragraph a line, below a blank line or not
+        text = headline + glue + "\n".join(CONTENT[:5])
+        result = summarize(segment(text), sentences=3)
+        assert result.title is not None and result.title.text == headline
+        assert all(headline not in p.text for p in result.picks)
+
+
+def test_sentence_lead_is_not_a_headline() -> None:
+    lead = "Polisi menangkap seorang pria atas dugaan pembunuhan di Malang."
+    # Paragraphs between blank lines: a one-sentence first paragraph is the lead (IndoSum has
+    # hundreds), and so is a sentence-case line without a full stop (a stray line break).
+    for first in (lead, lead[:-1]):
+        text = first + "\n\n" + "\n\n".join(CONTENT[:4])
+        prepared = prepare(segment(text))
+        assert prepared.title is None
+        assert prepared.candidates[0].sentence.text == first
+    # Under a rubric, a line ending in a full stop is the lead, and the rubric the title.
+    text = "Banjir Malang\n" + lead + "\n" + "\n".join(CONTENT[:4])
+    prepared = prepare(segment(text))
+    assert prepared.title is not None and prepared.title.text == "Banjir Malang"
+    assert prepared.candidates[0].sentence.text == lead
+
+
+def test_rubric_above_a_sentence_case_headline() -> None:
+    text = "Olahraga\n" + _LONG_HEADLINE + "\n" + "\n".join(CONTENT[:5])
+    result = summarize(segment(text), sentences=3)
+    assert result.title is not None and result.title.text == _LONG_HEADLINE
+    assert not any(p.text.startswith(("Olahraga", "Ryder")) for p in result.picks)
+
+
+def test_ntrex_articles_if_present() -> None:
+    paths = sorted((ROOT.parent / "shared" / "data" / "articles").glob("ntrex_*.id.txt"))
+    if not paths:
+        pytest.skip("shared data not available")
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        title = prepare(segment(text)).title
+        assert title is not None and title.text == text.splitlines()[0].strip(), path.name

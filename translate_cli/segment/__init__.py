@@ -2,10 +2,13 @@
 
 Rule-based and dependency-free. Paragraphs (blank lines) are always boundaries. Inside a
 paragraph, a line break is a boundary when the line lacks final punctuation and reads as a
-unit of its own (a headline, a list item), not as a hard wrap. Sentence-final punctuation is
-a boundary unless what stands on either side says otherwise: an abbreviation that never ends
-a sentence (``Ny.``, ``PT.``, ``Jl.``), initials, a degree, a lowercase continuation, a verb
-of saying after a quotation. The word lists live in ``segment/data/``.
+unit of its own (a headline, a list item), not as a hard wrap. Unless the text is hard-wrapped
+(judged from all its lines), a line break that is a boundary also starts a paragraph: news
+text copied or scraped from the web comes one paragraph a line, without blank lines.
+Sentence-final punctuation is a boundary unless what stands on either side says otherwise: an
+abbreviation that never ends a sentence (``Ny.``, ``PT.``, ``Jl.``), initials, a degree, a
+lowercase continuation, a verb of saying after a quotation. The word lists live in
+``segment/data/``.
 
 Every non-whitespace character lands in exactly one sentence, in order, and every sentence
 has visible text: a stretch that would hold only invisible characters (controls such as BEL,
@@ -19,7 +22,7 @@ from __future__ import annotations
 import unicodedata
 
 from translate_cli.document import Document
-from translate_cli.segment._splitter import paragraphs, sentence_starts
+from translate_cli.segment._splitter import document_shape, paragraphs, sentence_starts
 
 __all__ = ["segment"]
 
@@ -42,12 +45,20 @@ def visible(text: str) -> bool:
 def segment(text: str) -> Document:
     """Split ``text`` into paragraphs and sentences with offsets into ``text``."""
     spans: list[tuple[int, int, int]] = []
-    for number, (start, end) in enumerate(paragraphs(text)):
+    blocks = paragraphs(text)
+    shape = document_shape(text, blocks)
+    number = 0
+    for start, end in blocks:
         begin = start
-        for cut in sentence_starts(text, start, end):
+        cuts, new_paragraphs = sentence_starts(text, start, end, document=shape)
+        opens = set(new_paragraphs)
+        for cut in cuts:
             spans.append((number, begin, cut))
             begin = cut
+            if cut in opens:
+                number += 1
         spans.append((number, begin, end))
+        number += 1
     return Document.from_spans(text, _attach_invisible(text, spans))
 
 

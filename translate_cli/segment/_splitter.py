@@ -60,6 +60,8 @@ _PRONOUNS = frozenset(["dia", "ia", "beliau", "mereka", "saya", "kami", "kita", 
 
 LONG_LINE = 200  # no one hard-wraps wider than this: a longer line means deliberate breaks
 MIN_WRAP = 40  # nor narrower than this: shorter lines are a list or a poem
+_FEW_LINES = 3  # a paragraph of this many lines is too short to show its wrap on its own
+_OVERLONG = 1.15  # a first line this much wider than the rest is not part of their wrap
 _MAX_TOKEN = 40  # how far a candidate looks for the word on either side
 
 
@@ -70,6 +72,9 @@ class _Paragraph:
     width: int  # longest line, stripped
     wrapped: bool  # lines of even width that mostly end mid-sentence: hard-wrapped prose
     deliberate: bool  # some line is longer than any wrap width: every break was typed
+    # Not wrapped, and most lines end a sentence: one sentence (or paragraph) a line, so a
+    # break after final punctuation was typed too ("… mempercayai A.S.⏎Ri membuat …").
+    sentence_lines: bool = False
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -83,19 +88,74 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def sentence_starts(text: str, start: int, end: int) -> list[int]:
-    """Offsets in ``[start, end)`` where a new sentence begins, after the paragraph's first."""
+def document_shape(text: str, spans: list[tuple[int, int]]) -> _Paragraph:
+    """The shape of all the text's lines together: whether it is hard-wrapped, and how wide.
+
+    A short paragraph of a wrapped text (two or three lines) is too small to show its wrap
+    width on its own; the whole document shows it.
+    """
+    return _shape(text, [line for start, end in spans for line in _lines(text, start, end)])
+
+
+def sentence_starts(
+    text: str, start: int, end: int, *, document: _Paragraph | None = None
+) -> tuple[list[int], list[int]]:
+    """Offsets in ``[start, end)`` where a new sentence begins, after the paragraph's first,
+    and the subset of them where a new paragraph begins.
+
+    Text laid out one paragraph a line (as copied or scraped from news sites, with no blank
+    lines) has a new paragraph at each line that ends a sentence or stands alone (a rubric, a
+    headline): unless its lines are hard-wrapped (``document``, the shape of the whole text,
+    says so), every line break that is a sentence boundary is a paragraph break. In wrapped
+    text only a line that ends a sentence well short of the wrap width (the next word would
+    have fitted), one wider than the wrap, or a headline ends a paragraph.
+    """
     lex = lexicon()
     lines = _lines(text, start, end)
     if not lines:
-        return []
+        return [], []
     shape = _shape(text, lines)
+    if (
+        document is not None
+        and document.wrapped
+        and not (shape.wrapped or shape.deliberate)
+        and (len(lines) <= _FEW_LINES or not shape.sentence_lines)
+    ):
+        # Too few lines to show the wrap, or too uneven: the whole text shows it. (A block of
+        # lines that each end a sentence, a list say, keeps its own shape.)
+        shape = document
+    # Only a headline at the top of the text: lower down, such a line is a wrapped line with
+    # names in it, or a splitting mistake.
+    top = lines[0][0] if _NON_SPACE.search(text, 0, start) is None else -1
     breaks: set[int] = set()
-    _line_breaks(text, lines, shape, lex, breaks)
+    _line_breaks(text, lines, shape, lex, breaks, top)
     _punctuation_breaks(text, start, end, shape, lex, breaks)
     _aside_breaks(text, start, end, lex, breaks)
     breaks.discard(start)
-    return sorted(breaks)
+    starts = sorted(breaks)
+    pairs = [(a, b, c, d) for (a, b), (c, d) in itertools.pairwise(lines) if c in breaks]
+    if document is not None and document.wrapped:
+        shape = document
+    elif not shape.wrapped:
+        return starts, [c for _, _, c, _ in pairs]
+    return starts, [c for a, b, c, d in pairs if _not_wrapped(text, a, b, c, d, shape, top)]
+
+
+def _not_wrapped(
+    text: str, a: int, b: int, c: int, d: int, shape: _Paragraph, lines_start: int
+) -> bool:
+    """Whether line ``[a, b)`` of wrapped text, which a boundary follows, ends a paragraph: it
+    is the text's first line (a headline), a title-case line without final punctuation, the
+    next word would have fitted on it, or it is wider than the wrap."""
+    if a == lines_start or (not _ends_sentence(text, a, b) and _title_like(text[a:b])):
+        return True
+    return b - a > shape.width or (b - a) + 1 + _word_length(text, c, d) <= 0.85 * shape.width
+
+
+def _word_length(text: str, c: int, d: int) -> int:
+    """Length of the first word of line ``[c, d)``."""
+    space = _SPACE.search(text, c, min(d, c + _MAX_TOKEN))
+    return (space.start() if space else min(d, c + _MAX_TOKEN)) - c
 
 
 # --- lines -------------------------------------------------------------------------------
@@ -129,6 +189,10 @@ def _ends_sentence(text: str, a: int, b: int) -> bool:
 
 def _shape(text: str, lines: list[tuple[int, int]]) -> _Paragraph:
     width = max((b - a for a, b in lines), default=0)
+    rest = max((b - a for a, b in lines[1:]), default=0)
+    if len(lines) >= 3 and width > _OVERLONG * rest:
+        # A headline longer than the wrap width above a wrapped body: the body sets the width.
+        width = rest
     # A long line of prose (not a URL or a table rule) was never wrapped.
     deliberate = any(b - a > LONG_LINE and text.count(" ", a, b) >= 10 for a, b in lines)
     inner = lines[:-1]
@@ -137,29 +201,51 @@ def _shape(text: str, lines: list[tuple[int, int]]) -> _Paragraph:
         return _Paragraph(width, wrapped=False, deliberate=deliberate)
     full = sum(1 for a, b in inner if b - a >= 0.6 * width)
     open_ended = sum(1 for a, b in inner if not _ends_sentence(text, a, b))
+    if open_ended <= 0.25 * len(inner):
+        return _Paragraph(width, wrapped=False, deliberate=False, sentence_lines=True)
     # Most words are lowercase, so a wrap usually carries one onto the next line; lines that
     # all start with capitals are units of their own (headlines, one sentence a line).
     carried = sum(1 for a, _ in lines[1:] if text[a].islower())
-    wrapped = (
-        full >= 0.6 * len(inner)
-        and open_ended >= 0.5 * len(inner)
-        and carried >= max(1, 0.2 * len(inner))
+    # Or every line that ends mid-sentence does so because the next word would not have
+    # fitted: few carried words, when the wraps happen to fall before names.
+    reflowed = sum(
+        1
+        for (a, b), (c, d) in itertools.pairwise(lines)
+        if not _ends_sentence(text, a, b) and (b - a) + 1 + _word_length(text, c, d) > 0.85 * width
+    )
+    # Short sentences, each about a line long, leave few lines open at the end; then every
+    # open line must pass the reflow test and some word must be carried.
+    wrapped = full >= 0.6 * len(inner) and (
+        (
+            open_ended >= 0.5 * len(inner)
+            and (carried >= max(1, 0.2 * len(inner)) or 2 <= open_ended == reflowed)
+        )
+        or (open_ended >= 0.3 * len(inner) and carried >= 1 and 2 <= open_ended == reflowed)
     )
     return _Paragraph(width, wrapped=wrapped, deliberate=False)
 
 
 def _line_breaks(
-    text: str, lines: list[tuple[int, int]], shape: _Paragraph, lex: Lexicon, breaks: set[int]
+    text: str,
+    lines: list[tuple[int, int]],
+    shape: _Paragraph,
+    lex: Lexicon,
+    breaks: set[int],
+    top: int,
 ) -> None:
+    # In wrapped text a line as wide as the wrap is a headline only as the text's first line:
+    # lower down, names make a wrapped line look like one ("… Konferensi Partai⏎Konservatif").
     for (a, b), (c, d) in itertools.pairwise(lines):
         if _LIST_ITEM.match(text, c) or (c + 1 == d and not text[c].isalnum()):
             breaks.add(c)  # a list item on its own line
-        elif not _ends_sentence(text, a, b) and not _line_continues(text, a, b, c, d, shape, lex):
+        elif not _ends_sentence(text, a, b) and not _line_continues(
+            text, a, b, c, d, shape, lex, a == top
+        ):
             breaks.add(c)
 
 
 def _line_continues(
-    text: str, a: int, b: int, c: int, d: int, shape: _Paragraph, lex: Lexicon
+    text: str, a: int, b: int, c: int, d: int, shape: _Paragraph, lex: Lexicon, on_top: bool
 ) -> bool:
     """Whether line ``[a, b)``, which lacks final punctuation, runs on into ``[c, d)``."""
     if text[b - 1] in JOINERS:
@@ -174,11 +260,11 @@ def _line_continues(
         return True
     if text[c].islower():
         return not shape.deliberate
-    if shape.wrapped and not _title_like(text[a:b]):
+    if shape.wrapped and b - a > shape.width:
+        return False  # longer than the wrap width: the line was not wrapped
+    if shape.wrapped and not (on_top and _title_like(text[a:b])):
         # The reflow test: the next line's first word would not have fitted on this one.
-        first = _SPACE.search(text, c, min(d, c + _MAX_TOKEN))
-        first_len = (first.start() if first else min(d, c + _MAX_TOKEN)) - c
-        return (b - a) + 1 + first_len > 0.85 * shape.width
+        return (b - a) + 1 + _word_length(text, c, d) > 0.85 * shape.width
     return False
 
 
@@ -257,7 +343,18 @@ def _punctuation_breaks(
                     breaks.add(after.start())
                 continue
             newline = any(ch in LINE_BREAKS for ch in text[m_end:t])
-            if _boundary(text, m_start, run, t, end, newline and shape.deliberate, lex):
+            if newline and (shape.deliberate or shape.sentence_lines) and text[t].isupper():
+                # No abbreviation holds across a typed line break ("… A.S.⏎Ri membuat"): in
+                # long lines every break was typed; else one after a line wider than the rest
+                # or that the next word would have fitted on.
+                line_start = max(text.rfind("\n", start, m_start) + 1, start)
+                line = m_end - line_start
+                fitted = line + 1 + _word_length(text, t, end) <= 0.85 * shape.width
+                if shape.deliberate or line > shape.width or fitted:
+                    breaks.add(t)
+                    continue
+            typed = shape.deliberate or shape.sentence_lines
+            if _boundary(text, m_start, run, t, end, newline and typed, lex):
                 breaks.add(t)
         elif _glued_boundary(text, start, m_start, run, m_end, end, lex):
             breaks.add(m_end)

@@ -32,6 +32,12 @@ _DATA = "translate_cli.summarize.data"
 TITLE_MAX_WORDS = 16
 # At most this many heading lines are looked for at the top of an article (kicker + title).
 _MAX_HEADING_LINES = 3
+# In text laid out one paragraph a line, a headline the segmenter keeps as a sentence of its
+# own may be this long, in sentence case, and end in "?", "!" or (first) "." (NTREX's do).
+HEADLINE_MAX_CHARS = 200
+# Heading lines above such a headline are a rubric ("Kota Malang") of at most this many words.
+_KICKER_MAX_WORDS = 4
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 # A trimmed dateline must leave at least this many words, else the sentence is a dateline alone.
 _MIN_WORDS_AFTER_DATELINE = 3
 
@@ -156,25 +162,74 @@ def _is_heading(line: str) -> bool:
         return False
     if _SENTENCE_END.search(line):  # more than one sentence: body text, not a headline
         return False
-    capitalised = sum(
-        1 for t in tokens if t[:1].isupper() or t.lower() in word_list("title_lowercase")
-    )
     return (
-        2 * capitalised >= len(tokens)
+        _title_case(tokens)
         and tokens[0][:1].isupper()
         and not dateline_length(line)
         and not is_boilerplate(line)
     )
 
 
-def _header(text: str) -> tuple[int, tuple[int, int] | None]:
-    """End offset of the heading block at the top of ``text`` and the title line's span.
+def _headline(document: Document, start: int, end: int, first: bool) -> bool:
+    """Whether line ``[start, end)`` is a headline in news layout, long or in sentence case.
+
+    Only in text laid out one paragraph a line (the line alone in its paragraph, a body of
+    several lines and no blank line in it), and the segmenter must have kept the line as one
+    sentence. Elsewhere such a line may be a sentence cut by a stray line break, or a lead
+    paragraph of one sentence (IndoSum has many, some ending in "?"). One ending in "." reads
+    like a lead sentence even here unless it is the first line.
+    """
+    text = document.text
+    line = text[start:end]
+    if len(line) > HEADLINE_MAX_CHARS or line[-1] in ",;:-–—" or not _opens_headline(line):
+        return False
+    if dateline_length(line) or is_boilerplate(line):
+        return False
+    index = next((s.index for s in document.sentences if s.start == start), None)
+    if index is None or document.sentences[index].end != end:
+        return False
+    full_stop = line.rstrip(_CLOSING)[-1:] in ".…"
+    body = text[end:].strip()
+    following = document.sentences[index + 1 : index + 2]
+    laid_out = (
+        bool(following)
+        and following[0].paragraph != document.sentences[index].paragraph
+        and "\n" in body
+        and not _BLANK_LINE.search(body)
+    )
+    return laid_out and (first or not full_stop)
+
+
+_CLOSING = "\"'”’»)]"
+
+
+def _opens_headline(line: str) -> bool:
+    """A word or number opens it, maybe after a quote ("iPhone …", "‘Laut adalah …")."""
+    stripped = line.lstrip("\"'“‘«„(")
+    return bool(stripped) and stripped[0].isalnum()
+
+
+def _sentence_ends(document: Document, offset: int) -> bool:
+    return any(s.end == offset for s in document.sentences[: _MAX_HEADING_LINES + 2])
+
+
+def _title_case(tokens: list[str]) -> bool:
+    capitalised = sum(
+        1 for t in tokens if t[:1].isupper() or t.lower() in word_list("title_lowercase")
+    )
+    return 2 * capitalised >= len(tokens)
+
+
+def _header(document: Document) -> tuple[int, tuple[int, int] | None]:
+    """End offset of the heading block at the top of the document and the title line's span.
 
     Heading lines are short lines without final punctuation, each followed by a newline; the
     longest of them is the title (a short kicker such as a city name may precede it). A
-    dateline on a line of its own between them is skipped. Nothing counts as a header unless
-    body text follows it.
+    headline as news text is laid out (:func:`_headline`: long, in sentence case, ending in
+    "?") may follow such kickers and ends the block. A dateline on a line of its own between
+    them is skipped. Nothing counts as a header unless body text follows it.
     """
+    text = document.text
     pos = 0
     end = 0
     headings: list[tuple[int, int]] = []
@@ -187,10 +242,24 @@ def _header(text: str) -> tuple[int, tuple[int, int] | None]:
         line = text[pos:newline].rstrip()
         if not line:
             break
-        if _is_heading(line):
+        if _is_heading(line) and (
+            not headings
+            or not _sentence_ends(document, headings[0][1])
+            or _sentence_ends(document, pos + len(line))
+        ):
+            # Where the splitter cut after the first heading, a heading under it must end a
+            # sentence too: a line of wrapped body text does not.
             if len(headings) == _MAX_HEADING_LINES:
                 break
             headings.append((pos, pos + len(line)))
+        elif (
+            all(len(text[a:b].split()) <= _KICKER_MAX_WORDS for a, b in headings)
+            and len(line.split()) > max((len(text[a:b].split()) for a, b in headings), default=0)
+            and _headline(document, pos, pos + len(line), first=pos == 0 or not text[:pos].strip())
+        ):
+            headings.append((pos, pos + len(line)))
+            end = pos + len(line)
+            break
         elif not (is_boilerplate(line) and dateline_length(line)):
             break
         end = pos + len(line)
@@ -212,7 +281,7 @@ def _trimmed(sentence: Sentence, text: str, start: int) -> Sentence:
 def prepare(document: Document) -> Prepared:
     """Split ``document`` into its title line (or None) and its candidate sentences."""
     text = document.text
-    header_end, title_span = _header(text)
+    header_end, title_span = _header(document)
     title: Sentence | None = None
     candidates: list[Candidate] = []
     for sentence in document.sentences:
