@@ -283,3 +283,22 @@ def test_ray_executor_gives_the_local_records(tiny_model: Path, tmp_path: Path) 
     assert [e["id"] for e in errors] == ["bad"]
     manifests = [json.loads((tmp_path / n / "manifest.json").read_text()) for n in ("local", "ray")]
     assert manifests[0]["model_fingerprint"] == manifests[1]["model_fingerprint"]
+
+
+def test_html_records_keep_their_page_metadata(tmp_path: Path) -> None:
+    page = (
+        "<html><head><title>Banjir di Semarang - Warta</title>"
+        '<meta property="og:site_name" content="Warta"></head><body><article>'
+        "<h1>Banjir di Semarang</h1><p>Banjir rob kembali merendam kawasan pesisir utara "
+        "Kota Semarang pada Senin pagi. Warga diminta waspada.</p><p>Pemerintah kota "
+        "menyiapkan bantuan beras dan air bersih bagi para pengungsi.</p></article></body></html>"
+    )
+    data = write_records(tmp_path / "in.jsonl", [{"id": "p", "html": page}, *articles(2)])
+    out = tmp_path / "out"
+    result = invoke("batch", str(data), "-o", str(out), *FAKE)
+    assert result.exit_code == 0, result.stderr
+    expected = invoke("translate", "--input-format", "jsonl", str(data), *FAKE).stdout
+    assert sorted(shard_lines(out)) == sorted(expected.splitlines())
+    (record,) = [json.loads(line) for line in shard_lines(out) if '"id": "p"' in line]
+    assert record["meta"]["title"] == "Banjir di Semarang"
+    assert record["sentences"][0]["source"] == "Banjir di Semarang"

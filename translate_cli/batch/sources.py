@@ -129,11 +129,14 @@ def to_item(record: Record) -> dict[str, Any]:
     if record.error is not None:
         status = int(record.error.exit_status)
         return {"id": record.id, "error": {"status": status, "message": record.error.message}}
-    return {"id": record.id, "text": record.text}
+    item: dict[str, Any] = {"id": record.id, "text": record.text}
+    if record.meta is not None:  # a web page's (an "html" or "url" record): its JSON has it
+        item["meta"] = record.meta
+    return item
 
 
 def from_item(item: dict[str, Any]) -> Record:
     error: TranslateCliError | None = None
     if "error" in item:
         error = InputError(str(item["error"]["message"]))
-    return Record(item["id"], item.get("text", ""), "", error)
+    return Record(item["id"], item.get("text", ""), "", error, meta=item.get("meta"))
