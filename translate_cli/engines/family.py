@@ -111,6 +111,36 @@ class LanguageCodec:
         return self.family.decode(self.tokenizer, [ids])[0]
 
 
+class M2M100Architecture(ModelFamily):
+    """Families that share the M2M100 architecture (NLLB-200, M2M100) and differ in their
+    tokenizer: recognised by ``model_type`` and the tokenizer class the folder names (else by
+    ``tokenizer_files_alone``), loaded with ``M2M100ForConditionalGeneration``."""
+
+    tokenizer_prefix = ""  # lower-case start of the tokenizer class name: "nllb", "m2m100"
+
+    def matches(
+        self,
+        config: Mapping[str, Any],
+        tokenizer_config: Mapping[str, Any],
+        files: Collection[str],
+    ) -> bool:
+        if config.get("model_type") != "m2m_100":
+            return False
+        named = tokenizer_class(config, tokenizer_config)
+        if named:
+            return named.startswith(self.tokenizer_prefix)
+        return self.tokenizer_files_alone(files)
+
+    def tokenizer_files_alone(self, files: Collection[str]) -> bool:
+        """Whether the file names alone say it, when no tokenizer class is named."""
+        raise NotImplementedError
+
+    def load_model(self, model_dir: Path, dtype: Any) -> Any:
+        from transformers import M2M100ForConditionalGeneration
+
+        return M2M100ForConditionalGeneration.from_pretrained(str(model_dir), dtype=dtype)
+
+
 FAMILIES: Registry[ModelFamily] = Registry("model family", option="model")
 FAMILIES.register("marian", "translate_cli.engines.marian:FAMILY", help="MarianMT (OPUS-MT)")
 FAMILIES.register("nllb", "translate_cli.engines.nllb:FAMILY", help="NLLB-200")

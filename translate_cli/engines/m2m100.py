@@ -7,14 +7,14 @@ order; language tokens follow the vocabulary, then eight "madeup words".
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from translate_cli.engines.family import ModelFamily, tokenizer_class
+from translate_cli.engines.family import M2M100Architecture
 
 
-class M2M100Family(ModelFamily):
+class M2M100Family(M2M100Architecture):
     name = "m2m100"
     title = "M2M100"
     license = "mit"
@@ -24,18 +24,9 @@ class M2M100Family(ModelFamily):
     source_language = "id"
     target_language = "en"
     max_tokens = 512  # 1024 positions; the same limit as NLLB-200, for the same reason
+    tokenizer_prefix = "m2m100"
 
-    def matches(
-        self,
-        config: Mapping[str, Any],
-        tokenizer_config: Mapping[str, Any],
-        files: Collection[str],
-    ) -> bool:
-        if config.get("model_type") != "m2m_100":
-            return False
-        named = tokenizer_class(config, tokenizer_config)
-        if named:
-            return named.startswith("m2m100")
+    def tokenizer_files_alone(self, files: Collection[str]) -> bool:
         return "vocab.json" in files
 
     def load_tokenizer(self, model_dir: Path) -> Any:
@@ -44,11 +35,6 @@ class M2M100Family(ModelFamily):
         return M2M100Tokenizer.from_pretrained(
             str(model_dir), src_lang=self.source_language, tgt_lang=self.target_language
         )
-
-    def load_model(self, model_dir: Path, dtype: Any) -> Any:
-        from transformers import M2M100ForConditionalGeneration
-
-        return M2M100ForConditionalGeneration.from_pretrained(str(model_dir), dtype=dtype)
 
     def target_token(self, tokenizer: Any) -> str | None:
         return str(tokenizer.get_lang_token(self.target_language))

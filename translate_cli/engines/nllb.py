@@ -11,16 +11,16 @@ cleaned text (``clean_for_model`` trims it), so both engines see the same tokens
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from translate_cli.engines.family import ModelFamily, tokenizer_class
+from translate_cli.engines.family import M2M100Architecture
 
 _LANGUAGE_CODE = re.compile(r"^[a-z]{3}_[A-Z][a-z]{3}$")  # ind_Latn, zho_Hant, ...
 
 
-class NllbFamily(ModelFamily):
+class NllbFamily(M2M100Architecture):
     name = "nllb"
     title = "NLLB-200"
     license = "cc-by-nc-4.0"  # every NLLB-200 checkpoint
@@ -33,18 +33,9 @@ class NllbFamily(ModelFamily):
     # input is split at clauses (as for MarianMT, whose limit is 512 too) rather than fed to
     # positions the model never learnt to use.
     max_tokens = 512
+    tokenizer_prefix = "nllb"
 
-    def matches(
-        self,
-        config: Mapping[str, Any],
-        tokenizer_config: Mapping[str, Any],
-        files: Collection[str],
-    ) -> bool:
-        if config.get("model_type") != "m2m_100":
-            return False
-        named = tokenizer_class(config, tokenizer_config)
-        if named:
-            return named.startswith("nllb")
+    def tokenizer_files_alone(self, files: Collection[str]) -> bool:
         return "tokenizer.json" in files and "vocab.json" not in files
 
     def load_tokenizer(self, model_dir: Path) -> Any:
@@ -53,11 +44,6 @@ class NllbFamily(ModelFamily):
         return NllbTokenizer.from_pretrained(
             str(model_dir), src_lang=self.source_language, tgt_lang=self.target_language
         )
-
-    def load_model(self, model_dir: Path, dtype: Any) -> Any:
-        from transformers import M2M100ForConditionalGeneration
-
-        return M2M100ForConditionalGeneration.from_pretrained(str(model_dir), dtype=dtype)
 
     def target_token(self, tokenizer: Any) -> str | None:
         token = str(self.target_language)
