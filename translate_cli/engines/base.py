@@ -66,6 +66,19 @@ def translations(
     return (Translation(text) for text in translator.translate(texts, progress))
 
 
+def windows(texts: Iterable[str], size: int) -> Iterator[list[str]]:
+    """``texts`` in lists of ``size`` (the last may be shorter), read lazily: a translator
+    that works window by window streams and keeps memory flat (itertools.batched is 3.12+)."""
+    window: list[str] = []
+    for text in texts:
+        window.append(text)
+        if len(window) >= size:
+            yield window
+            window = []
+    if window:
+        yield window
+
+
 class EngineFactory(Protocol):
     """What the engine registry holds: settings in, a ready translator out."""
 
@@ -113,4 +126,5 @@ __all__ = [
     "Translator",
     "TranslatorLayer",
     "translations",
+    "windows",
 ]

@@ -29,6 +29,7 @@ from translate_cli.engines.base import (
     Translator,
     TranslatorLayer,
     translations,
+    windows,
 )
 from translate_cli.engines.seq2seq import clean_for_model
 
@@ -409,13 +410,7 @@ class MemoryLayer(TranslatorLayer):
     def translate_with_evidence(
         self, texts: Iterable[str], progress: ProgressCallback | None = None
     ) -> Iterator[Translation]:
-        window: list[str] = []
-        for text in texts:
-            window.append(text)
-            if len(window) >= WINDOW:
-                yield from self._window(window, progress)
-                window = []
-        if window:
+        for window in windows(texts, WINDOW):
             yield from self._window(window, progress)
 
     def _window(self, texts: list[str], progress: ProgressCallback | None) -> Iterator[Translation]:

@@ -28,7 +28,7 @@ from typing import Any
 
 from translate_cli.config import Settings
 from translate_cli.engines import quality
-from translate_cli.engines.base import ProgressCallback, Translation
+from translate_cli.engines.base import ProgressCallback, Translation, windows
 from translate_cli.engines.quality import Hypothesis
 from translate_cli.errors import UsageError
 
@@ -153,13 +153,7 @@ class Seq2SeqEngine(ABC):
         self, texts: Iterable[str], progress: ProgressCallback | None = None
     ) -> Iterator[Translation]:
         """``translate``, each output with its score and flags."""
-        window: list[str] = []
-        for text in texts:
-            window.append(text)
-            if len(window) >= self.options.window:
-                yield from self._translate_window(window, progress)
-                window = []
-        if window:
+        for window in windows(texts, self.options.window):
             yield from self._translate_window(window, progress)
 
     def translate_all(self, texts: Sequence[str]) -> list[str]:
