@@ -238,6 +238,8 @@ class CTranslate2Engine(Seq2SeqEngine):
         if self.workers == 1:
             yield from super().generate_scored_batches(jobs)
             return
+        # Several workers: queue every batch, then collect in order while CTranslate2 runs
+        # them side by side, each worker on its own cores.
         pending = [
             (texts, caps, self._submit(texts, caps, asynchronous=True)) for texts, caps in jobs
         ]
@@ -288,19 +290,6 @@ class CTranslate2Engine(Seq2SeqEngine):
                     found[row].text, sum(log_probs), len(log_probs), found[row].capped
                 )
         return found
-
-    def generate_batches(
-        self, jobs: Iterable[tuple[Sequence[str], Sequence[int]]]
-    ) -> Iterator[list[str]]:
-        if self.workers == 1:
-            yield from super().generate_batches(jobs)
-            return
-        # Several workers: queue every batch, then collect in order while CTranslate2 runs
-        # them side by side, each worker on its own cores.
-        pending = [(caps, self._submit(texts, caps, asynchronous=True)) for texts, caps in jobs]
-        for caps, futures in pending:
-            results = [future.result() for future in futures]
-            yield [self.codec.decode(tokens) for tokens in _cut(results, caps, self._prefix)]
 
     def generate_tokens(self, texts: Sequence[str], caps: Sequence[int]) -> list[list[str]]:
         """Output tokens per text, without ``</s>``, cut to each text's cap."""

@@ -159,21 +159,14 @@ class Seq2SeqEngine(ABC):
     def translate_all(self, texts: Sequence[str]) -> list[str]:
         return list(self.translate(texts))
 
-    def generate_batches(
-        self, jobs: Iterable[tuple[Sequence[str], Sequence[int]]]
-    ) -> Iterator[list[str]]:
-        """``generate`` each ``(texts, caps)`` job, yielding results in job order.
-
-        Engines that can run several batches at once (CTranslate2 on several cores)
-        override this to submit all jobs before waiting for the first.
-        """
-        for texts, caps in jobs:
-            yield self.generate(texts, caps)
-
     def generate_scored_batches(
         self, jobs: Iterable[tuple[Sequence[str], Sequence[int]]]
     ) -> Iterator[list[Hypothesis]]:
-        """``generate_batches`` with evidence (engines that run batches side by side override)."""
+        """``generate_scored`` each ``(texts, caps)`` job, yielding results in job order.
+
+        Engines that can run several batches at once (CTranslate2 on several cores) override
+        this to submit all jobs before waiting for the first.
+        """
         for texts, caps in jobs:
             yield self.generate_scored(texts, caps)
 
