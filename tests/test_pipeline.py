@@ -189,3 +189,11 @@ def test_segment_report_shape() -> None:
             {"paragraph": 0, "index": 1, "source": "Dua."},
         ]
     }
+
+
+def test_an_empty_document_never_loads_the_model(opened: list[FakeTranslator]) -> None:
+    pipeline = Pipeline()
+    for task in ("translate", "summarize", "run"):
+        report = pipeline.task(task)("  \n\n ")
+        assert report.sentences == ()
+    assert opened == []

@@ -285,10 +285,15 @@ class Pipeline:
         whole = {i.index: document.sentences[i.index].text for i in quoted if i.index is not None}
         wanted = [i.source for i in quoted if i.translation is None]
         wanted += [text for index, text in whole.items() if english.get(index) is None]
-        unique = list(dict.fromkeys(t for t in wanted if t not in _known(document, english)))
-        found = dict(zip(unique, translations(self.translator, unique), strict=True))
+        known = _known(document, english)
+        unique = list(dict.fromkeys(t for t in wanted if t not in known))
+        # Nothing new to translate (an empty document, a run that translated everything):
+        # the model is not even loaded.
+        found = (
+            dict(zip(unique, translations(self.translator, unique), strict=True)) if unique else {}
+        )
         done = {text: output.text for text, output in found.items()}
-        done.update(_known(document, english))
+        done.update(known)
         for index, text in whole.items():
             english[index] = done[text]
             if index not in evidence and text in found:
