@@ -8,7 +8,7 @@ the table that follows it, and one batch line per input record.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -16,7 +16,7 @@ from translate_cli.config import Settings
 from translate_cli.errors import TranslateCliError, UsageError
 from translate_cli.inputs import INPUT_FORMATS, Record, check_inputs, read_records
 from translate_cli.output import check_output, json_document, open_output
-from translate_cli.pipeline import Pipeline
+from translate_cli.pipeline import BatchResult, Pipeline
 from translate_cli.render import FORMATS, Renderer, View, Writer
 from translate_cli.render.json import write_line
 from translate_cli.segment import segment
@@ -60,8 +60,6 @@ def drive(job: Job, env: Environment) -> int:
     # Several files, or JSONL records, are a batch when the format is JSON: one object a line.
     batch = input_format == "jsonl" or (len(job.inputs) > 1 and fmt in ("json", "jsonl"))
     terminal = (job.output in (None, "-")) and env.stdout_isatty
-    failed: list[TranslateCliError] = []
-    shown = 0  # documents rendered so far
     with (
         Pipeline(job.settings, hooks=env) as pipeline,
         open_output(job.output, stdout=env.stdout) as out,
@@ -72,12 +70,8 @@ def drive(job: Job, env: Environment) -> int:
             job.inputs, input_format, stdin=env.stdin, timeout=job.settings.timeout
         )
         if batch:
-            for result in pipeline.batch(records, job.task, **job.options):
-                if result.error is not None:
-                    failed.append(result.error)
-                    env.error(result.error.message)
-                write_line(out, result.to_dict())
-            records = iter(())
+            return _write_batch(pipeline, job, records, env, out)
+        shown = 0  # documents rendered so far
         for record in records:
             if record.error is not None:
                 raise record.error
@@ -86,9 +80,24 @@ def drive(job: Job, env: Environment) -> int:
                 out.write("\n")  # a blank line between documents, as `head a b` has
             view = View(terminal=terminal, width=env.width, color=env.color, header=header)
             shown += _render_document(pipeline, job, record, renderer, view, out)
-    if failed:
-        return int(max(error.exit_status for error in failed))
     return 0
+
+
+def _write_batch(
+    pipeline: Pipeline, job: Job, records: Iterable[Record], env: Environment, out: Writer
+) -> int:
+    """One JSON line a record, its result or its error; the worst error's status at the end."""
+    failed: list[TranslateCliError] = []
+    for result in pipeline.batch(records, job.task, **job.options):
+        if result.error is not None:
+            failed.append(result.error)
+            env.error(result.error.message)
+        write_line(out, result.to_dict())
+    return _status(failed)
+
+
+def _status(failed: Sequence[TranslateCliError]) -> int:
+    return int(max(error.exit_status for error in failed)) if failed else 0
 
 
 def _render_document(
@@ -132,11 +141,7 @@ def drive_extract(job: Job, env: Environment) -> int:
                     raise record.error
                 failed.append(record.error)
                 env.error(record.error.message)
-                status = int(record.error.exit_status)
-                write_line(
-                    out,
-                    {"id": record.id, "error": {"status": status, "message": record.error.message}},
-                )
+                write_line(out, BatchResult(record.id, error=record.error).to_dict())
                 continue
             if batch:
                 write_line(out, {"id": record.id, **extracted(record)})
@@ -149,9 +154,7 @@ def drive_extract(job: Job, env: Environment) -> int:
                     out.write(("\n" if number else "") + f"==> {record.source} <==\n")
                 out.write(_paragraph_text(record.text))
             out.flush()
-    if failed:
-        return int(max(error.exit_status for error in failed))
-    return 0
+    return _status(failed)
 
 
 def _paragraphs(text: str) -> list[str]:
