@@ -184,9 +184,10 @@ class LLMSummarizer:
         """
         if not document.sentences:
             return SummaryResult(None, ())
-        from translate_cli.summarize.extractive import summarize as pick
+        from translate_cli.summarize.features import prepare
 
-        found = pick(document, sentences=1).title
+        # The article's headline, found as the extractive summariser finds it (no scoring).
+        found = prepare(document).title
         title = SummaryItem(found.index, found.text, None) if found else None
         sentences = request.sentences
         if request.ratio is not None:
