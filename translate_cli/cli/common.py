@@ -22,14 +22,12 @@ def environment(ctx: typer.Context) -> Environment:
 def settings_from(given: dict[str, Any]) -> Settings:
     """Settings from a command's options: those named like a setting, where given.
 
-    An option left at its "not given" value (None, an empty list, an unset switch) leaves the
-    setting to the environment, the config file or the default.
+    An option left at its "not given" value (None, an empty list) leaves the setting to the
+    environment, the config file or the default.
     """
     flags = {k: v for k, v in given.items() if k in _SETTING_NAMES}
     if flags.get("prompts") == []:
         flags["prompts"] = None
-    if flags.get("no_memory") is False:  # --no-memory not given
-        flags["no_memory"] = None
     return resolve_settings(flags)
 
 

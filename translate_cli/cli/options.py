@@ -239,7 +239,7 @@ MemoryOpt = Annotated[
     ),
 ]
 NoMemoryOpt = Annotated[
-    bool,
+    bool | None,  # None: not given, so the environment or config file decides
     typer.Option(
         "--no-memory",
         help="Translate everything afresh; neither read nor write the translation memory.",
@@ -355,7 +355,7 @@ MODEL_OPTIONS = _group(
     compute_type=(ComputeTypeOpt, None),
     threads=(ThreadsOpt, None),
     memory=(MemoryOpt, None),
-    no_memory=(NoMemoryOpt, False),
+    no_memory=(NoMemoryOpt, None),
     flag_below=(FlagBelowOpt, None),
     guard=(GuardOpt, None),
 )
