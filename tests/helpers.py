@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from translate_cli.cli import run
+from translate_cli.pipeline import SilentHooks
 from translate_cli.terminal import Environment
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "artikel-banjir-semarang.txt"
@@ -63,3 +64,13 @@ def invoke(*args: str, input: str | bytes | None = None, **terminal: Any) -> Res
 
 def jsonl(text: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+class RecordingHooks(SilentHooks):
+    """Pipeline hooks that keep every notice (no progress, no spinners)."""
+
+    def __init__(self) -> None:
+        self.notices: list[str] = []
+
+    def notice(self, message: str) -> None:
+        self.notices.append(message)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import ARTICLE, EXAMPLE, invoke
+from tests.helpers import ARTICLE, EXAMPLE, RecordingHooks, invoke
 from translate_cli import Pipeline, Report, Settings
 from translate_cli.errors import InputError, UsageError
 from translate_cli.inputs import Record
@@ -131,29 +131,13 @@ def test_batch_keeps_going_past_a_bad_record(opened: list[FakeTranslator]) -> No
 
 def test_notices_from_loading_reach_the_hooks(monkeypatch: pytest.MonkeyPatch) -> None:
     import logging
-    from contextlib import nullcontext
-
-    class Hooks:
-        shows_progress = False
-
-        def __init__(self) -> None:
-            self.notices: list[str] = []
-
-        def progress(self, total: int, label: str) -> Any:
-            return nullcontext(None)
-
-        def status(self, label: str) -> Any:
-            return nullcontext()
-
-        def notice(self, message: str) -> None:
-            self.notices.append(message)
 
     def open_with_notice(settings: Settings, *, download_progress: bool = False) -> Any:
         logging.getLogger("translate_cli.engines").warning("fell back to transformers")
         return FakeTranslator(settings)
 
     monkeypatch.setattr("translate_cli.engines.open_translator", open_with_notice)
-    hooks = Hooks()
+    hooks = RecordingHooks()
     Pipeline(hooks=hooks).translate("Halo dunia.")
     assert hooks.notices == ["fell back to transformers"]
 

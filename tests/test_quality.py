@@ -7,12 +7,11 @@ import json
 import math
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.conftest import CORPUS
-from tests.helpers import invoke
+from tests.helpers import RecordingHooks, invoke
 from translate_cli import Pipeline
 from translate_cli.engines import quality
 from translate_cli.engines.base import (
@@ -254,33 +253,13 @@ class _Unsure(FakeTranslator):
             yield Translation(t, -2.0 if "Dua" in t else -0.2, ("split",) if "Tiga" in t else ())
 
 
-class _Hooks:
-    shows_progress = False
-
-    def __init__(self) -> None:
-        self.notices: list[str] = []
-
-    def progress(self, total: int, label: str) -> Any:
-        from contextlib import nullcontext
-
-        return nullcontext(None)
-
-    def status(self, label: str) -> Any:
-        from contextlib import nullcontext
-
-        return nullcontext()
-
-    def notice(self, message: str) -> None:
-        self.notices.append(message)
-
-
 def test_pipeline_adds_low_confidence_and_summarises_a_long_run(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import translate_cli.pipeline as pipeline_module
 
-    hooks = _Hooks()
-    pipeline = Pipeline(hooks=hooks, flag_below=-1.0)  # type: ignore[arg-type]
+    hooks = RecordingHooks()
+    pipeline = Pipeline(hooks=hooks, flag_below=-1.0)
     pipeline._translator = _Unsure()
     report = pipeline.translate("Satu kalimat. Dua kalimat. Tiga kalimat.")
     assert [s.flags for s in report.sentences] == [(), ("low-confidence",), ("split",)]

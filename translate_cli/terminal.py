@@ -13,7 +13,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO, Any, BinaryIO
 
 PROG = "translate-cli"
@@ -32,7 +32,6 @@ class Environment:
     width: int | None = None
     color: bool = False
     quiet: bool = False
-    notices: list[str] = field(default_factory=list)  # every notice given, for a final repeat
 
     @classmethod
     def from_sys(cls) -> Environment:
@@ -55,8 +54,7 @@ class Environment:
             self._line(f"{PROG}: {hint}")
 
     def notice(self, message: str) -> None:
-        """A one-line notice on stderr (not with --quiet), kept for a repeat at the end."""
-        self.notices.append(message)
+        """A one-line notice on stderr (not with --quiet)."""
         if not self.quiet:
             self._line(f"{PROG}: {message}")
 
