@@ -282,6 +282,24 @@ def print_table(title: str, systems: dict[str, Scores], fold: Sequence[int], k: 
         )
 
 
+def timing(
+    models: Sequence[Summarizer], documents: Sequence[Document], fold: Sequence[int]
+) -> None:
+    """Wall time of one 3-sentence summary per article (features, scoring and selection)."""
+    times = []
+    for document, f in zip(documents, fold, strict=True):
+        start = time.perf_counter()
+        models[f](document, sentences=3)
+        times.append(1000 * (time.perf_counter() - start))
+    times.sort()
+    longest = max(range(len(documents)), key=lambda i: len(documents[i].sentences))
+    print(
+        f"\nSummariser time per article (ms, 3 sentences, weights loaded): median "
+        f"{statistics.median(times):.1f}, 95th percentile {times[int(0.95 * len(times))]:.1f}, "
+        f"max {times[-1]:.1f} (longest article: {len(documents[longest].sentences)} sentences)"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="IndoSum jsonl")
@@ -318,6 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     documents = [segment(row["text"]) for row in rows]
     index = {id(row): i for i, row in enumerate(rows)}
     evaluate_sizes(rows, fold, models, documents, sizes)
+    timing(models, documents, fold)
     end_to_end = evaluate(
         rows,
         fold,

@@ -1,6 +1,6 @@
 """Extractive summaries for Indonesian news: ``summarize(document, sentences=3, ratio=None)``.
 
-How it works (no neural model, pure Python, a few milliseconds per article):
+How it works (no neural model, pure Python, about 20 ms for a typical news article):
 
 1. :func:`~translate_cli.summarize.features.prepare` sets aside the heading lines at the top of
    the article (the longest is reported as the title; a short kicker such as a city name above
@@ -10,12 +10,12 @@ How it works (no neural model, pure Python, a few milliseconds per article):
    features and for ``Summary.trimmed``).
 2. Every remaining sentence gets a few dozen named features (position in article and
    paragraph, length, centrality, overlap with the lead, named entities, numbers, quotation
-   state, attribution, …) and a linear score whose weights (``data/weights.json``, keyed by
-   feature name) were fitted on IndoSum by ``tools/train_summarizer.py``: a conditional logit
-   over each article's sentences, trained to rank first the sentences of the best N-sentence
-   extract of the reference, plus gradient-boosted regression trees fitted to the same
-   listwise objective on top of it (evaluated here in pure Python: a few milliseconds an
-   article). There is one model per summary length N = 1, 2, 3 (longer summaries use the
+   state, attribution, …) and a score from a model fitted on IndoSum by
+   ``tools/train_summarizer.py`` and shipped as data (``data/weights.json``, keyed by feature
+   name): a conditional logit over each article's sentences plus boosted regression trees
+   (trained with LightGBM, evaluated here in pure Python), both taught which sentences the
+   good N-sentence extracts of the reference share, their scores standardised within the
+   article and mixed. There is one model per summary length N = 1, 2, 3 (longer summaries use the
    N = 3 model): the best single sentence is not simply the top of the best three.
 3. Sentences are taken best score first, skipping any that repeat too much of what is already
    picked (word-trigram overlap above the threshold stored with the weights; near-duplicates
@@ -90,55 +90,89 @@ def _weight_vector(weights: Mapping[str, Any]) -> tuple[float, ...]:
 
 
 class _Tree:
-    """A complete regression tree in heap order (see ``tools/train_summarizer.py``)."""
+    """A binary regression tree (see ``tools/train_summarizer.py`` ``fit_trees``).
 
-    __slots__ = ("depth", "features", "leaf", "thresholds")
+    ``split`` holds ``[feature name, threshold, left, right]`` per node, the root first; a row
+    goes left when its feature is ``<= threshold``; a child ``c >= 0`` is node ``c`` and
+    ``c < 0`` the leaf ``-c - 1``.
+    """
+
+    __slots__ = ("features", "leaf", "left", "right", "thresholds")
 
     def __init__(self, tree: Mapping[str, Any]) -> None:
         split = tree["split"]
-        leaf = tuple(float(v) for v in tree["leaf"])
-        self.depth = len(leaf).bit_length() - 1
-        if len(leaf) != 1 << self.depth or len(split) != len(leaf) - 1:
-            raise ValueError("summariser tree is not complete")
+        self.leaf = tuple(float(v) for v in tree["leaf"])
         features = []
-        for name, _ in split:
-            if name is not None and name not in _INDEX:
+        for name, *_ in split:
+            if name not in _INDEX:
                 raise ValueError(f"summariser tree uses an unknown feature: {name!r}")
-            features.append(-1 if name is None else _INDEX[name])
+            features.append(_INDEX[name])
         self.features = tuple(features)
-        self.thresholds = tuple(float(t) for _, t in split)
-        self.leaf = leaf
+        self.thresholds = tuple(float(node[1]) for node in split)
+        self.left = tuple(int(node[2]) for node in split)
+        self.right = tuple(int(node[3]) for node in split)
+        # Every node but the root and every leaf is some node's child exactly once, and
+        # children come after their parent: no cycle, nothing dangling or unreachable.
+        # (A tree that never split is one leaf.)
+        children = sorted((*self.left, *self.right))
+        expected = [*range(-len(self.leaf), 0), *range(1, len(split))] if split else []
+        ordered = all(
+            c < 0 or c > k
+            for k, pair in enumerate(zip(self.left, self.right, strict=True))
+            for c in pair
+        )
+        if children != expected or not ordered or (not split and len(self.leaf) != 1):
+            raise ValueError("summariser tree is malformed")
 
     def __call__(self, row: Sequence[float]) -> float:
-        node = 0
-        features, thresholds = self.features, self.thresholds
-        for _ in range(self.depth):
-            f = features[node]
-            node = 2 * node + (2 if f >= 0 and row[f] > thresholds[node] else 1)
-        return self.leaf[node - len(features)]
+        node = 0 if self.features else -1
+        features, thresholds, left, right = self.features, self.thresholds, self.left, self.right
+        while node >= 0:
+            node = left[node] if row[features[node]] <= thresholds[node] else right[node]
+        return self.leaf[-node - 1]
+
+
+def _standardised(values: Sequence[float]) -> list[float]:
+    """Mean 0, standard deviation 1 (all 0 when the values do not vary)."""
+    mean = math.fsum(values) / len(values)
+    spread = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / len(values))
+    return [(v - mean) / spread if spread > 1e-12 else 0.0 for v in values]
 
 
 class _Model:
-    """One scorer: a weight per named feature plus boosted trees on the same features."""
+    """One scorer: a weight per named feature and boosted trees on the same features.
+
+    With trees, the two scores are standardised within the article and mixed,
+    ``linear_share`` of the linear one: their scales differ, and only the order within an
+    article matters.
+    """
 
     def __init__(self, model: Mapping[str, Any]) -> None:
         self.weights = _weight_vector(model["weights"])
         self.trees = tuple(_Tree(tree) for tree in model.get("trees", ()))
+        self.linear_share = float(model.get("linear_share", 0.0))
 
     def score(self, features: Sequence[Sequence[float]]) -> list[float]:
-        scores = []
-        for row in features:
-            linear = math.fsum(w * x for w, x in zip(self.weights, row, strict=True))
-            scores.append(linear + math.fsum(tree(row) for tree in self.trees))
-        return scores
+        linear = [
+            math.fsum(w * x for w, x in zip(self.weights, row, strict=True)) for row in features
+        ]
+        if not self.trees or not features:
+            return linear
+        boosted = [math.fsum(tree(row) for tree in self.trees) for row in features]
+        share = self.linear_share
+        return [
+            share * a + (1.0 - share) * b
+            for a, b in zip(_standardised(linear), _standardised(boosted), strict=True)
+        ]
 
 
 class Summarizer:
     """A scorer per summary length plus the selection rule, from a weights mapping.
 
     ``weights["models"]`` maps a summary length ("1", "2", "3") to ``{"weights": {feature name:
-    weight}, "trees": [...]}`` (a linear score plus boosted trees); a summary of N sentences
-    is ranked by the model for N, or by the longest one when there is none for N. Every
+    weight}, "trees": [...], "linear_share": s}`` (a linear score and boosted trees, mixed);
+    a summary of N sentences is ranked by the model for N, or by the longest one when there is
+    none for N. Every
     model must name exactly the features of
     :data:`~translate_cli.summarize.features.FEATURE_NAMES`.
     """
