@@ -15,7 +15,8 @@ Protocol
     ``--sentences`` (3), where the oracle picks as many as IndoSum's labels say.
 
 End to end (the default table)
-    Each article's running text (the ``text`` field) goes through ``translate_cli.segment``, as
+    Each article's running text (the ``text`` field; with ``--layout lines``, its paragraphs one
+    a line instead of between blank lines) goes through ``translate_cli.segment``, as
     in ``translate-cli summarize - --input-format jsonl``; every system then works on that same
     segmentation. LEAD-k is the first k sentences as segmented, verbatim. ``--gold`` adds the
     same table on IndoSum's own sentence split.
@@ -144,6 +145,13 @@ def gold_oracle(row: dict[str, Any]) -> list[str]:
 
 
 # --- evaluation ------------------------------------------------------------------------------
+
+# The article's running text as users paste it: IndoSum's own (paragraphs between blank lines)
+# or one paragraph a line, where a one-sentence lead on the first line looks like a headline.
+LAYOUTS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "blank-lines": lambda row: str(row["text"]),
+    "lines": lambda row: "\n".join(" ".join(p) for p in row["paragraphs"]),
+}
 
 
 @dataclass
@@ -311,6 +319,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--trees", type=int, default=train_summarizer.TREES, help="boosting rounds (0: linear)"
     )
     parser.add_argument("--gold", action="store_true", help="also score on the gold split")
+    parser.add_argument(
+        "--layout",
+        choices=sorted(LAYOUTS),
+        default="blank-lines",
+        help="how the running text separates paragraphs (the data's own: blank lines)",
+    )
     args = parser.parse_args(argv)
     sizes = [int(n) for n in args.sizes.split(",") if n.strip()]
 
@@ -331,9 +345,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"IndoSum {args.data.name}: {len(rows)} articles, {args.folds}-fold cross-validation "
         f"(train on {args.folds - 1} folds, score the held-out fold); "
-        f"ROUGE F1 x 100, IndoSum normalisation"
+        f"ROUGE F1 x 100, IndoSum normalisation; paragraphs laid out: {args.layout}"
     )
-    documents = [segment(row["text"]) for row in rows]
+    documents = [segment(LAYOUTS[args.layout](row)) for row in rows]
     index = {id(row): i for i, row in enumerate(rows)}
     evaluate_sizes(rows, fold, models, documents, sizes)
     timing(models, documents, fold)

@@ -531,6 +531,24 @@ def test_sentence_lead_is_not_a_headline() -> None:
     assert prepared.candidates[0].sentence.text == lead
 
 
+@pytest.mark.parametrize(
+    "lead",
+    [
+        # IndoSum's leads: long, or dated; as the first line of one-paragraph-a-line text.
+        "Calon Wakil Gubernur DKI Jakarta petahana, Djarot Saiful Hidayat, mengawali agenda"
+        " kampanyenya dengan menyambangi warga RT 012/RW 001 di Jatinegara, Jakarta Timur.",
+        "Polisi menangkap seorang pria di Malang, Senin (27/3).",
+        "Gubernur meresmikan jembatan baru di Semarang pada hari Selasa.",
+    ],
+    ids=["long", "dated", "day-name"],
+)
+def test_long_or_dated_first_line_with_a_full_stop_is_the_lead(lead: str) -> None:
+    text = lead + "\n" + "\n".join(CONTENT[:5])
+    prepared = prepare(segment(text))
+    assert prepared.title is None
+    assert prepared.candidates[0].sentence.text == lead
+
+
 def test_rubric_above_a_sentence_case_headline() -> None:
     text = "Olahraga\n" + _LONG_HEADLINE + "\n" + "\n".join(CONTENT[:5])
     result = summarize(segment(text), sentences=3)

@@ -35,6 +35,9 @@ _MAX_HEADING_LINES = 3
 # In text laid out one paragraph a line, a headline the segmenter keeps as a sentence of its
 # own may be this long, in sentence case, and end in "?", "!" or (first) "." (NTREX's do).
 HEADLINE_MAX_CHARS = 200
+# A first line ending in "." is a headline only this short, and naming no day or date: longer,
+# or dated, it is the lead sentence (IndoSum's run 20-30 words; NTREX's headlines at most 18).
+HEADLINE_FULL_STOP_MAX_WORDS = 18
 # Heading lines above such a headline are a rubric ("Kota Malang") of at most this many words.
 _KICKER_MAX_WORDS = 4
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
@@ -177,7 +180,8 @@ def _headline(document: Document, start: int, end: int, first: bool) -> bool:
     several lines and no blank line in it), and the segmenter must have kept the line as one
     sentence. Elsewhere such a line may be a sentence cut by a stray line break, or a lead
     paragraph of one sentence (IndoSum has many, some ending in "?"). One ending in "." reads
-    like a lead sentence even here unless it is the first line.
+    like a lead sentence even here unless it is the first line, short, and names no day or
+    date.
     """
     text = document.text
     line = text[start:end]
@@ -197,7 +201,18 @@ def _headline(document: Document, start: int, end: int, first: bool) -> bool:
         and "\n" in body
         and not _BLANK_LINE.search(body)
     )
-    return laid_out and (first or not full_stop)
+    if not laid_out:
+        return False
+    return not full_stop or (first and _short_undated(line))
+
+
+def _short_undated(line: str) -> bool:
+    tokens = words(line)
+    return (
+        len(line.split()) <= HEADLINE_FULL_STOP_MAX_WORDS
+        and not _DATE.search(line)
+        and not any(w in word_list("days") for w in tokens)
+    )
 
 
 _CLOSING = "\"'”’»)]"
