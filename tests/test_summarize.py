@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from tests.conftest import CORPUS
 from translate_cli.document import Document
 from translate_cli.segment import segment
+from translate_cli.summarize import features
 from translate_cli.summarize.extractive import Summarizer, Summary, load_weights, summarize
 from translate_cli.summarize.features import (
     FEATURE_NAMES,
@@ -380,6 +381,16 @@ def test_a_broken_tree_is_refused(tree: dict[str, object], message: str) -> None
     zero = dict.fromkeys(FEATURE_NAMES, 0.0)
     with pytest.raises(ValueError, match=message):
         Summarizer({"models": {"3": {"weights": zero, "trees": [tree]}}})
+
+
+@settings(max_examples=60, deadline=None)
+@given(picks=st.lists(st.integers(min_value=0, max_value=len(CONTENT) - 1), min_size=1, max_size=9))
+def test_sim_doc_is_the_cosine_with_the_rest_of_the_article(picks: list[int]) -> None:
+    # Repeats make words shared between sentences, and a sentence may hold all of its words.
+    document = build([[CONTENT[i] for i in picks]])
+    article = features.Article(prepare(document))
+    expected = [features._cosine(c, article.total - c) for c in article.content]
+    assert article.sim_doc == expected  # exactly: integer counts, no rounding difference
 
 
 def test_feature_names_are_unique_and_word_lists_load() -> None:

@@ -357,8 +357,31 @@ class Article:
         return bag
 
     @cached_property
+    def sim_doc(self) -> list[float]:
+        """Per sentence, the cosine of its content words with the rest of the article's.
+
+        The same value as ``_cosine(c, total - c)`` without building ``total - c`` for every
+        sentence: counts are integers, so the dot product and the squared norms are exact and
+        the rest's squared norm is the total's with this sentence's words corrected.
+        """
+        total = self.total
+        total_square = sum(v * v for v in total.values())
+        values = []
+        for bag in self.content:
+            dot = sum(count * (total[w] - count) for w, count in bag.items())
+            rest_square = total_square - sum(
+                total[w] * total[w] - (total[w] - count) ** 2 for w, count in bag.items()
+            )
+            own_square = sum(v * v for v in bag.values())
+            if not dot or not own_square or not rest_square:
+                values.append(0.0)
+            else:
+                values.append(dot / math.sqrt(own_square * rest_square))
+        return values
+
+    @cached_property
     def sim_doc_rank(self) -> list[int]:
-        values = [_cosine(c, self.total - c) for c in self.content]
+        values = self.sim_doc
         ranked = sorted(range(self.n), key=lambda i: (-values[i], i))
         rank = [0] * self.n
         for place, i in enumerate(ranked):
@@ -777,7 +800,7 @@ def _web_marker(article: Article, i: int) -> float:
 @_feature("sim_doc")
 def _sim_doc(article: Article, i: int) -> float:
     """Cosine with the rest of the article's content words (a centrality without pairs)."""
-    return _cosine(article.content[i], article.total - article.content[i])
+    return article.sim_doc[i]
 
 
 @_feature("sim_doc_rank")
