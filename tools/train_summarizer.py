@@ -182,6 +182,7 @@ def soft_labels(
     for (combo, _), weight in zip(scored, weights, strict=True):
         for i in combo:
             labels[i] += weight / total
+    # Rounded: a sentence in every extract gets exactly 1.0, not 0.9999999999999998.
     return [round(label, 12) for label in labels]
 
 

@@ -207,12 +207,13 @@ def _headline(document: Document, start: int, end: int, first: bool) -> bool:
 
 
 def _short_undated(line: str) -> bool:
-    tokens = words(line)
-    return (
-        len(line.split()) <= HEADLINE_FULL_STOP_MAX_WORDS
-        and not _DATE.search(line)
-        and not any(w in word_list("days") for w in tokens)
-    )
+    return len(line.split()) <= HEADLINE_FULL_STOP_MAX_WORDS and not mentions_date(line)
+
+
+def mentions_date(text: str) -> bool:
+    """A date such as "(27/3)" or a day's name ("Senin") in ``text``."""
+    days = word_list("days")
+    return bool(_DATE.search(text)) or any(w in days for w in words(text))
 
 
 _CLOSING = "\"'”’»)]"
@@ -737,8 +738,7 @@ def _first_person(article: Article, i: int) -> float:
 
 @_feature("date_mention")
 def _date_mention(article: Article, i: int) -> float:
-    days = word_list("days")
-    return _flag(_DATE.search(article.texts[i]) or any(w in days for w in article.tokens[i]))
+    return _flag(mentions_date(article.texts[i]))
 
 
 # --- how the sentence opens and ends ---------------------------------------------------------
