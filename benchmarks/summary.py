@@ -4,6 +4,7 @@ Usage, from the repository root::
 
     .venv/bin/python benchmarks/summary.py [--data ../shared/data/summarization/indosum-dev.jsonl]
         [--folds 5] [--sizes 1,2,3] [--sentences 3] [--limit N] [--gold]
+        [--layouts blank-lines,flat]
 
 Protocol
     Articles are sorted by id, shuffled with a fixed seed and dealt into ``--folds`` folds. For
@@ -15,11 +16,14 @@ Protocol
     ``--sentences`` (3), where the oracle picks as many as IndoSum's labels say.
 
 End to end (the default table)
-    Each article's running text (the ``text`` field; with ``--layout lines``, its paragraphs one
-    a line instead of between blank lines) goes through ``translate_cli.segment``, as
-    in ``translate-cli summarize - --input-format jsonl``; every system then works on that same
-    segmentation. LEAD-k is the first k sentences as segmented, verbatim. ``--gold`` adds the
-    same table on IndoSum's own sentence split.
+    Each article's running text goes through ``translate_cli.segment``, as in
+    ``translate-cli summarize - --input-format jsonl``; every system then works on that same
+    segmentation. LEAD-k is the first k sentences as segmented, verbatim. ``--layouts`` says how
+    the text is laid out, one per-length table each (the full table for the first):
+    ``blank-lines`` is the data's own ``text`` field (paragraphs between blank lines),
+    ``lines`` its paragraphs one a line, ``flat`` its sentences joined by single spaces with
+    no paragraph breaks at all (as many JSONL records and scraped pages come). ``--gold`` adds
+    the same table on IndoSum's own sentence split.
 
 Systems
     ours          ``Summarizer`` with the fold's weights: ``Summary.picks``, the document's
@@ -151,6 +155,8 @@ def gold_oracle(row: dict[str, Any]) -> list[str]:
 LAYOUTS: dict[str, Callable[[dict[str, Any]], str]] = {
     "blank-lines": lambda row: str(row["text"]),
     "lines": lambda row: "\n".join(" ".join(p) for p in row["paragraphs"]),
+    # No paragraph breaks at all, as JSONL records and scraped text often come.
+    "flat": lambda row: " ".join(s for p in row["paragraphs"] for s in p),
 }
 
 
@@ -207,9 +213,13 @@ def evaluate_sizes(
     models: Sequence[Summarizer],
     documents: Sequence[Document],
     sizes: Sequence[int],
+    layout: str,
 ) -> None:
     """For each summary length n: ours (as printed, and whole sentences) against LEAD-n."""
-    print("\nPer summary length, end to end (ours = Summary.trimmed, as printed)")
+    print(
+        f"\nPer summary length, end to end, paragraphs laid out {layout} "
+        "(ours = Summary.trimmed, as printed)"
+    )
     print(
         f"{'n':>2} {'system':<14} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-L':>8}"
         f"   ROUGE-1 - LEAD-n: mean ± sd over folds [per held-out fold]"
@@ -320,13 +330,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--gold", action="store_true", help="also score on the gold split")
     parser.add_argument(
-        "--layout",
-        choices=sorted(LAYOUTS),
-        default="blank-lines",
-        help="how the running text separates paragraphs (the data's own: blank lines)",
+        "--layouts",
+        default="blank-lines,flat",
+        help=f"how the running text separates paragraphs, comma-separated: the per-length table "
+        f"for each, the full table for the first ({', '.join(sorted(LAYOUTS))}; the data's "
+        f"own is blank-lines)",
     )
     args = parser.parse_args(argv)
     sizes = [int(n) for n in args.sizes.split(",") if n.strip()]
+    layouts = [name.strip() for name in args.layouts.split(",") if name.strip()]
+    unknown = [name for name in layouts if name not in LAYOUTS]
+    if unknown or not layouts:
+        parser.error(f"--layouts: unknown {unknown}; choose from {sorted(LAYOUTS)}")
 
     started = time.perf_counter()
     rows = train_summarizer.load_rows(args.data, args.limit)
@@ -335,22 +350,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     longest = max(train_summarizer.SIZES)
     needed = sorted({min(n, longest) for n in [*sizes, args.sentences]})
     examples = [train_summarizer.article_examples(row, needed) for row in rows]
+    flat = [train_summarizer.flat_article(row, needed) for row in rows]
     models = []
     for f in range(args.folds):
         training = [e for e, g in zip(examples, fold, strict=True) if g != f]
         weights = train_summarizer.fit(
-            {size: [e[size] for e in training] for size in needed}, trees=args.trees
+            {size: [e[size] for e in training] for size in needed},
+            [a for a, g in zip(flat, fold, strict=True) if g != f],
+            trees=args.trees,
         )
         models.append(Summarizer(weights))
     print(
         f"IndoSum {args.data.name}: {len(rows)} articles, {args.folds}-fold cross-validation "
         f"(train on {args.folds - 1} folds, score the held-out fold); "
-        f"ROUGE F1 x 100, IndoSum normalisation; paragraphs laid out: {args.layout}"
+        f"ROUGE F1 x 100, IndoSum normalisation"
     )
-    documents = [segment(LAYOUTS[args.layout](row)) for row in rows]
+    for layout in reversed(layouts):  # the first layout last: its documents are kept
+        documents = [segment(LAYOUTS[layout](row)) for row in rows]
+        evaluate_sizes(rows, fold, models, documents, sizes, layout)
+        timing(models, documents, fold)
     index = {id(row): i for i, row in enumerate(rows)}
-    evaluate_sizes(rows, fold, models, documents, sizes)
-    timing(models, documents, fold)
     end_to_end = evaluate(
         rows,
         fold,
@@ -360,7 +379,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         lambda row, document: greedy_oracle(document, row["summary_text"]),
     )
     print_table(
-        f"End to end, {args.sentences} sentences: text -> translate_cli.segment -> summariser",
+        f"End to end, {args.sentences} sentences, paragraphs laid out {layouts[0]}: "
+        "text -> translate_cli.segment -> summariser",
         end_to_end,
         fold,
         args.sentences,

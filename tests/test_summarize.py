@@ -7,6 +7,7 @@ depend on the sentence splitter; one test runs the real ``segment`` on a sample 
 from __future__ import annotations
 
 import json
+import math
 import statistics
 import subprocess
 import sys
@@ -34,7 +35,16 @@ from translate_cli.summarize.features import (
     word_list,
     words,
 )
+from translate_cli.summarize.paragraphs import (
+    BREAK_FEATURE_NAMES,
+    PARAGRAPH_ESTIMATES,
+    break_rows,
+    paragraph_breaks,
+    paragraph_estimates,
+    unparagraphed,
+)
 from translate_cli.summarize.rouge import lcs_length, normalize, rouge, rouge_n
+from translate_cli.summarize.trees import Forest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -393,6 +403,133 @@ def test_sim_doc_is_the_cosine_with_the_rest_of_the_article(picks: list[int]) ->
     assert article.sim_doc == expected  # exactly: integer counts, no rounding difference
 
 
+# --- text without paragraph breaks ------------------------------------------------------------
+
+
+def test_unparagraphed_means_one_paragraph_of_several_sentences() -> None:
+    assert unparagraphed(prepare(build([CONTENT[:4]])))
+    assert not unparagraphed(prepare(build([CONTENT[:3]])))  # short news may be one paragraph
+    assert not unparagraphed(prepare(build([CONTENT[:2], CONTENT[2:6]])))
+    breaks = paragraph_breaks(prepare(build([CONTENT[:2], CONTENT[2:3], CONTENT[3:6]])))
+    assert breaks == [0.0, 0.0, 1.0, 1.0, 0.0, 0.0]
+
+
+def test_paragraph_estimates_from_break_probabilities() -> None:
+    # The first sentence always opens the first paragraph, whatever its probability says.
+    assert paragraph_estimates([0.3, 1.0, 0.0, 1.0]) == [
+        [0.0, 1.0, 1.0, 1.0],
+        [1.0, 0.0, 1.0, 0.0],
+        [1.0, 0.0, 0.0, 1.0],
+        [2.0, 0.0, 1.0, 1.0],
+    ]
+    soft = paragraph_estimates([0.0, 0.5, 0.5])
+    assert [r[0] for r in soft] == [0.0, 0.5, 1.0] and [r[1] for r in soft] == [1.0, 0.5, 0.25]
+    assert paragraph_estimates([]) == []
+
+
+def test_break_rows_hold_the_neighbours() -> None:
+    rows = featurize(prepare(build([CONTENT[:5]])))
+    pairs = break_rows(rows)
+    width = len(FEATURE_NAMES)
+    assert len(pairs) == 5 and all(len(r) == len(BREAK_FEATURE_NAMES) for r in pairs)
+    assert pairs[0][:width] == [0.0] * width  # nothing before the first sentence
+    assert pairs[2][:width] == rows[1] and pairs[2][width : 2 * width] == rows[2]
+    quote_start = BREAK_FEATURE_NAMES.index("next:quote_start")
+    assert pairs[1][quote_start] == rows[2][FEATURE_NAMES.index("quote_start")]
+    assert [r[BREAK_FEATURE_NAMES.index("index")] for r in pairs] == [0.0, 1.0, 2.0, 3.0, 4.0]
+
+
+def _switch_weights(break_log_odds: float) -> dict[str, object]:
+    """Paragraphed text ranked last sentence first; text without breaks ranked by the estimated
+    probability of being in the first paragraph (break model: a constant ``break_log_odds``)."""
+    latest = {**dict.fromkeys(FEATURE_NAMES, 0.0), "pos_rel": 1.0}
+    first_paragraph = {
+        **dict.fromkeys((*FEATURE_NAMES, *PARAGRAPH_ESTIMATES), 0.0),
+        "first_para_est": 1.0,
+    }
+    return {
+        "models": {"3": {"weights": latest}},
+        "unparagraphed": {
+            "breaks": [{"split": [], "leaf": [break_log_odds]}],
+            "models": {"3": {"weights": first_paragraph}},
+        },
+    }
+
+
+def test_text_without_breaks_is_ranked_by_the_unparagraphed_model() -> None:
+    summarizer = Summarizer(_switch_weights(0.0))  # every break even odds
+    flat = build([CONTENT[:6]])
+    assert [p.index for p in summarizer(flat, sentences=2).picks] == [0, 1]
+    assert summarizer.paragraph_probabilities(featurize(prepare(flat))) == [0.5] * 6
+    with_paragraphs = build([CONTENT[:3], CONTENT[3:6]])
+    assert [p.index for p in summarizer(with_paragraphs, sentences=2).picks] == [4, 5]
+    # Without unparagraphed models, the paragraphed one ranks text without breaks too.
+    plain = Summarizer({"models": _switch_weights(0.0)["models"]})
+    assert [p.index for p in plain(flat, sentences=2).picks] == [4, 5]
+
+
+def test_unparagraphed_models_need_their_break_model() -> None:
+    weights = _switch_weights(0.0)
+    unparagraphed_part = weights["unparagraphed"]
+    assert isinstance(unparagraphed_part, dict)
+    with pytest.raises(ValueError, match="break model"):
+        Summarizer({**weights, "unparagraphed": {**unparagraphed_part, "breaks": []}})
+    bad = {"split": [["this:no_such", 0.5, -1, -2]], "leaf": [0.0, 1.0]}
+    with pytest.raises(ValueError, match="unknown feature"):
+        Summarizer({**weights, "unparagraphed": {**unparagraphed_part, "breaks": [bad]}})
+
+
+def test_forest_probability_is_the_logistic_and_never_overflows() -> None:
+    for log_odds in (-2000.0, -3.0, 0.0, 3.0, 2000.0):
+        forest = Forest([{"split": [], "leaf": [log_odds]}], FEATURE_NAMES)
+        expected = 1 / (1 + math.exp(-log_odds)) if abs(log_odds) < 700 else float(log_odds > 0)
+        assert forest.probability([0.0] * len(FEATURE_NAMES)) == pytest.approx(expected)
+
+
+def test_shipped_unparagraphed_models_rank_text_without_breaks() -> None:
+    weights = load_weights()
+    flat_models = weights["unparagraphed"]["models"]
+    assert sorted(flat_models) == ["1", "2", "3"]
+    for model in flat_models.values():
+        assert set(model["weights"]) == {*FEATURE_NAMES, *PARAGRAPH_ESTIMATES}
+    summarizer = Summarizer(weights)
+    flat = build([CONTENT[:8]])
+    probabilities = summarizer.paragraph_probabilities(featurize(prepare(flat)))
+    assert len(probabilities) == 8 and all(0.0 < p < 1.0 for p in probabilities)
+    picks = summarizer(flat, sentences=3).picks
+    assert len(picks) == 3 and all(flat.sentences[p.index] == p for p in picks)
+
+
+def test_flat_document_keeps_the_sentences_in_one_paragraph() -> None:
+    row = _synthetic_rows(1)[0]
+    document = train_summarizer.flat_document(row)
+    sentences = [s for p in row["paragraphs"] for s in p]  # type: ignore[attr-defined]
+    assert [s.text for s in document.sentences] == sentences
+    assert {s.paragraph for s in document.sentences} == {0}
+    assert document.text == " ".join(sentences)
+    article = train_summarizer.flat_article(row)
+    assert article.breaks == [0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0]  # two a paragraph
+    assert sorted(article.labels) == [1, 2, 3] and len(article.labels[3]) == 8
+
+
+def test_stored_break_trees_give_what_lightgbm_gives() -> None:
+    lightgbm = pytest.importorskip("lightgbm", reason="lightgbm is in the dev extra")
+    np = pytest.importorskip("numpy")
+    articles = [train_summarizer.flat_article(row) for row in _synthetic_rows(30)]
+    stored = train_summarizer.fit_breaks(articles, rounds=15)
+    forest = Forest(stored, BREAK_FEATURE_NAMES)
+    rows = [r for a in articles for r in break_rows(a.break_features)[1:]]
+    labels = [b for a in articles for b in (a.breaks or [])[1:]]
+    booster = lightgbm.train(
+        train_summarizer.BREAK_PARAMS,
+        lightgbm.Dataset(np.asarray(rows), np.asarray(labels)),
+        num_boost_round=15,
+    )
+    expected = booster.predict(np.asarray(rows))
+    # Leaves are stored rounded to 6 decimals: 15 of them differ by at most 1.5e-5 in log-odds.
+    assert [forest.probability(r) for r in rows] == pytest.approx(list(expected), abs=1e-5)
+
+
 def test_feature_names_are_unique_and_word_lists_load() -> None:
     assert len(set(FEATURE_NAMES)) == len(FEATURE_NAMES)
     assert "ujarnya" in word_list("attribution_verbs")
@@ -450,11 +587,13 @@ def test_retraining_is_deterministic(tmp_path: Path) -> None:
     outputs = []
     for name in ("a.json", "b.json"):
         out = tmp_path / name
-        args = ["--data", str(data), "--out", str(out), "--trees", "20"]
+        args = ["--data", str(data), "--out", str(out), "--trees", "20", "--break-trees", "10"]
         assert train_summarizer.main(args) == 0
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
     weights = json.loads(outputs[0])
+    assert len(weights["unparagraphed"]["breaks"]) == 10  # --break-trees
+    assert sorted(weights["unparagraphed"]["models"]) == ["1", "2", "3"]
     assert set(weights["models"]["3"]["weights"]) == set(FEATURE_NAMES)
     trees = weights["models"]["1"]["trees"]
     assert 1 <= len(trees) <= 20 and any(tree["split"] for tree in trees)

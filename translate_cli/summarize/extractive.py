@@ -43,7 +43,22 @@ from typing import TYPE_CHECKING, Any
 from translate_cli.document import Document, Sentence
 from translate_cli.report import SummaryItem
 from translate_cli.summarize import SummaryRequest, SummaryResult
-from translate_cli.summarize.features import FEATURE_NAMES, featurize, ngrams, prepare, words
+from translate_cli.summarize.features import (
+    FEATURE_NAMES,
+    Prepared,
+    featurize,
+    ngrams,
+    prepare,
+    words,
+)
+from translate_cli.summarize.paragraphs import (
+    BREAK_FEATURE_NAMES,
+    PARAGRAPH_ESTIMATES,
+    break_rows,
+    paragraph_estimates,
+    unparagraphed,
+)
+from translate_cli.summarize.trees import Forest
 
 if TYPE_CHECKING:
     from translate_cli.config import Settings
@@ -75,62 +90,16 @@ class Summary:
     trimmed: tuple[Sentence, ...] = ()
 
 
-_INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
-
-
-def _weight_vector(weights: Mapping[str, Any]) -> tuple[float, ...]:
+def _weight_vector(weights: Mapping[str, Any], names: Sequence[str]) -> tuple[float, ...]:
     given = dict(weights)
-    missing = [name for name in FEATURE_NAMES if name not in given]
-    unknown = sorted(set(given) - set(FEATURE_NAMES))
+    missing = [name for name in names if name not in given]
+    unknown = sorted(set(given) - set(names))
     if missing or unknown:
         raise ValueError(
             "summariser weights do not match this version's features "
             f"(missing: {missing[:5]}, unknown: {unknown[:5]})"
         )
-    return tuple(float(given[name]) for name in FEATURE_NAMES)
-
-
-class _Tree:
-    """A binary regression tree (see ``tools/train_summarizer.py`` ``fit_trees``).
-
-    ``split`` holds ``[feature name, threshold, left, right]`` per node, the root first; a row
-    goes left when its feature is ``<= threshold``; a child ``c >= 0`` is node ``c`` and
-    ``c < 0`` the leaf ``-c - 1``.
-    """
-
-    __slots__ = ("features", "leaf", "left", "right", "thresholds")
-
-    def __init__(self, tree: Mapping[str, Any]) -> None:
-        split = tree["split"]
-        self.leaf = tuple(float(v) for v in tree["leaf"])
-        features = []
-        for name, *_ in split:
-            if name not in _INDEX:
-                raise ValueError(f"summariser tree uses an unknown feature: {name!r}")
-            features.append(_INDEX[name])
-        self.features = tuple(features)
-        self.thresholds = tuple(float(node[1]) for node in split)
-        self.left = tuple(int(node[2]) for node in split)
-        self.right = tuple(int(node[3]) for node in split)
-        # Every node but the root and every leaf is some node's child exactly once, and
-        # children come after their parent: no cycle, nothing dangling or unreachable.
-        # (A tree that never split is one leaf.)
-        children = sorted((*self.left, *self.right))
-        expected = [*range(-len(self.leaf), 0), *range(1, len(split))] if split else []
-        ordered = all(
-            c < 0 or c > k
-            for k, pair in enumerate(zip(self.left, self.right, strict=True))
-            for c in pair
-        )
-        if children != expected or not ordered or (not split and len(self.leaf) != 1):
-            raise ValueError("summariser tree is malformed")
-
-    def __call__(self, row: Sequence[float]) -> float:
-        node = 0 if self.features else -1
-        features, thresholds, left, right = self.features, self.thresholds, self.left, self.right
-        while node >= 0:
-            node = left[node] if row[features[node]] <= thresholds[node] else right[node]
-        return self.leaf[-node - 1]
+    return tuple(float(given[name]) for name in names)
 
 
 def _standardised(values: Sequence[float]) -> list[float]:
@@ -147,9 +116,9 @@ class _Model:
     article matters.
     """
 
-    def __init__(self, model: Mapping[str, Any]) -> None:
-        self.weights = _weight_vector(model["weights"])
-        self.trees = tuple(_Tree(tree) for tree in model.get("trees", ()))
+    def __init__(self, model: Mapping[str, Any], names: Sequence[str] = FEATURE_NAMES) -> None:
+        self.weights = _weight_vector(model["weights"], names)
+        self.trees = Forest(model.get("trees", ()), names)
         self.linear_share = float(model.get("linear_share", 0.0))
 
     def score(self, features: Sequence[Sequence[float]]) -> list[float]:
@@ -158,7 +127,7 @@ class _Model:
         ]
         if not self.trees or not features:
             return linear
-        boosted = [math.fsum(tree(row) for tree in self.trees) for row in features]
+        boosted = [self.trees(row) for row in features]
         share = self.linear_share
         return [
             share * a + (1.0 - share) * b
@@ -174,6 +143,13 @@ class Summarizer:
     a summary of N sentences is ranked by the model for N, or by the longest one when there is
     none for N. Every model must name exactly the features of
     :data:`~translate_cli.summarize.features.FEATURE_NAMES`.
+
+    ``weights["unparagraphed"]``, when present, serves text without paragraph breaks (see
+    :mod:`~translate_cli.summarize.paragraphs`): ``{"breaks": [...]}`` are the trees of the
+    paragraph-break model (log-odds, over
+    :data:`~translate_cli.summarize.paragraphs.BREAK_FEATURE_NAMES`) and ``{"models": {...}}``
+    scorers like the above over ``FEATURE_NAMES`` plus
+    :data:`~translate_cli.summarize.paragraphs.PARAGRAPH_ESTIMATES`.
     """
 
     def __init__(self, weights: Mapping[str, Any]) -> None:
@@ -181,18 +157,44 @@ class Summarizer:
         if not isinstance(models, Mapping) or not models:
             raise ValueError("summariser weights have no models (an older weights file?)")
         self._models = {int(size): _Model(m) for size, m in models.items()}
+        flat = weights.get("unparagraphed") or {}
+        names = (*FEATURE_NAMES, *PARAGRAPH_ESTIMATES)
+        self._flat_models = {
+            int(size): _Model(m, names) for size, m in flat.get("models", {}).items()
+        }
+        self._breaks = Forest(flat.get("breaks", ()), BREAK_FEATURE_NAMES)
+        if bool(self._flat_models) != bool(self._breaks):
+            raise ValueError("summariser weights: unparagraphed models need their break model")
         selection = weights.get("selection", {})
         self._max_overlap = float(selection.get("max_overlap", 1.0))
 
+    @staticmethod
+    def _size(models: Mapping[int, _Model], sentences: int) -> int:
+        sizes = sorted(models)
+        return max((s for s in sizes if s <= sentences), default=sizes[0])
+
     def model_for(self, sentences: int) -> int:
         """The summary length whose model ranks a summary of ``sentences`` sentences."""
-        sizes = sorted(self._models)
-        return max((s for s in sizes if s <= sentences), default=sizes[0])
+        return self._size(self._models, sentences)
 
     def score(self, features: Sequence[Sequence[float]], sentences: int = 3) -> list[float]:
         """Scores, one per feature row, from the model for ``sentences``; only their order
         within an article matters."""
         return self._models[self.model_for(sentences)].score(features)
+
+    def paragraph_probabilities(self, features: Sequence[Sequence[float]]) -> list[float]:
+        """Per candidate, the break model's probability that it opens a paragraph."""
+        return [self._breaks.probability(row) for row in break_rows(features)]
+
+    def rank(self, prepared: Prepared, sentences: int = 3) -> list[float]:
+        """Scores for ``prepared``'s candidates: from the unparagraphed models, on estimated
+        paragraphs, when the text has lost its breaks and the weights have them."""
+        features = featurize(prepared)
+        if not (self._flat_models and unparagraphed(prepared)):
+            return self.score(features, sentences)
+        estimates = paragraph_estimates(self.paragraph_probabilities(features))
+        rows = [[*row, *extra] for row, extra in zip(features, estimates, strict=True)]
+        return self._flat_models[self._size(self._flat_models, sentences)].score(rows)
 
     def __call__(
         self, document: Document, sentences: int = 3, ratio: float | None = None
@@ -203,7 +205,7 @@ class Summarizer:
         if ratio is not None:
             # Article sentences only: the title, heading lines and boilerplate do not count.
             sentences = max(1, math.floor(ratio * len(candidates) + 0.5))
-        scores = self.score(featurize(prepared), sentences)
+        scores = self.rank(prepared, sentences)
         order = sorted(range(len(candidates)), key=lambda i: (-scores[i], i))
         grams = [ngrams(words(c.sentence.text), 3) for c in candidates]
         bags = [set(words(c.sentence.text)) for c in candidates]
