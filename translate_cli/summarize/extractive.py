@@ -16,7 +16,9 @@ How it works (no neural model, pure Python, about 15 ms for a typical news artic
    (trained with LightGBM, evaluated here in pure Python), both taught which sentences the
    good N-sentence extracts of the reference share, their scores standardised within the
    article and mixed. There is one model per summary length N = 1, 2, 3 (longer summaries use the
-   N = 3 model): the best single sentence is not simply the top of the best three.
+   N = 3 model): the best single sentence is not simply the top of the best three. Text without
+   paragraph breaks (one paragraph of at least four candidates) is ranked by models of its own,
+   which read estimated paragraph breaks instead (:mod:`~translate_cli.summarize.paragraphs`).
 3. Sentences are taken best score first, skipping any that repeat too much of what is already
    picked (word-trigram overlap above the threshold stored with the weights; near-duplicates
    are never picked). The picks come back in article order.
