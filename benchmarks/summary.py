@@ -156,7 +156,7 @@ LAYOUTS: dict[str, Callable[[dict[str, Any]], str]] = {
     "blank-lines": lambda row: str(row["text"]),
     "lines": lambda row: "\n".join(" ".join(p) for p in row["paragraphs"]),
     # No paragraph breaks at all, as JSONL records and scraped text often come.
-    "flat": lambda row: " ".join(s for p in row["paragraphs"] for s in p),
+    "flat": train_summarizer.flat_text,
 }
 
 

@@ -159,29 +159,36 @@ def load_rows(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
     return rows[:limit] if limit is not None else rows
 
 
-def gold_document(row: dict[str, Any]) -> Document:
-    """The article as a Document on IndoSum's own sentence split."""
-    text: str = row["text"]
+def _on_sentences(
+    text: str, paragraphs: Sequence[Sequence[str]], one_paragraph: bool = False
+) -> Document:
+    """``text`` as a Document whose sentences are IndoSum's, found in order (all in paragraph
+    0 when ``one_paragraph``)."""
     spans: list[tuple[int, int, int]] = []
     pos = 0
-    for number, paragraph in enumerate(row["paragraphs"]):
+    for number, paragraph in enumerate(paragraphs):
         for sentence in paragraph:
             start = text.index(sentence, pos)
             end = start + len(sentence)
-            spans.append((number, start, end))
+            spans.append((0 if one_paragraph else number, start, end))
             pos = end
     return Document.from_spans(text, spans)
 
 
+def gold_document(row: dict[str, Any]) -> Document:
+    """The article as a Document on IndoSum's own sentence split."""
+    return _on_sentences(row["text"], row["paragraphs"])
+
+
+def flat_text(row: dict[str, Any]) -> str:
+    """The article's sentences joined by single spaces: its paragraph breaks lost, as much
+    pasted and scraped text arrives."""
+    return " ".join(sentence for paragraph in row["paragraphs"] for sentence in paragraph)
+
+
 def flat_document(row: dict[str, Any]) -> Document:
-    """The article on IndoSum's sentence split with its paragraph breaks lost: the sentences
-    joined by single spaces, all in paragraph 0 (as much pasted and scraped text arrives)."""
-    sentences = [sentence for paragraph in row["paragraphs"] for sentence in paragraph]
-    spans, pos = [], 0
-    for sentence in sentences:
-        spans.append((0, pos, pos + len(sentence)))
-        pos += len(sentence) + 1
-    return Document.from_spans(" ".join(sentences), spans)
+    """:func:`flat_text` on IndoSum's sentence split, all in paragraph 0."""
+    return _on_sentences(flat_text(row), row["paragraphs"], one_paragraph=True)
 
 
 def gold_label_list(row: dict[str, Any]) -> list[bool]:

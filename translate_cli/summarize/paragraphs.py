@@ -6,8 +6,8 @@ the first paragraph? past the third?). For such text a model trained on IndoSum'
 breaks (``tools/train_summarizer.py`` ``fit_breaks``) estimates the probability that each
 candidate sentence opens a paragraph, from its features and its neighbours'
 (:func:`break_rows`), and :func:`paragraph_estimates` turns those probabilities into the
-:data:`PARAGRAPH_ESTIMATES` features the unparagraphed models read. For text with paragraphs
-the same features come from the real breaks (:func:`paragraph_breaks`).
+:data:`PARAGRAPH_ESTIMATES` features the unparagraphed models read. Text with paragraphs never
+needs them; its real breaks (:func:`paragraph_breaks`) are what the break model learns from.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ __all__ = [
 # Features of the next sentence that say "this one closes a paragraph" (a quotation or a new
 # turn begins after it).
 _NEXT = ("quote_start", "connective_start", "pronoun_start")
-_INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
+_NEXT_COLUMNS = tuple(FEATURE_NAMES.index(name) for name in _NEXT)
 # A break model's row for candidate i: the previous candidate's features, its own, a few of the
 # next one's, and its position.
 BREAK_FEATURE_NAMES: tuple[str, ...] = (
@@ -72,7 +72,7 @@ def break_rows(features: Sequence[Sequence[float]]) -> list[list[float]]:
     for i, row in enumerate(features):
         previous = features[i - 1] if i else none
         following = features[i + 1] if i + 1 < len(features) else none
-        rows.append([*previous, *row, *(following[_INDEX[name]] for name in _NEXT), float(i)])
+        rows.append([*previous, *row, *(following[k] for k in _NEXT_COLUMNS), float(i)])
     return rows
 
 
