@@ -351,6 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     needed = sorted({min(n, longest) for n in [*sizes, args.sentences]})
     examples = [train_summarizer.article_examples(row, needed) for row in rows]
     flat = [train_summarizer.flat_article(row, needed) for row in rows]
+    outlets = train_summarizer.row_outlets(rows)
     models = []
     for f in range(args.folds):
         training = [e for e, g in zip(examples, fold, strict=True) if g != f]
@@ -358,6 +359,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             {size: [e[size] for e in training] for size in needed},
             [a for a, g in zip(flat, fold, strict=True) if g != f],
             trees=args.trees,
+            outlets=[o for o, g in zip(outlets, fold, strict=True) if g != f],
         )
         models.append(Summarizer(weights))
     print(

@@ -44,6 +44,7 @@ from translate_cli.summarize.paragraphs import (
     unparagraphed,
 )
 from translate_cli.summarize.rouge import lcs_length, normalize, rouge, rouge_n
+from translate_cli.summarize.styles import StyleModel, outlet_rows
 from translate_cli.summarize.trees import Forest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -329,13 +330,14 @@ def test_properties_hold_for_any_article(paragraphs: list[list[str]], n: int) ->
 def test_weights_file_loads() -> None:
     weights = load_weights()
     assert sorted(weights["models"]) == ["1", "2", "3"]
+    styles = StyleModel(weights["styles"]).names
     for model in weights["models"].values():
-        assert set(model["weights"]) == set(FEATURE_NAMES)  # keyed by feature name
+        assert set(model["weights"]) == {*FEATURE_NAMES, *styles}  # keyed by feature name
     model = Summarizer(weights)
     prepared = prepare(build([CONTENT[:6]]))
     rows = featurize(prepared)
     assert len(rows) == 6 and all(len(r) == len(FEATURE_NAMES) for r in rows)
-    assert len(model.score(rows)) == 6
+    assert len(model.score(outlet_rows(rows, model.style_probabilities(prepared)))) == 6
     assert [model.model_for(n) for n in (1, 2, 3, 4, 10)] == [1, 2, 3, 3, 3]
     table = feature_table(prepared)
     assert list(table[0]) == list(FEATURE_NAMES) and table[0]["pos_0"] == 1.0
@@ -490,8 +492,9 @@ def test_shipped_unparagraphed_models_rank_text_without_breaks() -> None:
     weights = load_weights()
     flat_models = weights["unparagraphed"]["models"]
     assert sorted(flat_models) == ["1", "2", "3"]
+    styles = StyleModel(weights["styles"]).names
     for model in flat_models.values():
-        assert set(model["weights"]) == {*FEATURE_NAMES, *PARAGRAPH_ESTIMATES}
+        assert set(model["weights"]) == {*FEATURE_NAMES, *PARAGRAPH_ESTIMATES, *styles}
     summarizer = Summarizer(weights)
     flat = build([CONTENT[:8]])
     probabilities = summarizer.paragraph_probabilities(featurize(prepare(flat)))
@@ -543,7 +546,7 @@ def test_prefers_the_lead_over_a_quote() -> None:
     assert not any(p.text.startswith("“") for p in picks)
     # These sentences share no words, so nothing marks the lead as central; still it outranks
     # the quote that opens the second paragraph.
-    scores = Summarizer(load_weights()).score(featurize(prepare(document)), 3)
+    scores = Summarizer(load_weights()).rank(prepare(document), 3)
     assert scores[0] > scores[3]
 
 
@@ -575,6 +578,7 @@ def _synthetic_rows(count: int) -> list[dict[str, object]]:
                 "paragraphs": paragraphs,
                 "text": "\n\n".join(" ".join(p) for p in paragraphs),
                 "summary_text": " ".join(flat[j] for j in (0, 1 + k % 3, 4 + k % 4)),
+                "source": ("alpha", "beta")[k % 2],
             }
         )
     return rows
@@ -594,7 +598,9 @@ def test_retraining_is_deterministic(tmp_path: Path) -> None:
     weights = json.loads(outputs[0])
     assert len(weights["unparagraphed"]["breaks"]) == 10  # --break-trees
     assert sorted(weights["unparagraphed"]["models"]) == ["1", "2", "3"]
-    assert set(weights["models"]["3"]["weights"]) == set(FEATURE_NAMES)
+    assert weights["styles"]["outlets"] == ["alpha", "beta"]
+    styles = ("style:alpha", "style:beta")
+    assert set(weights["models"]["3"]["weights"]) == {*FEATURE_NAMES, *styles}
     trees = weights["models"]["1"]["trees"]
     assert 1 <= len(trees) <= 20 and any(tree["split"] for tree in trees)
     Summarizer(weights)(build([CONTENT[:6]]))

@@ -60,6 +60,7 @@ from translate_cli.summarize.paragraphs import (
     paragraph_estimates,
     unparagraphed,
 )
+from translate_cli.summarize.styles import StyleModel, outlet_rows
 from translate_cli.summarize.trees import Forest
 
 if TYPE_CHECKING:
@@ -144,7 +145,7 @@ class Summarizer:
     weight}, "trees": [...], "linear_share": s}`` (a linear score and boosted trees, mixed);
     a summary of N sentences is ranked by the model for N, or by the longest one when there is
     none for N. Every model must name exactly the features of
-    :data:`~translate_cli.summarize.features.FEATURE_NAMES`.
+    :data:`~translate_cli.summarize.features.FEATURE_NAMES` (and the styles', below).
 
     ``weights["unparagraphed"]``, when present, serves text without paragraph breaks (see
     :mod:`~translate_cli.summarize.paragraphs`): ``{"breaks": [...]}`` are the trees of the
@@ -152,17 +153,26 @@ class Summarizer:
     :data:`~translate_cli.summarize.paragraphs.BREAK_FEATURE_NAMES`) and ``{"models": {...}}``
     scorers like the above over ``FEATURE_NAMES`` plus
     :data:`~translate_cli.summarize.paragraphs.PARAGRAPH_ESTIMATES`.
+
+    ``weights["styles"]``, when present, is an outlet classifier
+    (:class:`~translate_cli.summarize.styles.StyleModel`); every model then also reads its
+    probabilities, named ``style:<outlet>``, after the features above (the break model does
+    not read them).
     """
 
     def __init__(self, weights: Mapping[str, Any]) -> None:
         models = weights.get("models")
         if not isinstance(models, Mapping) or not models:
             raise ValueError("summariser weights have no models (an older weights file?)")
-        self._models = {int(size): _Model(m) for size, m in models.items()}
+        styles = weights.get("styles")
+        self._styles = StyleModel(styles) if styles else None
+        style_names = self._styles.names if self._styles else ()
+        names = (*FEATURE_NAMES, *style_names)
+        self._models = {int(size): _Model(m, names) for size, m in models.items()}
         flat = weights.get("unparagraphed") or {}
-        names = (*FEATURE_NAMES, *PARAGRAPH_ESTIMATES)
+        flat_names = (*FEATURE_NAMES, *PARAGRAPH_ESTIMATES, *style_names)
         self._flat_models = {
-            int(size): _Model(m, names) for size, m in flat.get("models", {}).items()
+            int(size): _Model(m, flat_names) for size, m in flat.get("models", {}).items()
         }
         self._breaks = Forest(flat.get("breaks", ()), BREAK_FEATURE_NAMES)
         if bool(self._flat_models) != bool(self._breaks):
@@ -180,22 +190,29 @@ class Summarizer:
         return self._size(self._models, sentences)
 
     def score(self, features: Sequence[Sequence[float]], sentences: int = 3) -> list[float]:
-        """Scores, one per feature row, from the model for ``sentences``; only their order
-        within an article matters."""
+        """Scores, one per feature row (:data:`FEATURE_NAMES`, then the article's
+        :meth:`style_probabilities`), from the model for ``sentences``; only their order within
+        an article matters. :meth:`rank` builds the rows from a prepared article."""
         return self._models[self.model_for(sentences)].score(features)
 
     def paragraph_probabilities(self, features: Sequence[Sequence[float]]) -> list[float]:
         """Per candidate, the break model's probability that it opens a paragraph."""
         return [self._breaks.probability(row) for row in break_rows(features)]
 
+    def style_probabilities(self, prepared: Prepared) -> list[float]:
+        """Per outlet of the weights' style model, the probability that ``prepared`` is
+        written in its house style (empty when the weights have no style model)."""
+        return self._styles.probabilities(prepared.body) if self._styles else []
+
     def rank(self, prepared: Prepared, sentences: int = 3) -> list[float]:
         """Scores for ``prepared``'s candidates: from the unparagraphed models, on estimated
         paragraphs, when the text has lost its breaks and the weights have them."""
         features = featurize(prepared)
+        styles = self.style_probabilities(prepared)
         if not (self._flat_models and unparagraphed(prepared)):
-            return self.score(features, sentences)
+            return self.score(outlet_rows(features, styles), sentences)
         estimates = paragraph_estimates(self.paragraph_probabilities(features))
-        rows = [[*row, *extra] for row, extra in zip(features, estimates, strict=True)]
+        rows = [[*row, *extra, *styles] for row, extra in zip(features, estimates, strict=True)]
         return self._flat_models[self._size(self._flat_models, sentences)].score(rows)
 
     def __call__(

@@ -91,10 +91,11 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Prepared:
-    """What :func:`prepare` makes of a document."""
+    """What :func:`prepare` makes of a document; ``body`` is its text after the heading lines."""
 
     title: Sentence | None
     candidates: tuple[Candidate, ...]
+    body: str = ""
 
 
 @dataclass(frozen=True)
@@ -314,7 +315,7 @@ def prepare(document: Document) -> Prepared:
         cut = dateline_length(current.text)
         trimmed = _trimmed(current, text, current.start + cut) if cut else current
         candidates.append(Candidate(trimmed, current, sentence, cut > 0))
-    return Prepared(title, tuple(candidates))
+    return Prepared(title, tuple(candidates), text[header_end:])
 
 
 def _cosine(a: Counter[str], b: Counter[str]) -> float:
