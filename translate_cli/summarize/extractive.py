@@ -19,6 +19,9 @@ How it works (no neural model, pure Python, about 15 ms for a typical news artic
    N = 3 model): the best single sentence is not simply the top of the best three. Text without
    paragraph breaks (one paragraph of at least four candidates) is ranked by models of its own,
    which read estimated paragraph breaks instead (:mod:`~translate_cli.summarize.paragraphs`).
+   Every model also reads the article's house style: the probability of each outlet of the
+   training data, from a classifier over its tokens (:mod:`~translate_cli.summarize.styles`),
+   since the reference summaries follow each outlet's habits.
 3. Sentences are taken best score first, skipping any that repeat too much of what is already
    picked (word-trigram overlap above the threshold stored with the weights; near-duplicates
    are never picked). The picks come back in article order.
