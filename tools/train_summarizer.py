@@ -77,10 +77,10 @@ import math
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -148,6 +148,9 @@ STYLE_DECIMALS = 4
 STYLE_FOLDS = 5  # out-of-fold outlet probabilities for training the rankers
 DECIMALS = 6
 FORMAT = 5
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -414,20 +417,31 @@ def fit_breaks(
     return _boost(BREAK_PARAMS, rows, labels, rounds, BREAK_FEATURE_NAMES)
 
 
+def _out_of_fold(
+    items: Sequence[T], folds: int, fitted: Callable[[list[T]], Callable[[T], R]]
+) -> list[R]:
+    """Each item's prediction from a model that did not see it: item k is in fold
+    ``k % folds``, and ``fitted(others)`` returns the predictor trained on the other folds."""
+    predictions: dict[int, R] = {}
+    for fold in range(folds):
+        predict = fitted([item for k, item in enumerate(items) if k % folds != fold])
+        for k in range(fold, len(items), folds):
+            predictions[k] = predict(items[k])
+    return [predictions[k] for k in range(len(items))]
+
+
 def break_estimates(
     articles: Sequence[FlatArticle], folds: int = BREAK_FOLDS, rounds: int = BREAK_TREES
 ) -> list[list[float]]:
     """Each article's break probabilities from a break model that did not see it (article k
     is in fold ``k % folds``): the unparagraphed models train on estimates as noisy as the
     ones they get at run time."""
-    estimates: list[list[float]] = [[] for _ in articles]
-    for fold in range(folds):
-        trained = [a for k, a in enumerate(articles) if k % folds != fold]
+
+    def fitted(trained: list[FlatArticle]) -> Callable[[FlatArticle], list[float]]:
         forest = Forest(fit_breaks(trained, rounds), BREAK_FEATURE_NAMES)
-        for k in range(fold, len(articles), folds):
-            rows = break_rows(articles[k].features)
-            estimates[k] = [forest.probability(row) for row in rows]
-    return estimates
+        return lambda article: [forest.probability(row) for row in break_rows(article.features)]
+
+    return _out_of_fold(articles, folds, fitted)
 
 
 def style_text(row: dict[str, Any]) -> str:
@@ -519,16 +533,20 @@ def style_estimates(
     """Each article's outlet probabilities from a classifier that did not see it (article k
     is in fold ``k % folds``), in the outlet order of :func:`fit_styles` on all of them."""
     names = sorted({outlet for _, outlet in outlets})
-    estimates: list[list[float]] = [[] for _ in outlets]
-    for fold in range(folds):
-        stored = fit_styles([pair for k, pair in enumerate(outlets) if k % folds != fold])
+
+    def fitted(trained: list[tuple[str, str]]) -> Callable[[tuple[str, str]], list[float]]:
+        stored = fit_styles(trained)
         if stored is None:
             raise ValueError("an outlet-classifier fold has fewer than two outlets")
         model = StyleModel(stored)
-        for k in range(fold, len(outlets), folds):
-            given = dict(zip(model.outlets, model.probabilities(outlets[k][0]), strict=True))
-            estimates[k] = [given.get(name, 0.0) for name in names]
-    return estimates
+
+        def predict(pair: tuple[str, str]) -> list[float]:
+            given = dict(zip(model.outlets, model.probabilities(pair[0]), strict=True))
+            return [given.get(name, 0.0) for name in names]
+
+        return predict
+
+    return _out_of_fold(outlets, folds, fitted)
 
 
 def _stored_tree(root: Mapping[str, Any], names: Sequence[str]) -> dict[str, list[Any]]:
@@ -575,17 +593,17 @@ def fit(
     unparagraphed models; with ``outlets`` (``(style text, outlet)`` per article, parallel to
     the examples) the outlet classifier, whose out-of-fold probabilities every model then
     reads. Returns the weights mapping the summariser loads."""
-    per_size = {size: list(examples) for size, examples in per_size.items()}
+    by_size = {size: list(examples) for size, examples in per_size.items()}
+    articles = len(next(iter(by_size.values())))  # each length's list has one example an article
     styles = fit_styles(outlets) if outlets else None
     style_names = StyleModel(styles).names if styles else ()
-    articles = len(next(iter(per_size.values()), flat))
     estimates_of_style = style_estimates(outlets) if styles else [[] for _ in range(articles)]
     models: dict[str, Any] = {}
     training: dict[str, Any] = {"l2": l2, "trees": trees, "tau": TAU, "lightgbm": TREE_PARAMS}
-    for size in sorted(per_size):
+    for size in sorted(by_size):
         examples = [
             Example(outlet_rows(e.features, p), e.labels)
-            for e, p in zip(per_size[size], estimates_of_style, strict=True)
+            for e, p in zip(by_size[size], estimates_of_style, strict=True)
         ]
         model, used, sentences = _scorer(examples, l2, trees, (*FEATURE_NAMES, *style_names))
         models[str(size)] = model
@@ -609,7 +627,7 @@ def fit(
     if flat and break_trees:
         estimates = break_estimates(flat, rounds=break_trees)
         flat_models = {}
-        for size in sorted(per_size):
+        for size in sorted(by_size):
             examples = [
                 Example(
                     [
