@@ -8,7 +8,7 @@ DEMO_MODEL := .cache/demo-model
 DEMO_NOTICE := make demo: the model is unavailable here, so this ran on a random-weight demo \
   model (.cache/demo-model): its English is noise; the segmentation and summary are real.
 
-.PHONY: install dev browser demo test lint typecheck check bench clean
+.PHONY: install dev browser demo test lint typecheck layers check bench clean
 
 install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
@@ -57,7 +57,13 @@ lint: dev
 typecheck: dev
 	$(BIN)/mypy
 
-check: lint typecheck test
+# The layer contract in pyproject.toml ([tool.importlinter]), then no import cycle at all,
+# imports inside functions and under TYPE_CHECKING counted (docs/architecture.md).
+layers: dev
+	$(BIN)/lint-imports
+	$(BIN)/python tools/check_imports.py translate_cli
+
+check: lint typecheck layers test
 
 clean:
 	rm -rf $(VENV) .cache build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -183,7 +183,7 @@ LAYOUTS = ("lines", "grouped", "wrapped", "wrapped-flat")
 
 def line_scores(documents: list[list[str]], layout: str) -> dict[str, float]:
     """Boundary F1, paragraph breaks kept (recall) and right (precision), titles right."""
-    from translate_cli.summarize.features import prepare
+    from translate_cli.summarize.prepare import prepare
 
     tp = fp = fn = kept = found_breaks = gold_breaks = titles = 0
     for sentences in documents:

@@ -115,8 +115,8 @@ def run_argos(lines: list[str]) -> None:
 def run_ours_script(lines: list[str], variant: str = "default") -> None:
     """Our engine through the library (used for --steps, and before the CLI existed)."""
     from translate_cli.engines import ctranslate2 as ct2_engine
-    from translate_cli.engines.marian_codec import TokenizerCodec
     from translate_cli.engines.seq2seq import EngineOptions, Seq2SeqEngine
+    from translate_cli.models.marian_codec import TokenizerCodec
 
     options = EngineOptions(guard=False)  # every step does the same work (see run_transformers)
     if variant in ("tokenizer", "codec", "plan1"):
@@ -125,7 +125,7 @@ def run_ours_script(lines: list[str], variant: str = "default") -> None:
         ct2_engine.CTranslate2Engine._batches = Seq2SeqEngine._batches  # type: ignore[method-assign]
         options = EngineOptions(max_batch_tokens=1 << 30, guard=False)
     if variant == "tokenizer":  # MarianTokenizer: imports transformers
-        from translate_cli.engines.marian import MarianFamily
+        from translate_cli.models.marian import MarianFamily
 
         MarianFamily.load_codec = lambda self, model_dir: TokenizerCodec(model_dir)  # type: ignore[method-assign]
     if variant == "greedy":
@@ -266,7 +266,7 @@ def family_command(family: str, article: Path, engine: str) -> list[str]:
 def prepare_families(data: Path, families: list[str], engines: list[str]) -> None:
     """Build each family's random model of the real shape (once; NLLB-600M is ~2.5 GB on disk)
     and run it once per engine, so the CTranslate2 conversion is not timed."""
-    import translate_cli.testing as testing
+    import tools.model_builders as builders
 
     corpus: list[str] = []
     for name in SPM_TRAINING:
@@ -279,11 +279,11 @@ def prepare_families(data: Path, families: list[str], engines: list[str]) -> Non
         if not (path / ".complete").is_file():
             print(f"building the random {family} model (once, minutes)...", file=sys.stderr)
             temp = Path(tempfile.mkdtemp(dir=CACHE, prefix=".build-"))
-            getattr(testing, builder)(
+            getattr(builders, builder)(
                 temp,
                 corpus,
                 spm_vocab_size=SPM_VOCAB,
-                architecture=getattr(testing, shape),
+                architecture=getattr(builders, shape),
                 unreachable_eos=True,
             )
             (temp / ".complete").write_text("ok\n")
@@ -410,7 +410,7 @@ def prepare(data: Path) -> None:
     CACHE.mkdir(parents=True, exist_ok=True)
     if not (MODEL / ".complete").is_file():
         print("building the random opus-mt-id-en model (once, ~1 min)...", file=sys.stderr)
-        from translate_cli.testing import OPUS_MT_ID_EN, build_marian_model
+        from tools.model_builders import OPUS_MT_ID_EN, build_marian_model
 
         corpus: list[str] = []
         for name in SPM_TRAINING:

@@ -74,7 +74,7 @@ import train_summarizer  # noqa: E402
 from translate_cli.document import Document  # noqa: E402
 from translate_cli.segment import segment  # noqa: E402
 from translate_cli.summarize.extractive import Summarizer  # noqa: E402
-from translate_cli.summarize.features import prepare  # noqa: E402
+from translate_cli.summarize.prepare import prepare  # noqa: E402
 from translate_cli.summarize.rouge import normalize, rouge, rouge_n  # noqa: E402
 
 DEFAULT_DATA = train_summarizer.DEFAULT_DATA

@@ -134,10 +134,10 @@ def test_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = write_records(tmp_path / "a.jsonl", articles(1))
     out = str(tmp_path / "out")
     for args, words in [
-        (("--command", "segment"), "--command"),
-        (("--executor", "spark"), "--executor"),
+        (("--command", "segment"), "--command: 'segment' is not one of translate, summarize, run"),
+        (("--executor", "spark"), "--executor: 'spark' is not one of local, ray"),
         (("--workers", "3"), "need --executor ray"),
-        (("--output-format", "csv"), "--output-format"),
+        (("--output-format", "csv"), "--output-format: 'csv' is not one of jsonl, parquet"),
     ]:
         result = invoke("batch", str(data), "-o", out, *args, *FAKE)
         assert result.exit_code == 2 and words in result.stderr, (args, result.stderr)
@@ -228,7 +228,7 @@ def test_real_model_batch_equals_jsonl_and_reuses_the_memory(
     second = invoke("batch", str(data), "-o", str(tmp_path / "two"), "--command", "run", *model)
     assert second.exit_code == 0
     assert sorted(shard_lines(tmp_path / "two")) == sorted(expected.splitlines())
-    stats = json.loads(invoke("memory", "stats", "--json").stdout)
+    stats = json.loads(invoke("memory", "stats", "-f", "json").stdout)
     assert stats["hits"] > 0
 
 
@@ -302,3 +302,36 @@ def test_html_records_keep_their_page_metadata(tmp_path: Path) -> None:
     (record,) = [json.loads(line) for line in shard_lines(out) if '"id": "p"' in line]
     assert record["meta"]["title"] == "Banjir di Semarang"
     assert record["sentences"][0]["source"] == "Banjir di Semarang"
+
+
+def test_the_choices_come_from_the_registries(capsys: pytest.CaptureFixture[str]) -> None:
+    from translate_cli.batch import COMMANDS, EXECUTORS
+    from translate_cli.batch.shards import OUTPUT_FORMATS
+    from translate_cli.pipeline import TASKS
+
+    assert COMMANDS.names() == tuple(n for n in TASKS.names() if TASKS.get(n).archive)
+    assert EXECUTORS.names() == ("local", "ray") and OUTPUT_FORMATS.names() == ("jsonl", "parquet")
+    assert invoke("batch", "--help").exit_code == 0
+    help_text = " ".join(capsys.readouterr().out.split())  # click prints help itself
+    assert "translate, summarize, run (default: translate)" in help_text
+    assert "local, ray (default: local)" in help_text and "jsonl, parquet" in help_text
+
+
+def test_a_partly_failed_batch_exits_with_its_worst_failure() -> None:
+    from translate_cli.batch import BatchSummary
+    from translate_cli.batch.shards import ShardResult
+    from translate_cli.batch.sources import from_item
+    from translate_cli.errors import ExitStatus
+
+    # The status travels with a record read by the driver, and back in the shard's error lines.
+    record = from_item({"id": 1, "error": {"status": 3, "message": "gone"}})
+    assert record.error is not None and record.error.exit_status == ExitStatus.MODEL_UNAVAILABLE
+    errors = [
+        '{"id": 1, "error": {"status": 4, "message": "a"}}\n',
+        '{"id": 2, "error": {"status": 3, "message": "b"}}\n',
+    ]
+    shard = ShardResult(0, [], errors)
+    assert shard.failure_statuses() == [4, 3]
+    summary = BatchSummary(3, 0, 1, shard.failure_statuses(), 1, 0.1, None)
+    assert summary.failed == 2 and summary.exit_status == 4
+    assert BatchSummary(1, 0, 1, [], 1, 0.1, None).exit_status == 0

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import install_in_hub_cache
+from tests.doubles import fake_translation
 from tests.helpers import ARTICLE, EXAMPLE, invoke, jsonl
 from translate_cli.config import Settings
 from translate_cli.engines import open_translator
 from translate_cli.segment import segment
-from translate_cli.testing import fake_translation
 
 SENTENCES = segment(ARTICLE).sentences
 
@@ -347,6 +347,11 @@ def test_jsonl_output_escapes_line_separators(fake_engine: None) -> None:
         (["translate", "--engine", "tpu"], "--engine: 'tpu' is not one of auto, ctranslate2"),
         (["translate", "--device", "tpu"], "--device: 'tpu' is not one of auto, cpu, cuda"),
         (["translate", "--input-format", "xml"], "--input-format: 'xml' is not one of auto, text"),
+        (["extract", "--format", "yaml"], "--format: 'yaml' is not one of text, json, jsonl"),
+        (["extract", "--input-format", "xml"], "--input-format: 'xml' is not one of auto, text"),
+        (["models", "list", "-f", "yaml"], "--format: 'yaml' is not one of text, json, jsonl"),
+        (["memory", "stats", "-f", "yaml"], "--format: 'yaml' is not one of text, json"),
+        (["eval", "-", "-f", "yaml"], "--format: 'yaml' is not one of text, json"),
         (["translate", "-m", ""], "--model: the model name is empty"),
         (["translate", "--engine", "transformers", "--compute-type", "bogus"], "'bogus'"),
         (["summarize", "--ratio", "1.5"], "--ratio: must be more than 0 and at most 1"),
@@ -517,6 +522,20 @@ def test_models_list_and_remove(tiny_model: Path, isolated_env: Path) -> None:
     assert invoke("models", "remove", "Helsinki-NLP/opus-mt-id-en").exit_code == 3
 
 
+def test_models_list_json_is_valid_json_through_the_one_writer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from translate_cli.models.hub import CachedModel
+
+    model = CachedModel("Ünï/kamus-ü", 1234, 3, 1, Path("/tmp/Ünï"), True, "marian", "cc-by-4.0")
+    monkeypatch.setattr("translate_cli.models.list_models", lambda: [model])
+    document = invoke("models", "list", "-f", "json")
+    assert document.exit_code == 0 and "Ünï/kamus-ü" in document.stdout  # not \u-escaped
+    assert [m["name"] for m in json.loads(document.stdout)] == ["Ünï/kamus-ü"]
+    lines = invoke("models", "list", "--format", "jsonl").stdout.splitlines()
+    assert [json.loads(line)["family"] for line in lines] == ["marian"]
+
+
 def test_models_pull_offline_is_exit_3() -> None:
     result = invoke("models", "pull")
     assert result.exit_code == 3
@@ -547,7 +566,7 @@ def test_engine_fallback_notice_reaches_a_pipe_unless_quiet(
     tiny_model: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from translate_cli.engines import ctranslate2 as ct2_engine
-    from translate_cli.engines.ct2_cache import EngineUnavailableError
+    from translate_cli.models.conversions import EngineUnavailableError
 
     def unavailable(*args: object, **kwargs: object) -> None:
         raise EngineUnavailableError("no CTranslate2 here (test)")

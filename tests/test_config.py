@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from translate_cli.config import DEFAULT_MODEL, Settings, load_config_file, resolve_settings
+from translate_cli.config import DEFAULT_MODEL, Settings, load_config_file
 from translate_cli.errors import UsageError
+from translate_cli.pipeline import resolve_settings
 
 
 def test_defaults() -> None:

@@ -20,18 +20,16 @@ import pytest
 ctranslate2 = pytest.importorskip("ctranslate2")
 
 from translate_cli.config import Settings  # noqa: E402
-from translate_cli.engines import ct2_cache, open_translator  # noqa: E402
+from translate_cli.engines import open_translator  # noqa: E402
 from translate_cli.engines.auto import load_auto  # noqa: E402
-from translate_cli.engines.ct2_cache import ConversionError, EngineUnavailableError  # noqa: E402
-from translate_cli.engines.ctranslate2 import (  # noqa: E402
-    CTranslate2Engine,
-    MissingPackageError,
-    _plan,
-)
-from translate_cli.engines.marian_codec import MarianCodec  # noqa: E402
+from translate_cli.engines.batch_plan import best_batches  # noqa: E402
+from translate_cli.engines.ctranslate2 import CTranslate2Engine, MissingPackageError  # noqa: E402
 from translate_cli.engines.seq2seq import EngineOptions, Seq2SeqEngine, output_cap  # noqa: E402
 from translate_cli.engines.transformers import TransformersEngine  # noqa: E402
 from translate_cli.errors import ExitStatus, UsageError  # noqa: E402
+from translate_cli.models import conversions as ct2_cache  # noqa: E402
+from translate_cli.models.conversions import ConversionError, EngineUnavailableError  # noqa: E402
+from translate_cli.models.marian_codec import MarianCodec  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -102,7 +100,7 @@ def _randomise(model_dir: Path, out_dir: Path, eos_scale: float) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from translate_cli.testing import build_marian_model
+    from tools.model_builders import build_marian_model
 
     return build_marian_model(tmp_path_factory.mktemp("tiny-build"), SENTENCES * 3)
 
@@ -375,7 +373,7 @@ def test_plan_covers_every_text_once_within_limits() -> None:
     for _ in range(200):
         lengths = [rng.randint(1, 120) for _ in range(rng.randint(0, 80))]
         caps = [output_cap(n, 512) for n in lengths]
-        plan = _plan(
+        plan = best_batches(
             lengths, caps, beam=4, step_cost=8.0, max_rows=16, max_tokens=600, max_work=3000
         )
         assert sorted(i for batch in plan for i in batch) == list(range(len(lengths)))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.doubles import FakeTranslator
 from translate_cli.config import Settings
 from translate_cli.engines import (
     ENGINES,
@@ -21,7 +22,6 @@ from translate_cli.engines import (
 from translate_cli.engines.base import ProgressCallback
 from translate_cli.engines.seq2seq import EngineOptions
 from translate_cli.errors import ExitStatus, UsageError
-from translate_cli.testing import FakeTranslator
 
 
 def test_registry_lists_the_engines_and_hides_the_fake() -> None:

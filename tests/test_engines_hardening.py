@@ -16,12 +16,13 @@ from typing import Any
 import pytest
 
 from tests.conftest import CORPUS
-from translate_cli.engines import ct2_cache
 from translate_cli.engines.seq2seq import EngineOptions
 from translate_cli.errors import ExitStatus, ModelUnavailableError, UsageError
+from translate_cli.models import conversions as ct2_cache
 
 ctranslate2 = pytest.importorskip("ctranslate2")
 
+from translate_cli.engines import batch_plan  # noqa: E402
 from translate_cli.engines import ctranslate2 as ct2_engine  # noqa: E402
 from translate_cli.engines.ctranslate2 import CTranslate2Engine  # noqa: E402
 from translate_cli.engines.transformers import TransformersEngine  # noqa: E402
@@ -179,7 +180,7 @@ def test_temps_of_killed_runs_are_swept_live_ones_kept(tmp_path: Path) -> None:
     code = (
         "import sys, time\n"
         "from pathlib import Path\n"
-        "from translate_cli.engines.ct2_cache import temp_path\n"
+        "from translate_cli.models.conversions import temp_path\n"
         "path = temp_path(Path(sys.argv[1]), 'model-float32')\n"
         "path.mkdir(); (path / 'model.bin').write_bytes(b'x' * 1000)\n"
         "print(path, flush=True); time.sleep(60)\n"
@@ -240,13 +241,13 @@ def test_huge_batch_size_plans_in_time_independent_of_it(
     engine = CTranslate2Engine(tiny_model, _options(batch_size=1024, threads=2))
     assert engine.workers == 2  # the several-worker planner, which swept every batch size
     calls: list[int] = []
-    real = ct2_engine._plan
+    real = batch_plan.best_batches
 
     def counting(*args: Any, **kwargs: Any) -> list[list[int]]:
         calls.append(kwargs["max_rows"])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(ct2_engine, "_plan", counting)
+    monkeypatch.setattr(batch_plan, "best_batches", counting)
     texts = CORPUS[:2]
     lengths = engine.count_tokens(texts)
     start = time.perf_counter()

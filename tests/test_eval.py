@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, SHARED_DATA
+from tests.doubles import fake_translation
 from tests.helpers import invoke
 from translate_cli import Pipeline, Settings
 from translate_cli.errors import InputError, UsageError
 from translate_cli.evaluate import evaluate, read_pairs, score, translate_lines
-from translate_cli.testing import fake_translation
 
-FLORES = Path("/work/shared/data/parallel")
+FLORES = SHARED_DATA / "parallel"
 
 
 def _write(path: Path, lines: list[str]) -> str:
@@ -91,6 +91,7 @@ def test_missing_sacrebleu_is_a_clear_error(
     assert result.exit_code == 2 and "pip install sacrebleu" in result.stderr
 
 
+@pytest.mark.shared_data
 def test_eval_uses_the_jsonl_translate_path_and_sacrebleu_scores(
     tiny_model: Path, tmp_path: Path
 ) -> None:
@@ -173,9 +174,18 @@ def test_text_output_prints_the_signatures(pair: tuple[str, str]) -> None:
     assert invoke("eval", *pair, "--engine", "fake", "-q").stderr == ""
 
 
+def test_json_output_is_valid_json_through_the_one_writer(pair: tuple[str, str]) -> None:
+    result = invoke("eval", *pair, "--engine", "fake", "-m", "./kamus-ü", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert '"./kamus-ü"' in result.stdout  # UTF-8, not \u-escaped
+    (only,) = json.loads(result.stdout)["results"]
+    assert only["model"] == "./kamus-ü" and only["engine"] == "fake"
+
+
 def test_bad_variant_is_a_usage_error_before_work(pair: tuple[str, str]) -> None:
     result = invoke("eval", *pair, "--engine", "fake", "--beam-size", "0")
     assert result.exit_code == 2 and "--beam-size" in result.stderr
     result = invoke("eval", *pair, "--engine", "nope")
     assert result.exit_code == 2
-    assert invoke("eval", *pair, "--engine", "fake", "-f", "yaml").exit_code == 2
+    result = invoke("eval", *pair, "--engine", "fake", "-f", "yaml")
+    assert result.exit_code == 2 and "--format: 'yaml' is not one of text, json" in result.stderr

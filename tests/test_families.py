@@ -1,7 +1,8 @@
 """NLLB-200 and M2M100 beside MarianMT: detection, language tokens, both engines, the pipeline.
 
-Tiny random-weight models are built in the real repositories' layouts (``testing.py``); their
-weights are drawn large enough (std 0.5) that outputs depend on the input.
+Tiny random-weight models are built in the real repositories' layouts
+(``tools/model_builders.py``); their weights are drawn large enough (std 0.5) that outputs depend
+on the input.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ import pytest
 from tests.conftest import CORPUS, install_in_hub_cache
 from tests.helpers import invoke
 from translate_cli import Pipeline
-from translate_cli.engines.family import detect_family, identify, model_license
 from translate_cli.engines.seq2seq import EngineOptions, clean_for_model, output_cap
 from translate_cli.engines.transformers import TransformersEngine
 from translate_cli.errors import ModelUnavailableError
+from translate_cli.models.family import detect_family, identify, model_license
 
 pytestmark = pytest.mark.slow
 
@@ -37,7 +38,7 @@ NEAR_TIE = 1e-3  # log-probability gap within which two libraries may pick eithe
 
 
 def _build(family: str, out_dir: Path, **options: Any) -> Path:
-    from translate_cli.testing import build_m2m100_model, build_nllb_model
+    from tools.model_builders import build_m2m100_model, build_nllb_model
 
     builder = build_nllb_model if family == "nllb" else build_m2m100_model
     return builder(out_dir, CORPUS * 2, **options)
@@ -199,7 +200,7 @@ def test_model_card_licence_wins(tmp_path: Path, model_dir: Path) -> None:
 def test_non_commercial_notice_once_and_not_quiet(
     family_models: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from translate_cli.engines import family as family_module
+    from translate_cli.models import family as family_module
 
     monkeypatch.setattr(family_module, "_noticed", set())
     args = ["translate", "--model", str(family_models["nllb"]), "--engine", "transformers"]

@@ -22,8 +22,9 @@ from typing import Any
 
 import pytest
 
+from translate_cli.config import Settings
 from translate_cli.errors import ExitStatus, RuntimeFailure, UsageError
-from translate_cli.llm import ChatMessage, check_timeout, clean_answer, make_client
+from translate_cli.llm import ChatMessage, clean_answer, make_client
 from translate_cli.llm.http import (
     API_KEY_ENV,
     HTTPChatClient,
@@ -47,6 +48,7 @@ class Reply:
     hang_up: bool = False  # close the connection without answering
     no_length: bool = False  # no Content-Length: the body ends when the connection closes
     drip: float = 0.0  # seconds between the body's bytes
+    drip_head: float = 0.0  # seconds between the bytes of the status line and headers
 
 
 @dataclass
@@ -109,6 +111,18 @@ def serve() -> Iterator[Stub]:
                 return
             body = reply.body if reply.body is not None else completion(reply.content)
             data = body if isinstance(body, bytes) else json.dumps(body).encode()
+            if reply.drip_head:
+                head = (
+                    f"HTTP/1.1 {reply.status} OK\r\nContent-Type: application/json\r\n"
+                    f"X-Padding: {'.' * 40}\r\nContent-Length: {len(data)}\r\n\r\n"
+                )
+                with contextlib.suppress(OSError):
+                    for byte in head.encode():
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(reply.drip_head)
+                    self.wfile.write(data)
+                return
             self.send_response(reply.status)
             self.send_header("Content-Type", "application/json")
             if reply.no_length:
@@ -532,20 +546,21 @@ def test_safe_url() -> None:
 
 @pytest.mark.parametrize("timeout", [math.nan, math.inf, -math.inf, 0.0, -1.0, 1e12])
 def test_unusable_timeout_is_a_usage_error(timeout: float) -> None:
-    with pytest.raises(UsageError, match="llm_timeout must be more than 0"):
-        HTTPChatClient("http://127.0.0.1:9", "m", timeout=timeout)
+    # One check, in Settings, for the command line and the library alike.
     with pytest.raises(UsageError, match="llm_timeout"):
-        make_client("http://127.0.0.1:9", "m", timeout=timeout)
-    with pytest.raises(UsageError, match="llm_timeout"):
-        make_client(None, "some/model", timeout=timeout)
-    assert check_timeout(0.5) == 0.5
+        Settings(llm_timeout=timeout)
+
+
+def test_timeout_defaults_to_the_setting() -> None:
+    assert HTTPChatClient("http://127.0.0.1:9", "m").timeout == Settings().llm_timeout
+    assert HTTPChatClient("http://127.0.0.1:9", "m", timeout=0.5).timeout == 0.5
 
 
 # --- hardening: huge and hostile answers ----------------------------------------------------------
 def test_huge_answer_is_refused_in_one_line(stub: Stub) -> None:
     huge = json.dumps(completion("x" * (9 * 1024 * 1024))).encode()
     stub.default = lambda request: Reply(body=huge)
-    with pytest.raises(RuntimeFailure, match="sent more than 8 MiB") as caught:
+    with pytest.raises(RuntimeFailure, match="sent more than 8 MB") as caught:
         client(stub.url)[0].complete(MESSAGES, max_tokens=8)
     assert "\n" not in caught.value.message
 
@@ -581,6 +596,39 @@ def test_control_characters_from_the_server_do_not_reach_the_terminal(stub: Stub
     assert "\x1b" not in caught.value.message
     assert "\x00" not in caught.value.message
     assert clean_answer("\tA\x07") == "A"
+
+
+def test_headers_dripped_within_each_wait_still_time_out(stub: Stub) -> None:
+    # Each byte comes well within the timeout; the whole answer does not: the deadline covers
+    # connecting, the status line and headers, and the body together.
+    stub.default = lambda request: Reply(drip_head=0.02)
+    http, _ = client(stub.url, timeout=0.3)
+    started = time.monotonic()
+    with pytest.raises(RuntimeFailure, match=r"no answer within 0.3 s"):
+        http.complete(MESSAGES, max_tokens=8)
+    assert time.monotonic() - started < 1.0
+
+
+def test_a_server_on_this_machine_is_not_reached_through_a_proxy(
+    stub: Stub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dead_proxy = free_port_url()
+    for key in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.setenv(key, dead_proxy)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    assert client(stub.url)[0].complete(MESSAGES, max_tokens=8) == "Ringkasan."
+
+
+def test_client_kinds_come_from_the_registry() -> None:
+    from translate_cli.llm import CLIENTS
+    from translate_cli.llm.local import LocalTextGenerationClient
+
+    assert CLIENTS.names() == ("http", "local")
+    assert isinstance(make_client("http://127.0.0.1:9", "m"), HTTPChatClient)
+    assert isinstance(make_client(None, "some/model"), LocalTextGenerationClient)
+    with pytest.raises(UsageError, match="is not one of http, local"):
+        CLIENTS.check("grpc")
 
 
 def test_answer_dripped_just_within_the_timeout_still_times_out(stub: Stub) -> None:

@@ -13,19 +13,20 @@ from pathlib import Path
 
 import pytest
 
+from tests.doubles import FakeTranslator, fake_translation
 from tests.helpers import EXAMPLE, invoke, jsonl
 from translate_cli.config import Settings
-from translate_cli.engines import memory as memory_module
-from translate_cli.engines import open_translator
 from translate_cli.engines.base import ProgressCallback, Translation
-from translate_cli.engines.memory import (
+from translate_cli.memory import (
     MemoryLayer,
     MemoryStore,
     default_path,
     model_fingerprint,
     with_memory,
 )
-from translate_cli.testing import FakeTranslator, fake_translation
+from translate_cli.memory import layer as memory_layer
+from translate_cli.memory import store as memory_module
+from translate_cli.pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -87,7 +88,7 @@ def test_outputs_stream_in_order_across_windows() -> None:
 
     stream = layer.translate(source())
     assert next(stream) == fake_translation(texts[0])
-    assert len(read) <= memory_module.WINDOW  # one window read, not the whole input
+    assert len(read) <= memory_layer.WINDOW  # one window read, not the whole input
     assert [fake_translation(texts[0]), *stream] == [fake_translation(t) for t in texts]
     layer.close()
 
@@ -117,8 +118,8 @@ def test_model_fingerprint_is_content_based_and_cached(
     shutil.copytree(model, copy)
     assert model_fingerprint(store, copy) == first  # another path, same content
     hashed: list[Path] = []
-    real = memory_module._sha256
-    monkeypatch.setattr(memory_module, "_sha256", lambda p: hashed.append(p) or real(p))
+    real = memory_module.file_sha256
+    monkeypatch.setattr(memory_module, "file_sha256", lambda p: hashed.append(p) or real(p))
     assert model_fingerprint(store, model) == first
     assert hashed == []  # unchanged files are not read again
     (copy / "model.safetensors").write_bytes(b"\x02" * 1000)
@@ -196,7 +197,7 @@ WRITER = """
 import sys
 from pathlib import Path
 from translate_cli.engines.base import Translation
-from translate_cli.engines.memory import MemoryStore
+from translate_cli.memory import MemoryStore
 store = MemoryStore(Path(sys.argv[1]))
 key = store.register({"writer": "test"}, "m", None)
 worker = sys.argv[2]
@@ -257,7 +258,7 @@ def _fill(tmp_path: Path) -> Path:
 
 def test_memory_stats_and_clear_by_model(tmp_path: Path) -> None:
     path = _fill(tmp_path)
-    stats = json.loads(invoke("memory", "stats", "--json", "--memory", str(path)).stdout)
+    stats = json.loads(invoke("memory", "stats", "-f", "json", "--memory", str(path)).stdout)
     models = {m["model"]: m["entries"] for m in stats["models"]}
     assert stats["entries"] == sum(models.values()) and models["other"] == 1
     assert stats["size_bytes"] > 0 and stats["hits"] == 0
@@ -265,19 +266,22 @@ def test_memory_stats_and_clear_by_model(tmp_path: Path) -> None:
     assert f"entries {stats['entries']}" in text
     cleared = invoke("memory", "clear", "--model", "other", "--memory", str(path))
     assert cleared.exit_code == 0 and "removed 1 entries" in cleared.stderr
-    after = json.loads(invoke("memory", "stats", "--json", "--memory", str(path)).stdout)
+    after = json.loads(invoke("memory", "stats", "--format", "json", "--memory", str(path)).stdout)
     assert after["entries"] == stats["entries"] - 1
     assert invoke("memory", "clear", "--memory", str(path)).exit_code == 0
     assert (
-        json.loads(invoke("memory", "stats", "--json", "--memory", str(path)).stdout)["entries"]
+        json.loads(invoke("memory", "stats", "-f", "json", "--memory", str(path)).stdout)["entries"]
         == 0
     )
 
 
 def test_memory_commands_on_a_missing_or_broken_database(tmp_path: Path) -> None:
     none = str(tmp_path / "none.sqlite3")
-    empty = invoke("memory", "stats", "--json", "--memory", none)
+    empty = invoke("memory", "stats", "-f", "json", "--memory", none)
     assert empty.exit_code == 0 and json.loads(empty.stdout)["entries"] == 0
+    assert invoke("memory", "stats", "--json", "--memory", none).stdout == empty.stdout  # old flag
+    bad = invoke("memory", "stats", "-f", "yaml", "--memory", none)
+    assert bad.exit_code == 2 and "--format: 'yaml' is not one of text, json" in bad.stderr
     missing = invoke("memory", "export", "--memory", none)
     assert missing.exit_code == 2 and "no translation memory" in missing.stderr
     assert not Path(none).exists()  # looking does not create it
@@ -335,11 +339,11 @@ def test_real_model_output_is_identical_with_and_without_memory(tiny_model: Path
     again = invoke(*args)
     assert off.exit_code == first.exit_code == again.exit_code == 0
     assert first.stdout == off.stdout and again.stdout == off.stdout
-    stats = json.loads(invoke("memory", "stats", "--json").stdout)
+    stats = json.loads(invoke("memory", "stats", "-f", "json").stdout)
     sentences = len(json.loads(off.stdout)["sentences"])
     assert stats["hits"] >= sentences  # the second run was answered from the memory
     (model,) = stats["models"]
     assert model["model"] == str(tiny_model)
-    translator = open_translator(Settings(model=str(tiny_model), threads=1))
-    assert isinstance(translator, MemoryLayer) and translator.inner.name == "ctranslate2"
-    translator.close()
+    with Pipeline(Settings(model=str(tiny_model), threads=1)) as pipeline:
+        translator = pipeline.translator
+        assert isinstance(translator, MemoryLayer) and translator.inner.name == "ctranslate2"

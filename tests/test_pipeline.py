@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 
+from tests.doubles import FakeTranslator, fake_translation
 from tests.helpers import ARTICLE, EXAMPLE, RecordingHooks, invoke
 from translate_cli import Pipeline, Report, Settings
 from translate_cli.errors import InputError, UsageError
 from translate_cli.inputs import Record
 from translate_cli.segment import segment
-from translate_cli.testing import FakeTranslator, fake_translation
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+LIBRARY_DOC = Path(__file__).resolve().parents[1] / "docs" / "library.md"
 
 
 @pytest.fixture
@@ -142,17 +142,17 @@ def test_notices_from_loading_reach_the_hooks(monkeypatch: pytest.MonkeyPatch) -
     assert hooks.notices == ["fell back to transformers"]
 
 
-def _readme_library_example() -> str:
-    text = README.read_text(encoding="utf-8")
+def _library_doc_example() -> str:
+    text = LIBRARY_DOC.read_text(encoding="utf-8")
     match = re.search(r"<!-- library example -->\n```python\n(.*?)```", text, re.S)
-    assert match, "README lost its library example"
+    assert match, "docs/library.md lost its library example"
     return match.group(1)
 
 
 @pytest.mark.slow
-def test_readme_library_example_runs(tiny_model: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = _readme_library_example().replace("/models/opus-mt-id-en", str(tiny_model))
-    exec(compile(code, "README.md", "exec"), {"text": ARTICLE, "__name__": "readme"})
+def test_library_doc_example_runs(tiny_model: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = _library_doc_example().replace("/models/opus-mt-id-en", str(tiny_model))
+    exec(compile(code, "docs/library.md", "exec"), {"text": ARTICLE, "__name__": "library_doc"})
     printed = capsys.readouterr().out
     assert segment(ARTICLE).sentences[0].text in printed
 
@@ -181,3 +181,17 @@ def test_an_empty_document_never_loads_the_model(opened: list[FakeTranslator]) -
         report = pipeline.task(task)("  \n\n ")
         assert report.sentences == ()
     assert opened == []
+
+
+def test_tasks_are_written_once() -> None:
+    from translate_cli.pipeline import TASKS, Work, batch_status
+
+    assert TASKS.names() == ("segment", "translate", "summarize", "run")
+    assert all(hasattr(Pipeline, name) for name in TASKS.names())  # each a Pipeline method
+    settings = Settings()
+    assert not Work("segment", settings).needs_model
+    assert Work("run", settings).needs_model and Work("run", settings).kind.summarizes
+    assert not Work("summarize", settings, {"translate": False}).needs_model
+    assert TASKS.get("translate").streams and not TASKS.get("run").streams
+    # A partly failed batch: the worst failed record's status (0 when none failed).
+    assert batch_status([]) == 0 and batch_status([4, 3, 4]) == 4 and batch_status([1, 5]) == 5

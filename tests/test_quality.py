@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CORPUS
+from tests.doubles import FakeTranslator
 from tests.helpers import RecordingHooks, invoke
 from translate_cli import Pipeline
 from translate_cli.engines import quality
@@ -23,7 +24,6 @@ from translate_cli.engines.base import (
 from translate_cli.engines.quality import Hypothesis
 from translate_cli.engines.seq2seq import EngineOptions, Seq2SeqEngine, clean_for_model
 from translate_cli.engines.transformers import TransformersEngine
-from translate_cli.testing import FakeTranslator
 
 SENTENCES = [*CORPUS[:8], "Ya.", CORPUS[0] + " " + CORPUS[1]]
 

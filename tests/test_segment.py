@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, SHARED_DATA
 from tests.helpers import invoke
 from translate_cli.document import Document
 from translate_cli.segment import segment, visible
@@ -237,9 +237,10 @@ def test_pathological_input(text: str) -> None:
 
 # --- text as it comes: one paragraph a line, or hard-wrapped ------------------------------
 
-_SAMPLE = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "articles"
+_SAMPLE = SHARED_DATA / "articles"
 
 
+@pytest.mark.shared_data
 def test_malang_sample_keeps_a_paragraph_a_line_if_present() -> None:
     path = _SAMPLE / "malang-smart-city.txt"
     if not path.exists():
@@ -319,6 +320,7 @@ def test_hard_wrapped_text_joins_its_lines(
         assert structure == [[headline], *groups]
 
 
+@pytest.mark.shared_data
 def test_translate_prints_a_paragraph_a_line_of_the_sample_if_present(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from tests.test_summarize import CONTENT, build
 from translate_cli.segment import segment
 from translate_cli.summarize.extractive import Summarizer, load_weights
-from translate_cli.summarize.features import FEATURE_NAMES, prepare
+from translate_cli.summarize.features import FEATURE_NAMES
 from translate_cli.summarize.paragraphs import PARAGRAPH_ESTIMATES
+from translate_cli.summarize.prepare import prepare
 from translate_cli.summarize.styles import EDGE, StyleModel, style_tokens
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -18,23 +18,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, SHARED_DATA
 from translate_cli.document import Document
 from translate_cli.segment import segment
-from translate_cli.summarize import features
+from translate_cli.summarize.boilerplate import dateline_length, is_boilerplate
 from translate_cli.summarize.extractive import Summarizer, Summary, load_weights, summarize
-from translate_cli.summarize.features import (
-    FEATURE_NAMES,
-    dateline_length,
-    feature_table,
-    featurize,
-    is_boilerplate,
-    ngrams,
-    phrase_list,
-    prepare,
-    word_list,
-    words,
-)
+from translate_cli.summarize.features import FEATURE_NAMES, feature_table, featurize
+from translate_cli.summarize.features.article import Article, cosine
 from translate_cli.summarize.paragraphs import (
     BREAK_FEATURE_NAMES,
     PARAGRAPH_ESTIMATES,
@@ -43,8 +33,10 @@ from translate_cli.summarize.paragraphs import (
     paragraph_estimates,
     unparagraphed,
 )
+from translate_cli.summarize.prepare import prepare
 from translate_cli.summarize.rouge import lcs_length, normalize, rouge, rouge_n
 from translate_cli.summarize.styles import StyleModel, outlet_rows
+from translate_cli.summarize.tokens import ngrams, phrase_list, word_list, words
 from translate_cli.summarize.trees import Forest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -267,8 +259,9 @@ def test_no_title_without_heading() -> None:
     assert [p.text for p in result.picks] == [CONTENT[3], CONTENT[0]]
 
 
+@pytest.mark.shared_data
 def test_malang_sample_if_present() -> None:
-    path = ROOT.parent / "shared" / "data" / "articles" / "malang-smart-city.txt"
+    path = SHARED_DATA / "articles" / "malang-smart-city.txt"
     if not path.exists():
         pytest.skip("shared data not available")
     document = segment(path.read_text(encoding="utf-8"))
@@ -400,8 +393,8 @@ def test_a_broken_tree_is_refused(tree: dict[str, object], message: str) -> None
 def test_sim_doc_is_the_cosine_with_the_rest_of_the_article(picks: list[int]) -> None:
     # Repeats make words shared between sentences, and a sentence may hold all of its words.
     document = build([[CONTENT[i] for i in picks]])
-    article = features.Article(prepare(document))
-    expected = [features._cosine(c, article.total - c) for c in article.content]
+    article = Article(prepare(document))
+    expected = [cosine(c, article.total - c) for c in article.content]
     assert article.sim_doc == expected  # exactly: integer counts, no rounding difference
 
 
@@ -712,8 +705,9 @@ def test_rubric_above_a_sentence_case_headline() -> None:
     assert not any(p.text.startswith(("Olahraga", "Ryder")) for p in result.picks)
 
 
+@pytest.mark.shared_data
 def test_ntrex_articles_if_present() -> None:
-    paths = sorted((ROOT.parent / "shared" / "data" / "articles").glob("ntrex_*.id.txt"))
+    paths = sorted((SHARED_DATA / "articles").glob("ntrex_*.id.txt"))
     if not paths:
         pytest.skip("shared data not available")
     for path in paths:

@@ -20,8 +20,18 @@ from tests.web_server import Response, Server, serve
 from translate_cli import Pipeline
 from translate_cli.errors import InputError
 from translate_cli.inputs import read_records
-from translate_cli.web import Article, FetchError, decode_page, fetch, looks_like_html, read_article
+from translate_cli.web import (
+    MAX_BYTES,
+    Article,
+    FetchError,
+    decode_page,
+    fetch,
+    looks_like_html,
+    read_article,
+    safe_url,
+)
 from translate_cli.web.extract import extract_article, is_boilerplate_line
+from translate_cli.web.network import Limits, NetworkError, Trouble, exchange
 
 TITLE = "Warga Bantaran Kali Ciliwung Mulai Direlokasi ke Rusunawa Pekan Depan"
 PARAGRAPHS = [
@@ -275,6 +285,71 @@ def test_credentials_in_a_url_never_appear_in_messages(site: Server) -> None:
 def test_only_http_and_https(url: str) -> None:
     with pytest.raises(FetchError, match="only http:// and https://"):
         fetch(url)
+
+
+def test_gzip_bomb_stops_at_the_decompressed_cap(site: Server) -> None:
+    bomb = b"<html><body>" + b"\0" * (MAX_BYTES + 1024)
+    site.routes["/bomb"] = Response(bomb, headers={"Content-Type": "text/html"}, gzip=True)
+    with pytest.raises(FetchError, match="larger than the 20 MB limit"):
+        fetch(site.url("/bomb"))
+
+
+def test_query_names_the_page_but_stays_out_of_messages(site: Server) -> None:
+    page = fetch(site.url("/kompas?id=7#top"))
+    assert page.url == site.url("/kompas?id=7")
+    with pytest.raises(FetchError) as caught:
+        fetch(site.url("/missing?token=t0ps3cr3t"))
+    assert caught.value.message == f"{site.url('/missing')}: HTTP 404 Not Found"
+
+
+@pytest.mark.parametrize(
+    ("url", "shown", "named"),
+    [
+        ("https://u:p@h:1/a/b?k=v#f", "https://h:1/a/b", "https://h:1/a/b?k=v"),
+        ("http://h/?x=a@b", "http://h/", "http://h/?x=a@b"),  # an @ in the query: no user
+        ("http://u:p?s#w@h/x?y", "http://h/x", "http://h/x?y"),  # a ? or # in the password
+        ("http://h/a@b", "http://h/a@b", "http://h/a@b"),  # nor in the path
+        (" u:p@h:8080 ", "h:8080", "h:8080"),
+        ("http://u:p@[::1/v1", "http://[::1/v1", "http://[::1/v1"),  # unparseable, still safe
+        ("http://h/\x1b[2J", "http://h/ [2J", "http://h/ [2J"),
+    ],
+)
+def test_safe_url(url: str, shown: str, named: str) -> None:
+    assert safe_url(url) == shown
+    assert safe_url(url, query=True) == named
+
+
+def test_credentials_never_cross_to_another_origin(site: Server) -> None:
+    with serve(
+        {"/page": Response(b"<p>Halo.</p>", headers={"Content-Type": "text/html"})}
+    ) as other:
+        site.routes["/away"] = Response(status=302, headers={"Location": other.url("/page")})
+        site.routes["/here"] = Response(status=307, headers={"Location": "/kompas"})
+        fetch(site.url("/away").replace("http://", "http://budi:rahasia@"))
+        assert "authorization" in site.requests[-1]
+        assert "authorization" not in other.requests[-1]
+
+        limits = Limits(timeout=5, max_bytes=MAX_BYTES, max_redirects=3)
+        bearer = {"Authorization": "Bearer sk-rahasia"}
+        with exchange("GET", site.url("/away"), limits, headers=bearer) as reply:
+            assert reply.status == 200
+        assert site.requests[-1]["authorization"] == "Bearer sk-rahasia"
+        assert "authorization" not in other.requests[-1]
+        with exchange("GET", site.url("/here"), limits, headers=bearer) as reply:
+            assert reply.status == 200
+        assert site.requests[-1]["path"] == "/kompas"
+        assert site.requests[-1]["authorization"] == "Bearer sk-rahasia"  # same origin
+
+
+def test_redirect_to_another_origin_is_refused_when_asked(site: Server) -> None:
+    with serve({}) as other:
+        site.routes["/away"] = Response(status=307, headers={"Location": other.url("/x")})
+        limits = Limits(timeout=5, max_bytes=100, max_redirects=3, same_origin=True)
+        with pytest.raises(NetworkError) as caught, exchange("GET", site.url("/away"), limits):
+            pass
+    assert caught.value.trouble is Trouble.REDIRECT_TO_OTHER_ORIGIN
+    assert (caught.value.status, caught.value.target) == (307, other.url("/x"))
+    assert other.requests == []
 
 
 # --- the command line -----------------------------------------------------------------------

@@ -8,7 +8,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from translate_cli.testing import build_marian_model
+# Run as a script (`make demo`): the repository root, so that `tools` is importable.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tools.model_builders import build_marian_model
 
 
 def main() -> None:

@@ -88,7 +88,7 @@ if str(ROOT) not in sys.path:
 
 from translate_cli.document import Document  # noqa: E402
 from translate_cli.segment import segment  # noqa: E402
-from translate_cli.summarize.features import FEATURE_NAMES, featurize, prepare  # noqa: E402
+from translate_cli.summarize.features import FEATURE_NAMES, featurize  # noqa: E402
 from translate_cli.summarize.paragraphs import (  # noqa: E402
     BREAK_FEATURE_NAMES,
     PARAGRAPH_ESTIMATES,
@@ -96,6 +96,7 @@ from translate_cli.summarize.paragraphs import (  # noqa: E402
     paragraph_breaks,
     paragraph_estimates,
 )
+from translate_cli.summarize.prepare import prepare  # noqa: E402
 from translate_cli.summarize.rouge import f1, ngram_counts, normalize  # noqa: E402
 from translate_cli.summarize.styles import StyleModel, outlet_rows, style_tokens  # noqa: E402
 from translate_cli.summarize.trees import Forest  # noqa: E402

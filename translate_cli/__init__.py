@@ -13,8 +13,7 @@ Import-light on purpose: torch and transformers load only when a model is used.
 from translate_cli.config import Settings
 from translate_cli.pipeline import BatchResult, Pipeline
 from translate_cli.report import Report, SummaryItem, TranslatedSentence
-
-__version__ = "0.1.0"
+from translate_cli.version import __version__
 
 __all__ = [
     "BatchResult",

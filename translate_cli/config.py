@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from translate_cli.errors import UsageError
+from translate_cli.paths import config_file
+from translate_cli.registry import Registry
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-id-en"
 ENV_PREFIX = "TRANSLATE_CLI_"
@@ -43,7 +45,7 @@ class Settings:
     memory: str = ""  # translation memory database; "" = <cache dir>/memory.sqlite3
     no_memory: bool = False  # translate everything afresh, neither reading nor writing it
     # Evidence (engines/quality.py): a sentence whose mean token log-probability is below
-    # flag_below is flagged low-confidence (README: "Confidence and flags"); guard decodes
+    # flag_below is flagged low-confidence (docs/confidence.md); guard decodes
     # degenerate outputs (loops) again.
     flag_below: float = -1.0
     guard: bool = True
@@ -77,47 +79,24 @@ BOUNDS: dict[str, Bounds] = {
 }
 
 
-def _choices(name: str) -> Callable[[str, str], str] | None:
-    """The registry that owns a setting's choices (imported late: registries import config)."""
+# Settings whose value is a name from a registry above this module (engines, summarisers):
+# here they are only made canonical; ``resolve_settings(choices=...)`` and the pipeline check
+# the names where the registries live.
+_NAMED = ("engine", "summarizer")
 
-    def engine(value: str, origin: str) -> str:
-        from translate_cli.engines import ENGINES
+DEVICES: Registry[str] = Registry("device")
+for _device in ("auto", "cpu", "cuda"):
+    DEVICES.register(_device, _device)
 
-        return ENGINES.check(value, origin)
-
-    def summarizer(value: str, origin: str) -> str:
-        from translate_cli.summarize import SUMMARIZERS
-
-        return SUMMARIZERS.check(value, origin)
-
-    def device(value: str, origin: str) -> str:
-        key = value.strip().lower()
-        if key not in DEVICES:
-            raise UsageError(f"{origin}: {value!r} is not one of {', '.join(DEVICES)}")
-        return key
-
-    return {"engine": engine, "summarizer": summarizer, "device": device}.get(name)
-
-
-DEVICES = ("auto", "cpu", "cuda")
+Choice = Callable[[str, str | None], str]  # (value, origin) -> the canonical name, or UsageError
 
 
 def option_name(name: str) -> str:
     return f"--{name.replace('_', '-')}"
 
 
-def config_dir() -> Path:
-    """The user's config folder (``$TRANSLATE_CLI_CONFIG_DIR`` overrides)."""
-    override = os.environ.get(ENV_PREFIX + "CONFIG_DIR")
-    if override:
-        return Path(override)
-    import typer  # light, but only needed here
-
-    return Path(typer.get_app_dir("translate-cli"))
-
-
 def load_config_file(path: Path | None = None) -> dict[str, Any]:
-    path = path or config_dir() / "config.toml"
+    path = path or config_file()
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
@@ -135,8 +114,16 @@ def resolve_settings(
     flags: Mapping[str, Any],
     env: Mapping[str, str] | None = None,
     file_values: Mapping[str, Any] | None = None,
+    *,
+    choices: Mapping[str, Choice] | None = None,
 ) -> Settings:
-    """Merge the layers; ``None`` in ``flags`` means "not given on the command line"."""
+    """Merge the layers; ``None`` in ``flags`` means "not given on the command line".
+
+    ``choices`` checks named settings against their registries, so that an error names where
+    the value came from (``--engine``, ``TRANSLATE_CLI_ENGINE``, a config file key);
+    ``pipeline.resolve_settings`` passes every registry's.
+    """
+    choices = choices or {}
     env = os.environ if env is None else env
     file_values = load_config_file() if file_values is None else file_values
     known = {f.name for f in fields(Settings)}
@@ -154,16 +141,9 @@ def resolve_settings(
         else:
             continue
         values[name] = _validate(name, raw, origin)
-    settings = replace(Settings(), **values)
-    check_combination(settings)
-    return settings
-
-
-def check_combination(settings: Settings) -> None:
-    """Checks across settings: a compute type the chosen engine can never use."""
-    from translate_cli.engines import check_compute_type
-
-    check_compute_type(settings.engine, settings.compute_type)
+        if name in choices:
+            values[name] = choices[name](values[name], origin)
+    return replace(Settings(), **values)
 
 
 _KIND = {f.name: f.type for f in fields(Settings)}
@@ -186,9 +166,10 @@ def _validate(name: str, raw: Any, origin: str) -> Any:
         if not isinstance(raw, str):
             raise UsageError(f"{origin}: expected text, got {raw!r}")
         value = raw.strip()
-        choose = _choices(name)
-        if choose is not None:
-            value = choose(value, origin)
+        if name in _NAMED:
+            value = value.lower()
+        elif name == "device":
+            value = DEVICES.check(value, origin)
         if name == "model" and not value:
             raise UsageError(f"{origin}: the model name is empty")
     _check_bounds(name, value, origin)

@@ -6,7 +6,7 @@ from enum import IntEnum
 
 
 class ExitStatus(IntEnum):
-    """Every exit code the command documents (see README, "Exit codes")."""
+    """Every exit code the command documents (docs/output.md, "Exit codes")."""
 
     OK = 0
     FAILURE = 1

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from translate_cli.errors import InputError, UsageError
 from translate_cli.inputs import decode_text, read_input_bytes
+from translate_cli.output import json_document
 from translate_cli.pipeline import Hooks, Pipeline, SilentHooks
 
 if TYPE_CHECKING:
@@ -297,7 +298,7 @@ def render_text(results: Sequence[EvalResult]) -> str:
 
 
 def render_json(results: Sequence[EvalResult]) -> str:
-    return json.dumps({"results": [r.to_dict() for r in results]}, indent=2) + "\n"
+    return json_document({"results": [r.to_dict() for r in results]})
 
 
 def translation_file_names(results: Sequence[EvalResult]) -> list[str]:

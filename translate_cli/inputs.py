@@ -26,13 +26,21 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from translate_cli.errors import InputError, TranslateCliError, UsageError
+from translate_cli.registry import Registry
 from translate_cli.web.fetch import DEFAULT_TIMEOUT, check_url, is_url, safe_url, url_scheme
 from translate_cli.web.sniff import looks_like_html
 
 _BOM = b"\xef\xbb\xbf"
 STDIN_NAME = "<stdin>"
 NO_INPUT = "no input: give a file path, or '-' to read standard input"
-INPUT_FORMATS = ("auto", "text", "html", "jsonl")
+# How an INPUT is read (``--input-format``); the reading itself is ``_records``'s.
+INPUT_FORMATS: Registry[str] = Registry("input format", "--input-format")
+INPUT_FORMATS.register("auto", "auto", help="HTML is read as a web page, anything else as text")
+INPUT_FORMATS.register("text", "text")
+INPUT_FORMATS.register("html", "html")
+INPUT_FORMATS.register(
+    "jsonl", "jsonl", help='one {"id", "text"|"html"|"url"} object a line: batch mode'
+)
 Meta = dict[str, str | None]
 
 
@@ -185,8 +193,7 @@ def read_records(
     that turns out binary or undecodable raises ``InputError`` when reached, while a URL or page
     that cannot be read becomes a record with an ``error``.
     """
-    if input_format not in INPUT_FORMATS:
-        raise UsageError(f"unknown input format {input_format!r} (use {', '.join(INPUT_FORMATS)})")
+    input_format = INPUT_FORMATS.check(input_format)
     check_inputs(sources, stdin)
     return _records(list(sources) or ["-"], len(sources) > 1, input_format, stdin, timeout)
 
@@ -216,7 +223,7 @@ def _records(
             if isinstance(fetched, Record):
                 yield fetched
                 continue
-            name, lines = safe_url(source), fetched.split("\n")
+            name, lines = safe_url(source, query=True), fetched.split("\n")
         elif source == "-":
             name, lines = STDIN_NAME, _stream_lines(_stdin_stream(stdin), STDIN_NAME)
         else:
@@ -244,7 +251,7 @@ def _url_record(record_id: Any, url: str, input_format: str, timeout: float) -> 
     """A fetched page: HTML (by Content-Type or by its bytes) is extracted, text read as is."""
     from translate_cli.web import decode_page, fetch
 
-    name = safe_url(url)
+    name = safe_url(url, query=True)  # the page's name: ?id=1 is not ?id=2
     try:
         page = fetch(url, timeout=timeout)
     except InputError as error:
@@ -267,7 +274,7 @@ def _fetch_text(url: str, timeout: float) -> str | Record:
     try:
         page = fetch(url, timeout=timeout)
     except InputError as error:
-        return Record(None, "", safe_url(url), error)
+        return Record(None, "", safe_url(url, query=True), error)
     return _newlines(decode_page(page.data, page.charset)[0])
 
 

@@ -19,18 +19,21 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
-from translate_cli.config import Settings
+from translate_cli.config import Choice, Settings
+from translate_cli.config import resolve_settings as merge_settings
 from translate_cli.document import Document, Sentence
-from translate_cli.engines import quality
+from translate_cli.engines import ENGINES, check_compute_type, quality
 from translate_cli.engines.base import Translation, translations
 from translate_cli.errors import InputError, TranslateCliError
+from translate_cli.registry import Registry
 from translate_cli.report import Report, SummaryItem, TranslatedSentence
 from translate_cli.segment import segment as segment_text
+from translate_cli.summarize import SUMMARIZERS
 from translate_cli.web.article import Article
 
 if TYPE_CHECKING:
@@ -84,8 +87,91 @@ class BatchResult:
         return {"id": self.id, **self.report.to_dict()}
 
 
+def batch_status(failures: Iterable[int]) -> int:
+    """The exit status of a batch given its failed records' statuses: the worst one (the
+    highest ``ExitStatus``), 0 when none failed. ``--input-format jsonl``, ``extract`` and
+    ``batch`` all end with it."""
+    return max((int(status) for status in failures), default=0)
+
+
 Text = str | Document
-TASKS = ("segment", "translate", "summarize", "run")
+
+
+@dataclass(frozen=True)
+class Task:
+    """What a task does, so that callers ask the task instead of comparing its name."""
+
+    translates: bool  # needs the model (unless its options say ``translate=False``)
+    summarizes: bool  # writes a summary: the summariser is loaded (and checked) first
+    streams: bool  # sentences only: a renderer may write each as soon as it is done
+    archive: bool  # ``batch --command`` runs it
+
+
+# The four tasks, each a ``Pipeline`` method of the same name.
+TASKS: Registry[Task] = Registry("task")
+TASKS.register(
+    "segment",
+    Task(translates=False, summarizes=False, streams=True, archive=False),
+    help="sentences only; no model",
+)
+TASKS.register(
+    "translate",
+    Task(translates=True, summarizes=False, streams=True, archive=True),
+    help="every sentence translated",
+)
+TASKS.register(
+    "summarize",
+    Task(translates=True, summarizes=True, streams=False, archive=True),
+    help="the bilingual title and summary",
+)
+TASKS.register(
+    "run",
+    Task(translates=True, summarizes=True, streams=False, archive=True),
+    help="every sentence translated, plus the bilingual summary",
+)
+
+
+@dataclass(frozen=True)
+class Work:
+    """A task to run on documents: its name (one of ``TASKS``), the settings, and the task's
+    own options (``summarize``: ``translate=False``). A document command and every batch
+    worker run one."""
+
+    task: str
+    settings: Settings
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> Task:
+        return TASKS.get(self.task)
+
+    @property
+    def needs_model(self) -> bool:
+        return self.kind.translates and bool(self.options.get("translate", True))
+
+
+# Settings that name a registry entry; config.py only makes them canonical (lower case).
+SETTING_CHOICES: dict[str, Choice] = {"engine": ENGINES.check, "summarizer": SUMMARIZERS.check}
+
+
+def check_settings(settings: Settings) -> Settings:
+    """``settings`` when every name is in its registry and the engine can ever use the compute
+    type; else the ``UsageError`` that lists the choices."""
+    for name, check in SETTING_CHOICES.items():
+        check(getattr(settings, name), None)  # the registry names the setting itself
+    check_compute_type(settings.engine, settings.compute_type)
+    return settings
+
+
+def resolve_settings(
+    flags: Mapping[str, Any],
+    env: Mapping[str, str] | None = None,
+    file_values: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Settings as the command line resolves them (flags > ``TRANSLATE_CLI_*`` environment >
+    config file > defaults), each name checked where it came from (``--engine``, ...)."""
+    merged = merge_settings(flags, env, file_values, choices=SETTING_CHOICES)
+    return check_settings(merged)
 
 
 class Pipeline:
@@ -94,7 +180,7 @@ class Pipeline:
     def __init__(
         self, settings: Settings | None = None, *, hooks: Hooks | None = None, **overrides: Any
     ) -> None:
-        self.settings = replace(settings or Settings(), **overrides)
+        self.settings = check_settings(replace(settings or Settings(), **overrides))
         self.hooks: Hooks = hooks or SilentHooks()
         self._translator: Translator | None = None
         self._summarizer: Summarizer | None = None
@@ -104,12 +190,13 @@ class Pipeline:
     def translator(self) -> Translator:
         """The translation engine, loaded on first use (model resolved, maybe downloaded)."""
         if self._translator is None:
+            # Looked up now, not at import: tests put a stand-in engine behind this name.
             from translate_cli.engines import open_translator
+            from translate_cli.memory import with_memory
 
             with _notices_to(self.hooks), self.hooks.status(f"Loading {self.settings.model}…"):
-                self._translator = open_translator(
-                    self.settings, download_progress=self.hooks.shows_progress
-                )
+                engine = open_translator(self.settings, download_progress=self.hooks.shows_progress)
+                self._translator = with_memory(engine, self.settings)
         return self._translator
 
     def load(self) -> None:
@@ -119,8 +206,6 @@ class Pipeline:
     @property
     def summarizer(self) -> Summarizer:
         if self._summarizer is None:
-            from translate_cli.summarize import SUMMARIZERS
-
             self._summarizer = SUMMARIZERS.get(self.settings.summarizer)(self.settings)
         return self._summarizer
 
@@ -199,7 +284,7 @@ class Pipeline:
         An extracted web ``Article`` is read as its ``text`` (the title as paragraph 0, then
         the body), and its metadata travels to ``Report.meta``."""
         if name not in TASKS:
-            raise ValueError(f"unknown task {name!r}; expected one of {', '.join(TASKS)}")
+            raise ValueError(f"unknown task {name!r}; expected one of {', '.join(TASKS.names())}")
         method: Callable[..., Report] = functools.partial(getattr(self, name), **options)
 
         def run(text: Text | Article) -> Report:

@@ -23,8 +23,8 @@ from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING
 
-from translate_cli.config import config_dir as user_config_dir
 from translate_cli.errors import UsageError
+from translate_cli.paths import prompts_dir as user_prompts_dir
 
 if TYPE_CHECKING:  # importlib.resources.abc is 3.11+; only the type is needed
     from importlib.resources.abc import Traversable
@@ -92,11 +92,6 @@ class PromptTemplate:
                 f"prompt {self.name!r} ({self.origin}) needs a value for ${missing[0]}"
             )
         return Template(self.text).substitute({k: str(v) for k, v in values.items()}).strip()
-
-
-def user_prompts_dir() -> Path:
-    """Where a user's own templates live: ``<config dir>/prompts``."""
-    return user_config_dir() / "prompts"
 
 
 def shipped_prompts_dir() -> Traversable:

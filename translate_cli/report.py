@@ -65,7 +65,7 @@ class Report:
         return self.translated and all(s.translation is not None for s in self.sentences)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object ``--format json`` prints (keys documented in the README)."""
+        """The JSON object ``--format json`` prints (keys documented in docs/output.md)."""
         record: dict[str, Any] = {}
         if self.meta is not None:
             record["meta"] = self.meta

@@ -20,9 +20,8 @@ from translate_cli.batch.progress import BatchProgress, duration
 from translate_cli.batch.ray import RayOptions
 from translate_cli.batch.shards import OUTPUT_FORMATS, OutputFolder, ShardResult
 from translate_cli.batch.sources import id_key, read_inputs, to_item
-from translate_cli.batch.worker import Work
-from translate_cli.errors import ExitStatus, RuntimeFailure, UsageError
-from translate_cli.pipeline import Hooks, SilentHooks
+from translate_cli.errors import RuntimeFailure, UsageError
+from translate_cli.pipeline import TASKS, Hooks, SilentHooks, Task, Work, batch_status
 from translate_cli.registry import Registry
 
 Shards = Sequence[tuple[int, list[dict[str, Any]]]]
@@ -36,7 +35,18 @@ EXECUTORS.register(
     "ray", "translate_cli.batch.ray:run_ray", help="Ray actors, each with its own model"
 )
 
-COMMANDS = ("translate", "summarize", "run")
+
+def _archive_tasks() -> Registry[Task]:
+    """The tasks ``batch --command`` runs: those of ``TASKS`` marked ``archive``."""
+    commands: Registry[Task] = Registry("command")
+    for entry in TASKS.entries():
+        task = TASKS.get(entry.name)
+        if task.archive:
+            commands.register(entry.name, task, help=entry.help)
+    return commands
+
+
+COMMANDS = _archive_tasks()
 DEFAULT_SHARD_SIZE = 100
 # Settings that change what a batch writes: a rerun with other values must not mix results.
 _IDENTITY = (
@@ -70,14 +80,19 @@ class BatchSummary:
     total: int  # records in the inputs
     skipped: int  # already committed by an earlier run
     written: int  # records written by this run
-    failed: int  # records that failed in this run (see the errors files)
+    failures: list[int]  # the exit status of each record that failed in this run
     sentences: int
     seconds: float
     fingerprint: str | None
 
     @property
+    def failed(self) -> int:
+        """Records that failed in this run (see the errors files)."""
+        return len(self.failures)
+
+    @property
     def exit_status(self) -> int:
-        return int(ExitStatus.BAD_INPUT) if self.failed else 0
+        return batch_status(self.failures)
 
 
 def identity(work: Work) -> dict[str, Any]:
@@ -91,12 +106,9 @@ def identity(work: Work) -> dict[str, Any]:
 
 
 def _check_job(job: BatchJob) -> None:
-    if job.work.task not in COMMANDS:
-        raise UsageError(f"--command: {job.work.task!r} is not one of {', '.join(COMMANDS)}")
-    EXECUTORS.check(job.executor, "--executor")
-    if job.output_format not in OUTPUT_FORMATS:
-        choices = ", ".join(OUTPUT_FORMATS)
-        raise UsageError(f"--output-format: {job.output_format!r} is not one of {choices}")
+    COMMANDS.check(job.work.task, "--command")
+    EXECUTORS.check(job.executor)
+    OUTPUT_FORMATS.check(job.output_format)
     if job.shard_size < 1:
         raise UsageError(f"--shard-size: must be at least 1, got {job.shard_size}")
     if job.executor != "ray" and job.ray != RayOptions():
@@ -172,7 +184,8 @@ def _run(
         quiet=stderr is None or _quiet(hooks),
     )
     executor = EXECUTORS.get(job.executor)
-    written = failed = sentences = 0
+    written = sentences = 0
+    failures: list[int] = []
     for result in executor(job.work, shards, hooks, ray_options=job.ray):
         if result.fingerprint is not None:
             if fingerprint is not None and result.fingerprint != fingerprint:
@@ -184,13 +197,13 @@ def _run(
             fingerprint = result.fingerprint
         folder.write(result)
         written += len(result.lines)
-        failed += len(result.errors)
+        failures += result.failure_statuses()
         sentences += result.sentences
         progress.update(len(result.lines), len(result.errors), result.sentences)
     committed = len(records) - len(remaining) + written
     manifest.update(
         model_fingerprint=fingerprint,
-        counts={"records": len(records), "done": committed, "failed": failed},
+        counts={"records": len(records), "done": committed, "failed": len(failures)},
         status="complete" if committed == len(records) else "incomplete",
     )
     folder.write_manifest(manifest)
@@ -199,12 +212,13 @@ def _run(
         len(records),
         len(records) - len(remaining),
         written,
-        failed,
+        failures,
         sentences,
         elapsed,
         fingerprint,
     )
     skipped = f", {summary.skipped} already done" if summary.skipped else ""
+    failed = summary.failed
     errors = f", {failed} failed (see {folder.path}/part-*.errors.jsonl)" if failed else ""
     progress.finish(
         f"batch: {written} documents written{skipped}{errors} in {duration(elapsed)}, "

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from translate_cli.batch.shards import ShardResult
-from translate_cli.batch.worker import ShardWorker, Work
-from translate_cli.pipeline import Hooks
+from translate_cli.batch.worker import ShardWorker
+from translate_cli.pipeline import Hooks, Work
 
 
 def run_local(

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from translate_cli.batch.shards import ShardResult
-from translate_cli.batch.worker import ShardWorker, Work
+from translate_cli.batch.worker import ShardWorker
 from translate_cli.errors import ExitStatus, RuntimeFailure, TranslateCliError, UsageError
-from translate_cli.pipeline import Hooks
+from translate_cli.pipeline import Hooks, Work
 
 INSTALL_HINT = "pip install 'translate-cli[ray]'"
 

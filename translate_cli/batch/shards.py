@@ -14,7 +14,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,11 +22,21 @@ from typing import Any
 from translate_cli.batch.sources import id_key
 from translate_cli.errors import OutputError, UsageError
 from translate_cli.output import json_document
+from translate_cli.registry import Registry
 
 MANIFEST = "manifest.json"
 LOCK = ".lock"
-OUTPUT_FORMATS = ("jsonl", "parquet")
-_PART = re.compile(r"^part-(\d{5,})\.(jsonl|parquet)$")
+# A shard's file format (``--output-format``): its lines → the file's bytes.
+OUTPUT_FORMATS: Registry[Callable[[list[str]], bytes]] = Registry(
+    "output format", "--output-format"
+)
+OUTPUT_FORMATS.register(
+    "jsonl", "translate_cli.batch.shards:jsonl_bytes", help="one JSON object a line"
+)
+OUTPUT_FORMATS.register(
+    "parquet", "translate_cli.batch.shards:parquet_bytes", help="id and record columns"
+)
+_PART = re.compile(rf"^part-(\d{{5,}})\.({'|'.join(OUTPUT_FORMATS.names())})$")
 _ERRORS = re.compile(r"^part-(\d{5,})\.errors\.jsonl$")
 _TEMP = re.compile(r"^\.part-.*\.tmp-\d+$")
 
@@ -41,6 +51,10 @@ class ShardResult:
     sentences: int = 0
     fingerprint: str | None = None  # the model content fingerprint of the engine that ran it
 
+    def failure_statuses(self) -> list[int]:
+        """Each failed record's exit status, as its error line says."""
+        return [int(json.loads(line)["error"]["status"]) for line in self.errors]
+
 
 @dataclass
 class OutputFolder:
@@ -53,10 +67,7 @@ class OutputFolder:
 
     @classmethod
     def open(cls, path: Path, output_format: str) -> OutputFolder:
-        if output_format not in OUTPUT_FORMATS:
-            raise UsageError(
-                f"--output-format: {output_format!r} is not one of {', '.join(OUTPUT_FORMATS)}"
-            )
+        output_format = OUTPUT_FORMATS.check(output_format)
         try:
             path.mkdir(parents=True, exist_ok=True)
             fd = os.open(path / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
@@ -121,10 +132,7 @@ class OutputFolder:
         try:
             if result.errors:
                 self._publish(f"{stem}.errors.jsonl", "".join(result.errors).encode())
-            if self.output_format == "parquet":
-                data = _parquet_bytes(result.lines)
-            else:
-                data = "".join(result.lines).encode()
+            data = OUTPUT_FORMATS.get(self.output_format)(result.lines)
             final = self._publish(f"{stem}.{self.output_format}", data)
         except OSError as error:
             raise OutputError(
@@ -181,7 +189,11 @@ def _shard_ids(path: Path) -> Iterable[Any]:
         return [json.loads(line)["id"] for line in handle if line.strip()]
 
 
-def _parquet_bytes(lines: list[str]) -> bytes:
+def jsonl_bytes(lines: list[str]) -> bytes:
+    return "".join(lines).encode()
+
+
+def parquet_bytes(lines: list[str]) -> bytes:
     """A Parquet shard: ``id`` (the id as JSON text, since ids may be numbers or strings) and
     ``record`` (the JSONL line, without its newline)."""
     import io

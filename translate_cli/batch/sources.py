@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from translate_cli.errors import InputError, TranslateCliError, UsageError
+from translate_cli.errors import ExitStatus, InputError, TranslateCliError, UsageError
 from translate_cli.inputs import Record, read_records
 from translate_cli.output import json_line
 
@@ -137,6 +137,7 @@ def to_item(record: Record) -> dict[str, Any]:
 
 def from_item(item: dict[str, Any]) -> Record:
     error: TranslateCliError | None = None
-    if "error" in item:
+    if "error" in item:  # read by the driver; its status travels with it
         error = InputError(str(item["error"]["message"]))
+        error.exit_status = ExitStatus(int(item["error"]["status"]))
     return Record(item["id"], item.get("text", ""), "", error, meta=item.get("meta"))

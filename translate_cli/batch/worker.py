@@ -7,27 +7,12 @@ through ``json_line``), so a batch's shards hold the same records as that comman
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from translate_cli.batch.shards import ShardResult
 from translate_cli.batch.sources import from_item
-from translate_cli.config import Settings
 from translate_cli.output import json_line
-from translate_cli.pipeline import Hooks, Pipeline
-
-
-@dataclass(frozen=True)
-class Work:
-    """What every worker needs to know: the settings and the task with its options."""
-
-    settings: Settings
-    task: str
-    options: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def needs_model(self) -> bool:
-        return self.task != "segment" and bool(self.options.get("translate", True))
+from translate_cli.pipeline import Hooks, Pipeline, Work
 
 
 class ShardWorker:
@@ -38,11 +23,11 @@ class ShardWorker:
         self.pipeline = Pipeline(work.settings, hooks=hooks)
         self.fingerprint: str | None = None
         if work.needs_model:
-            from translate_cli.engines.memory import fingerprint_of
+            from translate_cli.memory import fingerprint_of
 
             self.pipeline.load()
             self.fingerprint = fingerprint_of(self.pipeline.translator, work.settings)
-        if work.task in ("summarize", "run"):
+        if work.kind.summarizes:
             _ = self.pipeline.summarizer  # its options are checked before the first shard
 
     def run(self, number: int, items: Sequence[dict[str, Any]]) -> ShardResult:

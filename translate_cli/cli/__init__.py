@@ -1,7 +1,7 @@
 """The command line: parse → Settings → Pipeline → render → write.
 
 ``main`` is the one place where exceptions become exit codes (``errors.ExitStatus``, the
-README's table) and where usage errors become one plain line. Commands live in ``app.py``,
+table in docs/output.md) and where usage errors become one plain line. Commands live in ``app.py``,
 their shared loop in ``driver.py``, the option declarations in ``options.py``.
 """
 
@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from translate_cli.cli.app import app
+from translate_cli.cli.plugins import load_plugins
 from translate_cli.errors import ExitStatus, TranslateCliError
 from translate_cli.terminal import PROG, Environment
 
@@ -37,8 +38,9 @@ def run(args: list[str], env: Environment) -> int:
         traceback = True
     command = typer.main.get_command(app)
     try:
+        load_plugins()  # before parsing: a plug-in may add choices (an engine, a format)
         # Shell completion (the _TRANSLATE_CLI_COMPLETE variable) answers and exits here.
-        command._main_shell_completion({}, PROG, None)  # type: ignore[attr-defined]
+        command._main_shell_completion({}, PROG, None)
         with command.make_context(PROG, args, obj=env) as ctx:
             command.invoke(ctx)
         return int(ExitStatus.OK)

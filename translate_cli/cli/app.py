@@ -2,32 +2,33 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 import typer
 
-from translate_cli import __version__
 from translate_cli.cli.archive import BATCH_HELP, batch_command, memory_app
-from translate_cli.cli.common import environment, human_size, settings_from
-from translate_cli.cli.driver import Job, drive, drive_extract
+from translate_cli.cli.common import environment, settings_from
+from translate_cli.cli.driver import Io, Job, drive, drive_extract
 from translate_cli.cli.options import (
     DOCUMENT_OPTIONS,
     INPUT_HELP,
+    LISTING_FORMATS,
     MODEL_OPTIONS,
     QUIET_OPTION,
+    RESULT_FORMATS,
     SUMMARY_OPTIONS,
     BatchOpt,
     ComputeTypeOpt,
     DeviceOpt,
     EvalBeamsOpt,
     EvalEnginesOpt,
-    EvalFormatOpt,
     EvalModelsOpt,
     EvalReferenceArg,
     EvalSourceArg,
+    ExtractFormatOpt,
     InputFormatOpt,
     InputsArg,
+    ListingFormatOpt,
     LlmModelOpt,
     LlmTimeoutOpt,
     LlmUrlOpt,
@@ -35,15 +36,20 @@ from translate_cli.cli.options import (
     OutputOpt,
     PromptOpt,
     QuietOpt,
+    ResultFormatOpt,
     SummarizerOpt,
     ThreadsOpt,
     TimeoutOpt,
     TranslationsOpt,
     with_options,
 )
-from translate_cli.config import DEFAULT_MODEL, resolve_settings
+from translate_cli.config import DEFAULT_MODEL
 from translate_cli.errors import UsageError
+from translate_cli.humanize import format_size
+from translate_cli.output import json_document, json_line
+from translate_cli.pipeline import Work, resolve_settings
 from translate_cli.terminal import PROG
+from translate_cli.version import __version__
 
 app = typer.Typer(
     name=PROG,
@@ -93,18 +99,23 @@ def _root(
     """The --traceback flag itself is read by ``main`` wherever it stands."""
 
 
-def _job(ctx: typer.Context, task: str, given: dict[str, Any], **extra: Any) -> Job:
-    """A Job from a command's ``locals()``: options named like a setting become settings."""
+def _io(ctx: typer.Context, given: dict[str, Any]) -> Io:
+    """What a document command reads and writes, from its ``locals()``."""
     environment(ctx).quiet = bool(given.get("quiet"))
-    return Job(
-        task=task,
+    return Io(
         inputs=given.get("inputs") or [],
         format=given["format"],
         input_format=given["input_format"],
         output=given.get("output"),
-        settings=settings_from(given),
-        **extra,
     )
+
+
+def _job(
+    ctx: typer.Context, task: str, given: dict[str, Any], options: dict[str, Any] | None = None
+) -> Job:
+    """A Job from a command's ``locals()``: options named like a setting become settings."""
+    work = Work(task, settings_from(given), options or {})
+    return Job(_io(ctx, given), work)
 
 
 def _help(summary: str) -> str:
@@ -152,7 +163,7 @@ def summarize_command(
 ) -> None:
     given = {**locals(), **options}
     job = _job(ctx, "summarize", given, options={"translate": not no_translate})
-    if job.settings.summarizer != "llm":
+    if job.work.settings.summarizer != "llm":
         llm_options = (("--llm-url", llm_url), ("--llm-model", llm_model), ("--prompt", prompts))
         used = [flag for flag, value in llm_options if value]
         if used:
@@ -179,23 +190,15 @@ def run_command(ctx: typer.Context, inputs: InputsArg = None, **options: Any) ->
 def extract_command(
     ctx: typer.Context,
     inputs: InputsArg = None,
-    format: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            help="text, json or jsonl (default: text)",
-            show_default=False,
-        ),
-    ] = "text",
+    format: ExtractFormatOpt = "text",
     output: OutputOpt = None,
     input_format: InputFormatOpt = "auto",
     timeout: TimeoutOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """The clean article of a web page, for pipelines that want only that."""
-    _exit(drive_extract(_job(ctx, "extract", locals()), environment(ctx)))
+    given = locals()
+    _exit(drive_extract(_io(ctx, given), settings_from(given), environment(ctx)))
 
 
 app.command("batch", help=BATCH_HELP)(batch_command)  # archives: see cli/archive.py
@@ -209,7 +212,7 @@ def eval_command(
     model: EvalModelsOpt = None,
     engine: EvalEnginesOpt = None,
     beam_size: EvalBeamsOpt = None,
-    format: EvalFormatOpt = "text",
+    format: ResultFormatOpt = "text",
     translations: TranslationsOpt = None,
     batch_size: BatchOpt = None,
     device: DeviceOpt = None,
@@ -233,9 +236,7 @@ def eval_command(
 
     env = environment(ctx)
     env.quiet = quiet
-    fmt = format.strip().lower()
-    if fmt not in ("text", "json"):
-        raise UsageError(f"--format: {format!r} is not one of text, json")
+    fmt = RESULT_FORMATS.check(format)
     shared = {"batch_size": batch_size, "device": device, "compute_type": compute_type}
     unset: list[str | None] = [None]  # not given: the environment, config file or default
     variants = [
@@ -269,25 +270,18 @@ def eval_command(
 
 
 def _family_title(name: str | None) -> str:
-    from translate_cli.engines.family import FAMILIES
+    from translate_cli.models.family import FAMILIES
 
     return FAMILIES.get(name).title if name else "?"
 
 
 @models_app.command("list")
-def models_list(
-    ctx: typer.Context,
-    format: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMAT", help="text, json or jsonl")
-    ] = "text",
-) -> None:
+def models_list(ctx: typer.Context, format: ListingFormatOpt = "text") -> None:
     """Show the models in the local Hugging Face cache: sizes, families, licences."""
     from translate_cli.models import hub_cache_dir, list_models
 
     env = environment(ctx)
-    fmt = format.strip().lower()
-    if fmt not in ("text", "json", "jsonl"):
-        raise UsageError(f"--format: {format!r} is not one of text, json, jsonl")
+    fmt = LISTING_FORMATS.check(format)
     models = list_models()
     out = env.stdout
     if fmt != "text":
@@ -304,9 +298,9 @@ def models_list(
             for m in models
         ]
         if fmt == "json":
-            text = json.dumps(records, indent=2) + "\n"
+            text = json_document(records)
         else:
-            text = "".join(json.dumps(item) + "\n" for item in records)
+            text = "".join(json_line(item) for item in records)
         out.write(text.encode())
         out.flush()
         return
@@ -315,7 +309,7 @@ def models_list(
         return
     width = max(len(m.name) for m in models)
     lines = [
-        f"{m.name:<{width}}  {human_size(m.size_bytes):>9}"
+        f"{m.name:<{width}}  {format_size(m.size_bytes):>9}"
         + (
             f"  {_family_title(m.family):<8}  {(m.license or 'licence unknown').upper()}"
             if m.translation_model
@@ -354,4 +348,4 @@ def models_remove(
     env = environment(ctx)
     env.quiet = quiet
     freed = remove_model(name)
-    env.notice(f"removed {name} ({human_size(freed)} freed)")
+    env.notice(f"removed {name} ({format_size(freed)} freed)")

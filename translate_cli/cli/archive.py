@@ -3,24 +3,31 @@ translation memory's stats, clear, export). They parse options and call the libr
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from translate_cli.cli.common import environment, human_size, settings_from
+from translate_cli.cli.common import environment, settings_from
 from translate_cli.cli.options import (
     MODEL_OPTIONS,
     QUIET_OPTION,
+    RESULT_FORMATS,
     SUMMARY_OPTIONS,
+    CommandOpt,
+    ExecutorOpt,
     MemoryOpt,
     NoTranslateOpt,
+    OutputFormatOpt,
     OutputOpt,
     QuietOpt,
+    ResultFormatOpt,
     with_options,
 )
 from translate_cli.errors import UsageError
+from translate_cli.humanize import format_size
+from translate_cli.output import json_document
+from translate_cli.pipeline import Work
 
 memory_app = typer.Typer(
     help="The translation memory: statistics, clearing, export (TMX, JSONL).",
@@ -44,18 +51,8 @@ def batch_command(
     output: Annotated[
         str, typer.Option("--output", "-o", metavar="DIR", help="Folder for shards + manifest.")
     ],
-    command: Annotated[
-        str,
-        typer.Option(
-            "--command", metavar="COMMAND", help="translate, summarize or run.", show_default=False
-        ),
-    ] = "translate",
-    executor: Annotated[
-        str,
-        typer.Option(
-            "--executor", metavar="NAME", help="local (default) or ray.", show_default=False
-        ),
-    ] = "local",
+    command: CommandOpt = "translate",
+    executor: ExecutorOpt = "local",
     workers: Annotated[
         int | None, typer.Option("--workers", metavar="N", help="Ray actors (default: 2).")
     ] = None,
@@ -73,15 +70,7 @@ def batch_command(
             help="auto or ray://HOST:PORT for a cluster (default: start Ray on this machine).",
         ),
     ] = None,
-    output_format: Annotated[
-        str,
-        typer.Option(
-            "--output-format",
-            metavar="FORMAT",
-            help="jsonl (default) or parquet.",
-            show_default=False,
-        ),
-    ] = "jsonl",
+    output_format: OutputFormatOpt = "jsonl",
     shard_size: Annotated[
         int,
         typer.Option(
@@ -91,7 +80,7 @@ def batch_command(
     no_translate: NoTranslateOpt = False,
     **options: Any,
 ) -> None:
-    from translate_cli.batch import BatchJob, RayOptions, Work, run_batch
+    from translate_cli.batch import BatchJob, RayOptions, run_batch
 
     env = environment(ctx)
     env.quiet = bool(options.get("quiet"))
@@ -109,7 +98,7 @@ def batch_command(
     job = BatchJob(
         inputs=inputs,
         output=Path(output),
-        work=Work(settings_from(options), task, task_options),
+        work=Work(task, settings_from(options), task_options),
         executor=executor.strip().lower(),
         output_format=output_format.strip().lower(),
         shard_size=shard_size,
@@ -122,7 +111,7 @@ def batch_command(
 
 # --- memory ---------------------------------------------------------------------------------
 def _store(memory: str | None) -> Any:
-    from translate_cli.engines.memory import MemoryUnavailable, memory_path, open_store
+    from translate_cli.memory import MemoryUnavailable, memory_path, open_store
 
     path = memory_path(settings_from({"memory": memory}))
     try:
@@ -135,12 +124,18 @@ def _store(memory: str | None) -> Any:
 def memory_stats(
     ctx: typer.Context,
     memory: MemoryOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+    format: ResultFormatOpt = "text",
+    as_json: Annotated[
+        bool, typer.Option("--json", hidden=True, help="Deprecated: use --format json.")
+    ] = False,
 ) -> None:
     """Entries, size on disk and hits, in all and per model."""
-    from translate_cli.engines.memory import Stats, memory_path
+    from translate_cli.memory import Stats, memory_path
 
     env = environment(ctx)
+    fmt = RESULT_FORMATS.check(format)
+    if as_json:  # the flag of earlier versions
+        fmt = "json"
     path = memory_path(settings_from({"memory": memory}))
     if path.exists():
         store = _store(memory)
@@ -150,8 +145,8 @@ def memory_stats(
             store.close()
     else:  # nothing translated yet: an empty memory, not an error
         stats = Stats(path, 0, 0, 0, [])
-    if as_json:
-        text = json.dumps(
+    if fmt == "json":
+        text = json_document(
             {
                 "path": str(stats.path),
                 "entries": stats.entries,
@@ -163,11 +158,11 @@ def memory_stats(
     else:
         lines = [
             f"{stats.path}",
-            f"entries {stats.entries}, size {human_size(stats.size_bytes)}, hits {stats.hits}",
+            f"entries {stats.entries}, size {format_size(stats.size_bytes)}, hits {stats.hits}",
         ]
         lines += [f"  {m}: {e} entries, {h} hits" for m, e, h in stats.models]
-        text = "\n".join(lines)
-    env.stdout.write((text + "\n").encode())
+        text = "\n".join(lines) + "\n"
+    env.stdout.write(text.encode())
     env.stdout.flush()
 
 
@@ -206,19 +201,17 @@ def memory_export(
     quiet: QuietOpt = False,
 ) -> None:
     """Write every entry as TMX 1.4 (OmegaT, Trados, memoQ import it) or JSONL."""
-    from translate_cli.engines.memory_export import FORMATS, WRITERS
+    from translate_cli.memory.export import EXPORT_FORMATS
     from translate_cli.output import check_output, open_output
 
     env = environment(ctx)
     env.quiet = quiet
-    fmt = format.strip().lower()
-    if fmt not in FORMATS:
-        raise UsageError(f"--format: {format!r} is not one of {', '.join(FORMATS)}")
+    write = EXPORT_FORMATS.get(EXPORT_FORMATS.check(format, "--format"))
     check_output(output)
     store = _store(memory)
     try:
         with open_output(output, stdout=env.stdout) as out:
-            count = WRITERS[fmt](store.entries(model), out.write)
+            count = write(store.entries(model), out.write)
     finally:
         store.close()
     if output not in (None, "-"):

@@ -1,4 +1,4 @@
-"""What the command modules share: their terminal, their settings, a size in words."""
+"""What the command modules share: their terminal, their settings."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any
 
 import typer
 
-from translate_cli.config import Settings, resolve_settings
+from translate_cli.config import Settings
+from translate_cli.pipeline import resolve_settings
 from translate_cli.terminal import Environment
 
 _SETTING_NAMES = {field.name for field in fields(Settings)}
@@ -29,12 +30,3 @@ def settings_from(given: dict[str, Any]) -> Settings:
     if flags.get("prompts") == []:
         flags["prompts"] = None
     return resolve_settings(flags)
-
-
-def human_size(n: int) -> str:
-    value = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{n} B"

@@ -14,19 +14,19 @@ from typing import Annotated, Any, TypeVar, cast
 
 import typer
 
+from translate_cli.batch import COMMANDS, EXECUTORS
+from translate_cli.batch.shards import OUTPUT_FORMATS
+from translate_cli.cli.driver import EXTRACT_FORMATS
 from translate_cli.config import BOUNDS, DEFAULT_MODEL, DEVICES, Settings
+from translate_cli.inputs import INPUT_FORMATS
+from translate_cli.registry import Registry
+from translate_cli.render import FORMATS
 
 _DEFAULTS = Settings()
 
 
 def _choices(names: tuple[str, ...], default: str) -> str:
     return f"{', '.join(names)} (default: {default})"
-
-
-def _format_names() -> tuple[str, ...]:
-    from translate_cli.render import FORMATS
-
-    return FORMATS.names()
 
 
 def _engine_names() -> tuple[str, ...]:
@@ -45,6 +45,36 @@ def _most(name: str) -> str:
     return f"{BOUNDS[name].maximum:g}"
 
 
+def _described(choices: Registry[Any], default: str) -> str:
+    """Each choice, with its help in parentheses where it has one, then the default."""
+    named = [f"{e.name} ({e.help})" if e.help else e.name for e in choices.entries()]
+    return f"{', '.join(named)} (default: {default})"
+
+
+def _format_option(formats: Registry[Any], default: str = "text") -> Any:
+    """``-f/--format``, its help listing the choices of ``formats``."""
+    return typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        show_default=False,
+        help=_choices(formats.names(), default),
+    )
+
+
+def _data_formats(*names: str) -> Registry[str]:
+    """The ``--format`` choices of a command that prints data rather than a Report: its own
+    text, or JSON written by ``translate_cli.output`` (``json_document``, ``json_line``)."""
+    formats: Registry[str] = Registry("format")
+    for name in names:
+        formats.register(name, name)
+    return formats
+
+
+LISTING_FORMATS = _data_formats("text", "json", "jsonl")  # models list: a list of records
+RESULT_FORMATS = _data_formats("text", "json")  # eval, memory stats: one object
+
+
 INPUT_HELP = (
     "INPUT is one or more article files (text or HTML), http(s) URLs of news pages, or '-' "
     "for stdin (read when piped and none is given)."
@@ -57,16 +87,10 @@ InputsArg = Annotated[
         hidden=True,  # described in each command's help (typer would print "<list[str]>")
     ),
 ]
-FormatOpt = Annotated[
-    str,
-    typer.Option(
-        "--format",
-        "-f",
-        metavar="FORMAT",
-        help=_choices(_format_names(), "text"),
-        show_default=False,
-    ),
-]
+FormatOpt = Annotated[str, _format_option(FORMATS)]
+ExtractFormatOpt = Annotated[str, _format_option(EXTRACT_FORMATS)]
+ListingFormatOpt = Annotated[str, _format_option(LISTING_FORMATS)]
+ResultFormatOpt = Annotated[str, _format_option(RESULT_FORMATS)]
 OutputOpt = Annotated[
     str | None,
     typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout."),
@@ -76,8 +100,7 @@ InputFormatOpt = Annotated[
     typer.Option(
         "--input-format",
         metavar="FORMAT",
-        help="auto (HTML is read as a web page, anything else as text), text, html, or jsonl: "
-        'one {"id", "text"|"html"|"url"} object a line (batch mode) (default: auto)',
+        help=_described(INPUT_FORMATS, "auto"),
         show_default=False,
     ),
 ]
@@ -136,7 +159,7 @@ DeviceOpt = Annotated[
         "--device",
         metavar="DEVICE",
         show_default=False,
-        help=_choices(DEVICES, _DEFAULTS.device),
+        help=_choices(DEVICES.names(), _DEFAULTS.device),
     ),
 ]
 ComputeTypeOpt = Annotated[
@@ -294,12 +317,6 @@ EvalBeamsOpt = Annotated[
         f"(default: {_DEFAULTS.beam_size})",
     ),
 ]
-EvalFormatOpt = Annotated[
-    str,
-    typer.Option(
-        "--format", "-f", metavar="FORMAT", show_default=False, help="text or json (default: text)"
-    ),
-]
 TranslationsOpt = Annotated[
     str | None,
     typer.Option(
@@ -325,6 +342,32 @@ GuardOpt = Annotated[
         "--guard/--no-guard",
         show_default=False,
         help="Decode looping outputs again with repetition penalties (default: on).",
+    ),
+]
+
+# --- batch ------------------------------------------------------------------------------------
+CommandOpt = Annotated[
+    str,
+    typer.Option(
+        "--command",
+        metavar="COMMAND",
+        show_default=False,
+        help=_choices(COMMANDS.names(), "translate"),
+    ),
+]
+ExecutorOpt = Annotated[
+    str,
+    typer.Option(
+        "--executor", metavar="NAME", show_default=False, help=_choices(EXECUTORS.names(), "local")
+    ),
+]
+OutputFormatOpt = Annotated[
+    str,
+    typer.Option(
+        "--output-format",
+        metavar="FORMAT",
+        show_default=False,
+        help=_choices(OUTPUT_FORMATS.names(), "jsonl"),
     ),
 ]
 

@@ -35,25 +35,17 @@ ENGINES.register(
     "translate_cli.engines.transformers:open_transformers",
     help="the model through Hugging Face transformers (reference)",
 )
-ENGINES.register(
-    "fake",
-    "translate_cli.testing:open_fake",
-    help="deterministic stand-in for tests; needs no model",
-    hidden=True,
-)
 
 
 def open_translator(settings: Settings, *, download_progress: bool = False) -> Translator:
-    """The translator ``settings.engine`` names, with its model loaded (fetched if allowed),
-    behind the translation memory unless ``settings.no_memory``.
+    """The translator ``settings.engine`` names, with its model loaded (fetched if allowed).
+    The pipeline puts the translation memory (``translate_cli.memory``) in front of it.
 
     Raises ``UsageError`` (exit 2) for settings that cannot work and ``ModelUnavailableError``
     (exit 3) when the model cannot be found, fetched or loaded.
     """
-    from translate_cli.engines.memory import with_memory
-
     factory = ENGINES.get(settings.engine)
-    return with_memory(factory(settings, download_progress=download_progress), settings)
+    return factory(settings, download_progress=download_progress)
 
 
 def compute_types(engine: str) -> tuple[str, ...] | None:

@@ -33,7 +33,7 @@ def load_auto(model_dir: Path, options: EngineOptions) -> Seq2SeqEngine:
     Only "CTranslate2 cannot run here" falls back; a damaged model or an impossible setting is
     the error either engine would give, and is raised.
     """
-    from translate_cli.engines.ct2_cache import EngineUnavailableError
+    from translate_cli.models.conversions import EngineUnavailableError
 
     try:
         return ct2_engine.CTranslate2Engine(model_dir, options)

@@ -16,7 +16,7 @@ converter drops ``<pad>`` (banned by the checkpoint's ``bad_words_ids`` anyway) 
 vocabulary, so a literal ``<pad>`` typed in the input reads as ``<unk>``.
 
 Speed on CPU comes from two workers decoding different batches side by side, batches planned
-by estimated decoding time (see ``_plan``), and start-up without torch or transformers.
+by estimated decoding time (see ``batch_plan.py``), and start-up without torch or transformers.
 """
 
 from __future__ import annotations
@@ -26,16 +26,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from translate_cli.engines import quality
-from translate_cli.engines.ct2_cache import (
+from translate_cli.engines.batch_plan import plan_batches
+from translate_cli.engines.quality import Hypothesis
+from translate_cli.engines.seq2seq import EngineOptions, Seq2SeqEngine, output_cap
+from translate_cli.engines.threads import usable_threads
+from translate_cli.errors import UsageError
+from translate_cli.models.conversions import (
     ConversionError,
     EngineUnavailableError,
     cached_model,
     discard,
 )
-from translate_cli.engines.quality import Hypothesis
-from translate_cli.engines.seq2seq import EngineOptions, Seq2SeqEngine, output_cap
-from translate_cli.engines.threads import usable_threads
-from translate_cli.errors import UsageError
 
 if TYPE_CHECKING:
     from translate_cli.config import Settings
@@ -61,17 +62,6 @@ _DEFAULT_COMPUTE = {
     "cuda": ("float16", "bfloat16", "int8_float16", "float32"),
 }
 
-# Batch planning cost, in "one beam row decoding one step" units: a step costs
-# _STEP_COST[device] + rows * beam (see _plan). Measured with the opus-mt-id-en
-# architecture on one core of a 2-core CPU: ~8 ms a step + 1.05 ms a beam row (int8), flat
-# from 8 to 16 sentences a batch at beam 4 and slower per row beyond 24. The GPU figure is
-# an assumption (a step costs about the same for 1 or 64 rows), not a measurement.
-_STEP_COST = {"cpu": 8.0, "cuda": 512.0}
-# Most beam-row tokens (beam x sentences x (source + output cap)) in one batch: decoding
-# memory (attention caches, copied as they grow) is proportional to it. Measured through the
-# CLI: a 2,000-sentence input peaked 110 MB above a 40-sentence one with 2048 (+408 MB with
-# no bound). A GPU has memory to spare.
-_MAX_BATCH_WORK = {"cpu": 2048, "cuda": 1 << 20}
 _CPU_WORKERS = 2  # see plan_threads
 
 
@@ -141,8 +131,8 @@ class CTranslate2Engine(Seq2SeqEngine):
                 "the ctranslate2 engine needs the ctranslate2 package",
                 hint="pip install ctranslate2, or choose engine transformers",
             ) from error
-        from translate_cli.engines.family import open_family, read_json_object
         from translate_cli.models import check_model_dir, model_load_error
+        from translate_cli.models.family import open_family, read_json_object
 
         config = read_json_object(model_dir / "config.json")
         family = open_family(model_dir)
@@ -160,7 +150,6 @@ class CTranslate2Engine(Seq2SeqEngine):
             raise model_load_error(model_dir, error) from error
         self.model_path = cached_model(model_dir, self.compute_type)
         self.translator = self._open(ctranslate2, model_dir)
-        self._step_cost = _STEP_COST[self.device]
         self._encoded: dict[str, list[str]] = {}
 
     def _open(self, ctranslate2: Any, model_dir: Path) -> Any:
@@ -337,38 +326,15 @@ class CTranslate2Engine(Seq2SeqEngine):
 
     def _batches(self, texts: Sequence[str], lengths: Sequence[int]) -> Iterator[list[int]]:
         caps = [output_cap(n, self.max_output_tokens) for n in lengths]
-        beam, step_cost = self.options.beam_size, self._step_cost
-
-        def plan(max_rows: int) -> list[list[int]]:
-            return _plan(
-                lengths,
-                caps,
-                beam=beam,
-                step_cost=step_cost,
-                max_rows=max_rows,
-                max_tokens=self.options.max_batch_tokens,
-                max_work=_MAX_BATCH_WORK[self.device],
-            )
-
-        # No batch can hold more rows than there are texts or than the token and memory
-        # bounds allow, so planning costs depend on the texts, never on batch_size.
-        most_rows = min(
-            self.options.batch_size,
-            _most_rows(
-                lengths,
-                caps,
-                beam=beam,
-                max_tokens=self.options.max_batch_tokens,
-                max_work=_MAX_BATCH_WORK[self.device],
-            ),
+        yield from plan_batches(
+            lengths,
+            caps,
+            beam=self.options.beam_size,
+            device=self.device,
+            batch_size=self.options.batch_size,
+            max_tokens=self.options.max_batch_tokens,
+            workers=self.workers,
         )
-        if self.workers == 1:
-            yield from plan(most_rows)
-            return
-        # With several workers the cheapest plan can leave one idle at the end: among the
-        # plans for several batch-size limits, take the one that finishes first.
-        plans = [plan(rows) for rows in _row_limits(most_rows)]
-        yield from min(plans, key=lambda p: _finish_time(p, caps, beam, step_cost, self.workers))
 
 
 def _text_tokens(cap: int) -> int:
@@ -399,85 +365,3 @@ def plan_threads(device: str, threads: int) -> tuple[int, int]:
     cores = usable_threads(threads)
     workers = max(min(_CPU_WORKERS, cores), 1)
     return workers, max(cores // workers, 1)
-
-
-def _most_rows(
-    lengths: Sequence[int], caps: Sequence[int], *, beam: int, max_tokens: int, max_work: int
-) -> int:
-    """The most rows any batch ``_plan`` may form can have (at least 1), in O(n log n).
-
-    A run of the length-sorted texts fits when its first (longest) text times the rows stays
-    within both bounds; the run may not extend past the last text.
-    """
-    order = sorted(range(len(lengths)), key=lambda i: lengths[i], reverse=True)
-    most = 1
-    for position, i in enumerate(order):
-        fits = min(
-            len(order) - position,
-            max_tokens // max(lengths[i], 1),
-            max_work // max(beam * (lengths[i] + caps[i]), 1),
-        )
-        most = max(most, fits)
-    return most
-
-
-def _row_limits(most_rows: int) -> list[int]:
-    """The batch-size limits to plan with: each one up to 32, then steps of about 1/8."""
-    limits = list(range(1, min(most_rows, 32) + 1))
-    while limits[-1] < most_rows:
-        limits.append(min(most_rows, limits[-1] + max(limits[-1] // 8, 1)))
-    return limits
-
-
-def _plan(
-    lengths: Sequence[int],
-    caps: Sequence[int],
-    *,
-    beam: int,
-    step_cost: float,
-    max_rows: int,
-    max_tokens: int,
-    max_work: int,
-) -> list[list[int]]:
-    """Split the length-sorted texts into batches that minimise the estimated decoding time.
-
-    Every row of a batch decodes as many steps as the batch's longest cap (a row under beam
-    search cannot stop early, and in a real run the longest output sets the pace), and each
-    step costs a fixed overhead plus one unit per beam row. Big batches amortise the overhead;
-    mixing long and short sentences wastes steps on the short ones. An exact dynamic program
-    over contiguous runs of the sorted order balances the two, within the count and padded-token
-    limits of ``EngineOptions`` and the memory bound ``max_work``.
-    """
-    order = sorted(range(len(lengths)), key=lambda i: lengths[i], reverse=True)
-    n = len(order)
-    best = [0.0] + [float("inf")] * n  # best[j]: cheapest plan for the first j texts
-    cut = [0] * (n + 1)
-    for j in range(1, n + 1):
-        for i in range(j - 1, max(j - max_rows, 0) - 1, -1):
-            rows = j - i
-            longest = order[i]
-            work = rows * beam * (lengths[longest] + caps[longest])
-            if rows > 1 and (rows * lengths[longest] > max_tokens or work > max_work):
-                break
-            cost = best[i] + caps[order[i]] * (step_cost + rows * beam)
-            if cost < best[j]:
-                best[j], cut[j] = cost, i
-    batches: list[list[int]] = []
-    j = n
-    while j > 0:
-        batches.append(order[cut[j] : j])
-        j = cut[j]
-    batches.reverse()
-    return batches
-
-
-def _finish_time(
-    batches: list[list[int]], caps: Sequence[int], beam: int, step_cost: float, workers: int
-) -> float:
-    """When the last worker is done, in ``_plan``'s units, if each batch goes to the first free
-    worker in the order the base class runs them (first needed first)."""
-    free = [0.0] * workers
-    for batch in sorted(batches, key=min):
-        steps = max(caps[i] for i in batch)
-        free[free.index(min(free))] += steps * (step_cost + len(batch) * beam)
-    return max(free)

@@ -26,14 +26,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from translate_cli.config import Settings
+from translate_cli.config import BOUNDS, Settings
 from translate_cli.engines import quality
 from translate_cli.engines.base import ProgressCallback, Translation, windows
 from translate_cli.engines.quality import Hypothesis
 from translate_cli.errors import UsageError
 
-_DEFAULTS = Settings()  # one set of defaults: the settings' own
-MAX_BEAM_SIZE = 32  # the settings' documented maximum; more only costs time (or crashes)
+# The settings' documented maximum; more only costs time (or crashes).
+MAX_BEAM_SIZE = int(BOUNDS["beam_size"].maximum)
 
 # Clause boundaries to split an over-long sentence at, best first.
 _CLAUSE_BREAKS = (
@@ -50,17 +50,18 @@ _SPACES = re.compile(r"\s+")
 class EngineOptions:
     """What a Marian engine needs from ``Settings``, plus internal batching knobs.
 
-    Defaults are ``Settings``' defaults; ``max_batch_tokens`` and ``window`` are not settings.
+    Defaults are ``Settings``' own (its class attributes); ``max_batch_tokens`` and
+    ``window`` are not settings.
     """
 
-    beam_size: int = _DEFAULTS.beam_size
-    batch_size: int = _DEFAULTS.batch_size  # most sentences in one batch
+    beam_size: int = Settings.beam_size
+    batch_size: int = Settings.batch_size  # most sentences in one batch
     max_batch_tokens: int = 4096  # most padded source tokens in one batch
     window: int = 256  # sentences sorted and batched together before output is yielded
-    device: str = _DEFAULTS.device  # "cpu", "cuda" or "auto"
-    threads: int = _DEFAULTS.threads  # 0: every core this process may use
-    compute_type: str = _DEFAULTS.compute_type  # engine-specific precision, e.g. int8
-    guard: bool = _DEFAULTS.guard  # decode degenerate outputs again (quality.py)
+    device: str = Settings.device  # "cpu", "cuda" or "auto"
+    threads: int = Settings.threads  # 0: every core this process may use
+    compute_type: str = Settings.compute_type  # engine-specific precision, e.g. int8
+    guard: bool = Settings.guard  # decode degenerate outputs again (quality.py)
 
     def __post_init__(self) -> None:
         # Library callers bypass the settings' checks; the native libraries crash (not fail)

@@ -146,8 +146,8 @@ class TransformersEngine(Seq2SeqEngine):
         import torch
         from transformers.utils import logging as transformers_logging
 
-        from translate_cli.engines.family import open_family
         from translate_cli.models import check_model_dir, model_load_error
+        from translate_cli.models.family import open_family
 
         # A pipeline tool stays quiet: no weight-loading bars or advice on stderr.
         transformers_logging.set_verbosity_error()

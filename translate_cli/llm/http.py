@@ -1,4 +1,5 @@
-"""An OpenAI-compatible chat-completions server over stdlib HTTP.
+"""An OpenAI-compatible chat-completions server, over the network layer,
+``translate_cli.web.network`` (httpx): its deadline, size cap, redirect and credential rules.
 
 Every failure is one ``TranslateCliError`` line: a bad ``--llm-url`` or API key is a
 ``UsageError`` when the client is built; anything the server does wrong is a ``RuntimeFailure``.
@@ -9,40 +10,51 @@ Safety rules, each with a test in ``tests/test_llm_http.py``:
   space, control or non-ASCII character inside is refused without being shown. The key is
   masked (``***``) in every message, also when the server echoes it changed in case or cut
   short (any 8 characters of it in a row).
-- Redirects are never followed blindly: a 301/302/303 to a POST is an error (urllib would turn
-  it into a GET and carry the ``Authorization`` header along), a 307/308 is followed, with the
-  same POST body, only within the same origin (scheme, host and port) and at most
-  ``MAX_REDIRECTS`` times; to another origin it is an error and the key stays here.
-- At most ``MAX_RESPONSE_BYTES`` of an answer are read, and JSON nested too deep to parse is
-  an error, not a ``RecursionError``.
+- Redirects are never followed blindly: a 301/302/303 to a POST is an error (it would turn into
+  a GET without the request), a 307/308 is followed, with the same POST body, only within the
+  same origin (scheme, host and port) and at most ``MAX_REDIRECTS`` times; to another origin it
+  is an error and neither the request nor the key leaves.
+- ``timeout`` bounds each try as a whole (connecting, redirects, waiting, reading); at most
+  ``MAX_RESPONSE_BYTES`` of an answer are read, and JSON nested too deep to parse is an error,
+  not a ``RecursionError``.
 - URLs in messages carry neither credentials nor a query string (either may hold a key).
 """
 
 from __future__ import annotations
 
-import http.client
-import ipaddress
 import json
 import os
 import re
-import socket
-import ssl
 import string
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Sequence
-from email.message import Message
 from email.utils import parsedate_to_datetime
-from typing import IO, Any
+from typing import TYPE_CHECKING, Any
 
+from translate_cli.config import Settings
 from translate_cli.errors import RuntimeFailure, TranslateCliError, UsageError
-from translate_cli.llm import ChatMessage, check_timeout, clean_answer, one_line
+from translate_cli.humanize import format_size
+from translate_cli.llm.base import ChatMessage, clean_answer, one_line
+from translate_cli.web.network import Limits, NetworkError, Reply, Trouble, exchange, safe_url
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = [
+    "API_KEY_ENV",
+    "FALLBACK_API_KEY_ENV",
+    "MAX_REDIRECTS",
+    "MAX_RESPONSE_BYTES",
+    "HTTPChatClient",
+    "chat_completions_url",
+    "mask_secret",
+    "read_api_key",
+    "safe_url",
+]
 
 API_KEY_ENV = "TRANSLATE_CLI_LLM_API_KEY"
 FALLBACK_API_KEY_ENV = "OPENAI_API_KEY"
-USER_AGENT = "translate-cli"
 # A chat completion is a few kilobytes; anything near this is not one.
 MAX_RESPONSE_BYTES = 8 * 1024 * 1024
 # 307/308 hops followed within the server's origin.
@@ -54,11 +66,29 @@ MASK_WINDOW = 8
 # the server will never do it, so they fail at once like any other 4xx.
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504, 520, 522, 524, 529})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-_KEEP_METHOD = frozenset({307, 308})  # the others turn a POST into a GET
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-_CHUNK = 64 * 1024
 _FOLD = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)  # keeps every length
 _UNSAFE_IN_URL = re.compile(r"[\x00-\x20\x7f-\x9f]")
+_FINAL = "point llm_url at the final address"
+_TIMEOUT = (
+    "LLM server {where} sent no answer within {timeout} s; "
+    "raise llm_timeout if the model is just slow"
+)
+# How each network trouble reads; any other is "cannot connect to LLM server URL: REASON".
+_FAILURES = {
+    Trouble.REFUSED: "cannot connect to LLM server {where}: connection refused; is it running?",
+    Trouble.DNS: "cannot connect to LLM server {where}: unknown host",
+    Trouble.PROTOCOL: "LLM server {where} did not answer in HTTP: {reason}",
+    Trouble.NO_ANSWER: _TIMEOUT,
+    Trouble.NOT_COMPLETE: _TIMEOUT,
+    Trouble.TOO_LARGE: "LLM server {where} sent more than {size}, which is no chat completion; "
+    "not read",
+    Trouble.TOO_MANY_REDIRECTS: "LLM server {first} redirected more than {redirects} times; "
+    + _FINAL,
+    Trouble.REDIRECT_CHANGES_REQUEST: "LLM server {where} redirected (HTTP {status}) to "
+    "{target}, which would drop the request; " + _FINAL,
+    Trouble.REDIRECT_TO_OTHER_ORIGIN: "LLM server {where} redirected (HTTP {status}) to another "
+    "server, {target}, which is not followed so as not to hand it the request and key; " + _FINAL,
+}
 
 
 class _Retryable(Exception):
@@ -68,28 +98,7 @@ class _Retryable(Exception):
         self.retry_after = retry_after
 
 
-class _Redirected(Exception):
-    def __init__(self, status: int, location: str | None) -> None:
-        super().__init__(status)
-        self.status = status
-        self.location = location
-
-
 # --- URLs -------------------------------------------------------------------------------------
-def safe_url(url: str) -> str:
-    """``url`` fit for a message, whatever its shape (even unparseable): no ``user:password@``,
-    no query string or fragment, no control characters."""
-    text = re.split(r"[?#]", url.strip(), maxsplit=1)[0]
-    marker = text.find("//")
-    start = marker + 2 if marker != -1 else 0
-    slash = text.find("/", start)
-    end = slash if slash != -1 else len(text)
-    authority = text[start:end]
-    if "@" in authority:
-        text = text[:start] + authority.rpartition("@")[2] + text[end:]
-    return one_line(text)
-
-
 def chat_completions_url(url: str) -> str:
     """The chat-completions endpoint for a server's base URL, ``.../v1`` or the full URL.
 
@@ -121,29 +130,6 @@ def chat_completions_url(url: str) -> str:
     if not path.endswith("/chat/completions"):
         path += "/chat/completions" if path.endswith("/v1") else "/v1/chat/completions"
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
-
-
-def _origin(url: str) -> tuple[str, str, int] | None:
-    """Scheme, host and port of an http(s) URL without credentials; None for anything else."""
-    try:
-        parts = urllib.parse.urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return None
-    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname or "@" in parts.netloc:
-        return None
-    return parts.scheme, parts.hostname.lower(), port or _DEFAULT_PORTS[parts.scheme]
-
-
-def _is_loopback(host: str | None) -> bool:
-    if host is None:
-        return False
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 # --- the API key ------------------------------------------------------------------------------
@@ -197,26 +183,6 @@ def mask_secret(message: str, secret: str, *, window: int = MASK_WINDOW) -> str:
 
 
 # --- the client -------------------------------------------------------------------------------
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """Every 3xx comes back as an ``HTTPError``; ``HTTPChatClient`` decides what to follow.
-
-    (Declining in ``redirect_request`` is too late: urllib parses ``Location`` before, and a
-    bad one would raise a bare ``ValueError``.)
-    """
-
-    def http_error_302(
-        self,
-        req: urllib.request.Request,
-        fp: IO[bytes],
-        code: int,
-        msg: str,
-        headers: Message,
-    ) -> None:
-        return None
-
-    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
-
-
 class HTTPChatClient:
     """An OpenAI-compatible ``/v1/chat/completions`` server.
 
@@ -224,7 +190,7 @@ class HTTPChatClient:
     ``backoff * 2**n`` seconds (at most ``max_wait``) or what ``Retry-After`` asks. A refused
     connection or a timeout fails at once: the server is down or the model too slow, and
     trying again would only make the user wait longer for the same message. ``timeout``
-    bounds each wait on the socket, and reading the answer once it has started.
+    (default ``Settings.llm_timeout``) bounds each try, from connecting to the last byte.
     """
 
     def __init__(
@@ -233,30 +199,38 @@ class HTTPChatClient:
         model: str,
         *,
         api_key_env: str = API_KEY_ENV,
-        timeout: float = 120.0,
+        timeout: float | None = None,
         retries: int = 3,
         backoff: float = 1.0,
         max_wait: float = 60.0,
         temperature: float | None = 0.2,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
         sleep: Callable[[float], None] = time.sleep,
+        transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.endpoint = chat_completions_url(url)
         self.model = model
-        self.timeout = check_timeout(timeout)
+        self.timeout = Settings.llm_timeout if timeout is None else timeout
         self.retries = retries
         self.backoff = backoff
         self.max_wait = max_wait
         self.temperature = temperature
         self.max_response_bytes = max_response_bytes
         self._sleep = sleep
+        self._transport = transport
         self._where = safe_url(self.endpoint)
-        self._origin = _origin(self.endpoint)
         self._api_key = read_api_key((api_key_env, FALLBACK_API_KEY_ENV))
-        host = urllib.parse.urlsplit(self.endpoint).hostname
-        # A server on this machine is never behind the user's HTTP proxy.
-        proxies = urllib.request.ProxyHandler({} if _is_loopback(host) else None)
-        self._opener = urllib.request.build_opener(proxies, _NoRedirects)
+
+    @classmethod
+    def from_options(
+        cls, url: str | None, model: str | None, *, timeout: float | None, device: str
+    ) -> HTTPChatClient:
+        """The ``CLIENTS`` factory: ``llm_url`` and ``llm_model`` (no device: the server's)."""
+        if not model:
+            raise UsageError(
+                "llm_url needs llm_model NAME (servers that serve one model accept any name)"
+            )
+        return cls(url or "", model, timeout=timeout)
 
     @property
     def name(self) -> str:
@@ -304,124 +278,58 @@ class HTTPChatClient:
             return self._answer(raw)
 
     def _post(self, body: bytes) -> bytes:
-        """The answer's body, following 307/308 within the origin."""
-        url = self.endpoint
-        for _ in range(MAX_REDIRECTS + 1):
-            try:
-                return self._post_once(url, body)
-            except _Redirected as redirect:
-                url = self._follow(url, redirect)
-        raise RuntimeFailure(
-            f"LLM server {self._where} redirected more than {MAX_REDIRECTS} times; "
-            "point llm_url at the final address"
-        )
-
-    def _follow(self, url: str, redirect: _Redirected) -> str:
-        """Where a redirect from ``url`` may be followed to, or the ``RuntimeFailure``."""
-        where = safe_url(url)
-        status = redirect.status
-        if not redirect.location:
-            raise RuntimeFailure(f"LLM server {where} answered HTTP {status} without a Location")
-        try:
-            target = urllib.parse.urljoin(url, redirect.location.strip())
-        except ValueError:  # "http://[::1": no address to follow, nor an origin to compare
-            target = redirect.location
-        shown = safe_url(target)
-        if status not in _KEEP_METHOD:
-            raise RuntimeFailure(
-                f"LLM server {where} redirected (HTTP {status}) to {shown}, "
-                "which would drop the request; point llm_url at the final address"
-            )
-        if _origin(target) is None or _origin(target) != self._origin:
-            raise RuntimeFailure(
-                f"LLM server {where} redirected (HTTP {status}) to another server, {shown}, "
-                "which is not followed so as not to hand it the request and key; "
-                "point llm_url at the final address"
-            )
-        return target
-
-    def _post_once(self, url: str, body: bytes) -> bytes:
-        headers = {
-            "Content-Type": "application/json",
-            "Accept": "application/json",
-            "User-Agent": USER_AGENT,
-        }
+        """One try: the answer's body, or the ``RuntimeFailure`` / ``_Retryable`` saying why not."""
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if self._api_key:
             headers["Authorization"] = f"Bearer {self._api_key}"
-        request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-        where = safe_url(url)
+        limits = Limits(self.timeout, self.max_response_bytes, MAX_REDIRECTS, same_origin=True)
         try:
-            with self._opener.open(request, timeout=self.timeout) as response:
-                return self._read(response, where)
-        except urllib.error.HTTPError as exc:
-            status = exc.code
-            if status in _REDIRECT_STATUSES:
-                exc.close()
-                raise _Redirected(status, exc.headers.get("Location")) from None
-            detail = self._error_detail(exc)
-            message = f"LLM server {where} answered HTTP {status}{detail}"
-            if status in _RETRY_STATUSES:
-                raise _Retryable(message, _retry_after(exc.headers.get("Retry-After"))) from None
-            if status in (401, 403):
-                message += f"; check the API key in ${API_KEY_ENV}"
-            elif status == 404:
-                message += "; is this an OpenAI-compatible server, and is the model name right?"
-            raise RuntimeFailure(message) from None
-        except urllib.error.URLError as exc:
-            reason = exc.reason
-            if isinstance(reason, ConnectionRefusedError):
-                raise RuntimeFailure(
-                    f"cannot connect to LLM server {where}: connection refused; is it running?"
-                ) from None
-            if isinstance(reason, TimeoutError):
-                raise RuntimeFailure(self._timeout_message(where)) from None
-            if isinstance(reason, socket.gaierror):
-                raise RuntimeFailure(
-                    f"cannot connect to LLM server {where}: unknown host"
-                ) from None
-            if isinstance(reason, (ConnectionResetError, ConnectionAbortedError)):
-                raise _Retryable(f"LLM server {where} dropped the connection") from None
-            if isinstance(reason, ssl.SSLError):
-                raise RuntimeFailure(
-                    f"TLS with LLM server {where} failed: {one_line(reason)}"
-                ) from None
-            raise RuntimeFailure(
-                f"cannot connect to LLM server {where}: {one_line(reason)}"
-            ) from None
-        except TimeoutError:
-            raise RuntimeFailure(self._timeout_message(where)) from None
-        except (ConnectionResetError, ConnectionAbortedError, http.client.IncompleteRead):
-            # Includes RemoteDisconnected: a server restarting or a proxy cutting us off.
-            raise _Retryable(f"LLM server {where} dropped the connection") from None
-        except http.client.HTTPException as exc:
-            raise RuntimeFailure(
-                f"LLM server {where} did not answer in HTTP: {one_line(exc)[:200]}"
-            ) from None
-        except OSError as exc:
-            raise RuntimeFailure(
-                f"cannot connect to LLM server {where}: {one_line(exc)[:200]}"
-            ) from None
+            with exchange(
+                "POST",
+                self.endpoint,
+                limits,
+                headers=headers,
+                content=body,
+                transport=self._transport,
+            ) as reply:
+                if 200 <= reply.status < 300:
+                    return reply.read()
+                raise self._status_error(reply)
+        except NetworkError as error:
+            raise self._network_failure(error) from None
 
-    def _read(self, response: http.client.HTTPResponse, where: str) -> bytes:
-        """The body, at most ``max_response_bytes`` of it, read within ``timeout``."""
-        cap = self.max_response_bytes
-        too_big = (
-            f"LLM server {where} sent more than {_size(cap)}, which is no chat completion; not read"
+    def _status_error(self, reply: Reply) -> Exception:
+        """What a status other than 2xx means: a failure, or (429, 5xx) another try."""
+        where = safe_url(reply.url)
+        status = reply.status
+        if status in _REDIRECT_STATUSES:  # the network layer follows those with a Location
+            return RuntimeFailure(f"LLM server {where} answered HTTP {status} without a Location")
+        message = f"LLM server {where} answered HTTP {status}{self._error_detail(reply)}"
+        if status in _RETRY_STATUSES:
+            return _Retryable(message, _retry_after(reply.headers.get("retry-after")))
+        if status in (401, 403):
+            message += f"; check the API key in ${API_KEY_ENV}"
+        elif status == 404:
+            message += "; is this an OpenAI-compatible server, and is the model name right?"
+        return RuntimeFailure(message)
+
+    def _network_failure(self, error: NetworkError) -> Exception:
+        where = safe_url(error.url)
+        if error.trouble is Trouble.DROPPED:  # a server restarting or a proxy cutting us off
+            return _Retryable(f"LLM server {where} dropped the connection")
+        template = _FAILURES.get(error.trouble, "cannot connect to LLM server {where}: {reason}")
+        return RuntimeFailure(
+            template.format(
+                where=where,
+                first=self._where,
+                reason=error.reason,
+                status=error.status,
+                target=safe_url(error.target),
+                timeout=f"{self.timeout:g}",
+                size=format_size(self.max_response_bytes),
+                redirects=MAX_REDIRECTS,
+            )
         )
-        length = response.headers.get("Content-Length", "").strip()
-        if length.isdigit() and int(length) > cap:
-            raise RuntimeFailure(too_big)
-        deadline = time.monotonic() + self.timeout
-        chunks: list[bytes] = []
-        total = 0
-        while chunk := response.read1(_CHUNK):
-            total += len(chunk)
-            if total > cap:
-                raise RuntimeFailure(too_big)
-            if time.monotonic() > deadline:  # a server dripping bytes just within the timeout
-                raise RuntimeFailure(self._timeout_message(where))
-            chunks.append(chunk)
-        return b"".join(chunks)
 
     def _answer(self, raw: bytes) -> str:
         where = self._where
@@ -446,16 +354,10 @@ class HTTPChatClient:
             raise RuntimeFailure(f"LLM server {where} returned an empty answer (or only reasoning)")
         return answer
 
-    def _timeout_message(self, where: str) -> str:
-        return (
-            f"LLM server {where} sent no answer within {self.timeout:g} s; "
-            "raise llm_timeout if the model is just slow"
-        )
-
-    def _error_detail(self, exc: urllib.error.HTTPError) -> str:
+    def _error_detail(self, reply: Reply) -> str:
         try:
-            raw = exc.read(4096)
-        except (OSError, http.client.HTTPException):
+            raw = reply.read(4096, cut=True)
+        except NetworkError:
             return ""
         text = raw.decode("utf-8", "replace")
         try:
@@ -468,11 +370,6 @@ class HTTPChatClient:
     def _redact(self, message: str) -> str:
         """``message`` with the API key masked, in case a server echoes it back."""
         return mask_secret(message, self._api_key)
-
-
-def _size(count: int) -> str:
-    mib = count / (1024 * 1024)
-    return f"{mib:g} MiB" if mib >= 1 else f"{count} bytes"
 
 
 def _chat_content(data: object) -> str | None:

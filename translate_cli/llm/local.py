@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from translate_cli.errors import ModelUnavailableError, RuntimeFailure, UsageError
-from translate_cli.llm import ChatMessage, clean_answer, one_line
+from translate_cli.llm.base import ChatMessage, clean_answer, one_line
 from translate_cli.models import cached_snapshot, looks_like_path
 
 
@@ -43,6 +43,19 @@ class LocalTextGenerationClient:
         self.last_completion_tokens = 0
         self._loaded: tuple[Any, Any] | None = None
 
+    @classmethod
+    def from_options(
+        cls, url: str | None, model: str | None, *, timeout: float | None, device: str
+    ) -> LocalTextGenerationClient:
+        """The ``CLIENTS`` factory: ``llm_model`` without ``llm_url`` (no timeout: the model
+        runs here)."""
+        if not model:
+            raise UsageError(
+                "an LLM needs llm_model (a local model directory or cached hub name), "
+                "or llm_url and llm_model for a server"
+            )
+        return cls(model, device=device)
+
     @property
     def name(self) -> str:
         return self.model_name
@@ -62,8 +75,8 @@ class LocalTextGenerationClient:
             from transformers.utils import logging as transformers_logging
 
             # Output goes to stdout and errors are one line: no loading bars or advice.
-            transformers_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
-            transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+            transformers_logging.set_verbosity_error()
+            transformers_logging.disable_progress_bar()
             try:
                 tokenizer: Any = AutoTokenizer.from_pretrained(path)
                 model: Any = AutoModelForCausalLM.from_pretrained(path)

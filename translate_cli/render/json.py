@@ -1,4 +1,4 @@
-"""``json`` and ``jsonl``: the report's ``to_dict()``, the keys documented in the README."""
+"""``json`` and ``jsonl``: the report's ``to_dict()``, the keys documented in docs/output.md."""
 
 from __future__ import annotations
 

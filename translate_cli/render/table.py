@@ -10,6 +10,7 @@ from typing import Any
 
 from translate_cli.render import View, Writer
 from translate_cli.render.marks import legend_lines, letters, used
+from translate_cli.render.plain import plain_report
 from translate_cli.report import Report, SummaryItem
 
 
@@ -25,8 +26,6 @@ def write_tables(out: Writer, report: Report, view: View) -> None:
         no_color=not view.color,
     )
     if not report.translated and report.summary is None:  # sentences only: one a line
-        from translate_cli.render.text import plain_report
-
         out.write(plain_report(report))
         return
     if report.title:

@@ -13,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from translate_cli.render import View, Writer
-from translate_cli.render.marks import legend_lines, mark, used
-from translate_cli.report import Report, SummaryItem, TranslatedSentence, paragraphs
+from translate_cli.render.marks import legend_lines, used
+from translate_cli.render.plain import meta_lines, paragraph_lines, plain_report
+from translate_cli.render.table import write_tables
+from translate_cli.report import Report, TranslatedSentence, paragraphs
 
 
 class TextRenderer:
@@ -24,8 +26,6 @@ class TextRenderer:
         if report.meta:
             out.write("".join(line + "\n" for line in meta_lines(report.meta)) + "\n")
         if view.terminal:
-            from translate_cli.render.table import write_tables
-
             write_tables(out, report, view)
         else:
             out.write(plain_report(report))
@@ -42,69 +42,13 @@ class TextRenderer:
         for paragraph in paragraphs(items):
             if first and view.header is not None:
                 out.write(f"==> {view.header} <==\n")
-            out.write("".join(_paragraph_lines(paragraph, translated, separate=not first)))
+            out.write("".join(paragraph_lines(paragraph, translated, separate=not first)))
             out.flush()
             flags += [i.flags for i in paragraph] if translated else []
             first = False
         if used(flags):
             out.write("".join(f"{line}\n" for line in ["", *legend_lines(used(flags))]))
             out.flush()
-
-
-def meta_lines(meta: dict[str, str | None]) -> list[str]:
-    """A web page's source, site, date and author: the header of its report."""
-    lines = []
-    if meta.get("url") or meta.get("site"):
-        site = f" ({meta['site']})" if meta.get("site") and meta.get("url") else ""
-        lines.append(f"Source: {meta.get('url') or meta.get('site')}{site}")
-    details = [f"{key.title()}: {meta[key]}" for key in ("date", "author") if meta.get(key)]
-    if details:
-        lines.append(" · ".join(details))
-    return lines
-
-
-def _paragraph_lines(
-    paragraph: list[TranslatedSentence], english: bool, *, separate: bool
-) -> list[str]:
-    lines = ["\n"] if separate else []
-    if english:
-        shown = (" ".join(filter(None, (i.translation, mark(i.flags)))) for i in paragraph)
-        lines.append(" ".join(shown).strip() + "\n")
-    else:
-        lines += [i.sentence.text + "\n" for i in paragraph]
-    return lines
-
-
-def plain_report(report: Report) -> str:
-    lines: list[str] = []
-    if report.summary is not None:
-        lines += _summary_lines(report.title, report.summary)
-    show_english = report.translated and report.every_sentence_translated
-    if report.summary is None or show_english:
-        if report.summary is not None:
-            lines.append("Translation:")
-        for paragraph in paragraphs(report.sentences):
-            lines += "".join(_paragraph_lines(paragraph, show_english, separate=False)).split("\n")
-        flags = used(i.flags for i in report.sentences) if show_english else []
-        if flags:  # after one blank line, as the stream writes it
-            lines += ([""] if lines and lines[-1] else []) + legend_lines(flags)
-    text = "\n".join(lines).strip("\n")
-    return text + "\n" if text else ""
-
-
-def _summary_lines(title: SummaryItem | None, summary: Iterable[SummaryItem]) -> list[str]:
-    lines: list[str] = []
-    if title:
-        lines.append(f"Title: {title.source}")
-        if title.translation:
-            lines.append(f"       {title.translation}")
-        lines.append("")
-    items = list(summary)
-    if items:
-        lines += ["Summary (Indonesian):", *(s.source for s in items), ""]
-        if any(s.translation for s in items):
-            lines += ["Summary (English):", *(s.translation or "" for s in items), ""]
-    return lines
 
 
 TEXT = TextRenderer()

@@ -1,14 +1,16 @@
 """Word lists the splitter consults, shipped as plain text in ``segment/data/``.
 
-Each file holds one entry a line; ``#`` starts a comment. The files are read once, on the
-first call, so importing the package stays free.
+Each file holds one entry a line; ``#`` starts a comment (read by
+:mod:`translate_cli.resources`). The files are read once, on the first call, so importing the
+package stays free.
 """
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from importlib import resources
+
+from translate_cli.resources import entries, word_list
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,7 @@ class Lexicon:
     closers: frozenset[str]
     starters: frozenset[str]
     saying_verbs: frozenset[str]
+    speakers: frozenset[str]  # who may follow a verb of saying: "” kata dia.", "” ujar pak …"
     function_words: frozenset[str]
     asides: frozenset[str]
     letter_labels: frozenset[str]
@@ -35,19 +38,12 @@ class Lexicon:
         )
 
 
-def _entries(name: str) -> list[str]:
-    text = resources.files("translate_cli.segment").joinpath("data", name).read_text("utf-8")
-    entries = []
-    for line in text.splitlines():
-        entry = line.split("#", 1)[0].strip()
-        if entry:
-            entries.append(entry)
-    return entries
+_PACKAGE = "translate_cli.segment"
 
 
 def _abbreviations(name: str) -> frozenset[str]:
     found: set[str] = set()
-    for entry in _entries(name):
+    for entry in entries(_PACKAGE, name):
         word = entry.removesuffix(".")
         found.add(word)
         # "hlm." also opens a sentence as "Hlm."; single letters ("v.", "p.") are left
@@ -57,23 +53,20 @@ def _abbreviations(name: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def _words(name: str) -> frozenset[str]:
-    return frozenset(entry.lower() for entry in _entries(name))
-
-
 @functools.cache
 def lexicon() -> Lexicon:
     """Load every list once."""
-    verbs = _words("saying_verbs.txt")
+    verbs = word_list(_PACKAGE, "saying_verbs.txt")
     return Lexicon(
         no_break=_abbreviations("no_break.txt"),
         numeric=_abbreviations("numeric.txt"),
         degrees=_abbreviations("degrees.txt"),
         closers=_abbreviations("closers.txt"),
-        starters=_words("starters.txt"),
+        starters=word_list(_PACKAGE, "starters.txt"),
         saying_verbs=verbs | frozenset(verb + "nya" for verb in verbs),
-        function_words=_words("function_words.txt"),
-        asides=_words("asides.txt"),
-        letter_labels=_words("letter_labels.txt"),
-        lower_titles=frozenset(e.removesuffix(".") for e in _entries("lower_titles.txt")),
+        speakers=word_list(_PACKAGE, "speakers.txt"),
+        function_words=word_list(_PACKAGE, "function_words.txt"),
+        asides=word_list(_PACKAGE, "asides.txt"),
+        letter_labels=word_list(_PACKAGE, "letter_labels.txt"),
+        lower_titles=frozenset(e.removesuffix(".") for e in entries(_PACKAGE, "lower_titles.txt")),
     )

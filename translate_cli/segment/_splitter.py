@@ -56,7 +56,6 @@ _CITATION = re.compile(r"\([A-Z][^()\n]{0,80}?\b\d{4}[a-z]?\)")  # "(Bremer, 199
 _DOMAIN_WORDS = frozenset(
     ["com", "net", "org", "co", "id", "go", "ac", "or", "info", "tv", "io", "biz", "news"]
 )
-_PRONOUNS = frozenset(["dia", "ia", "beliau", "mereka", "saya", "kami", "kita", "pak", "bu"])
 
 LONG_LINE = 200  # no one hard-wraps wider than this: a longer line means deliberate breaks
 MIN_WRAP = 40  # nor narrower than this: shorter lines are a list or a poem
@@ -408,7 +407,7 @@ def _attribution(text: str, t: int, end: int, lex: Lexicon) -> bool:
         if head.endswith("nya"):
             return True
         following = words[1].lstrip(OPENERS) if len(words) > 1 else ""
-        return bool(following) and (following[0].isupper() or following.lower() in _PRONOUNS)
+        return bool(following) and (following[0].isupper() or following.lower() in lex.speakers)
     for i, word in enumerate(words):
         core = word.strip(_PUNCT)
         if i and core.lower() in lex.saying_verbs:

@@ -1,11 +1,11 @@
-"""Extractive summaries for Indonesian news: ``summarize(document, sentences=3, ratio=None)``.
+"""Extractive summaries for Indonesian news: ``summarize(document, sentences, ratio=None)``.
 
 How it works (no neural model, pure Python, about 15 ms for a typical news article):
 
-1. :func:`~translate_cli.summarize.features.prepare` sets aside the heading lines at the top of
+1. :func:`~translate_cli.summarize.prepare.prepare` sets aside the heading lines at the top of
    the article (the longest is reported as the title; a short kicker such as a city name above
    it is neither title nor pick), drops boilerplate (``Baca juga: …`` links, photo and editor
-   credits, ``(red)``, bylines, datelines alone; patterns in ``data/boilerplate.txt``) and
+   credits, ``(red)``, bylines, datelines alone; patterns in ``web/data/news_boilerplate.txt``) and
    trims a leading dateline (``JAKARTA, KOMPAS.com -``) off the sentence it starts (for the
    features and for ``Summary.trimmed``).
 2. Every remaining sentence gets a few dozen named features (position in article and
@@ -42,20 +42,14 @@ import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from translate_cli.config import Settings
 from translate_cli.document import Document, Sentence
 from translate_cli.report import SummaryItem
+from translate_cli.resources import text
 from translate_cli.summarize import SummaryRequest, SummaryResult
-from translate_cli.summarize.features import (
-    FEATURE_NAMES,
-    Prepared,
-    featurize,
-    ngrams,
-    prepare,
-    words,
-)
+from translate_cli.summarize.features import FEATURE_NAMES, featurize
 from translate_cli.summarize.paragraphs import (
     BREAK_FEATURE_NAMES,
     PARAGRAPH_ESTIMATES,
@@ -63,15 +57,15 @@ from translate_cli.summarize.paragraphs import (
     paragraph_estimates,
     unparagraphed,
 )
+from translate_cli.summarize.prepare import Prepared, prepare
 from translate_cli.summarize.styles import StyleModel, outlet_rows
+from translate_cli.summarize.tokens import ngrams, words
 from translate_cli.summarize.trees import Forest
-
-if TYPE_CHECKING:
-    from translate_cli.config import Settings
 
 __all__ = ["ExtractiveSummarizer", "Summarizer", "Summary", "summarize"]
 
 _WEIGHTS = "weights.json"
+_SENTENCES = Settings.sentences  # the one default summary length
 # Near-duplicates are never picked, not even to reach N: a candidate whose word trigrams are at
 # least _NEAR_DUPLICATE contained in a pick's (or vice versa), or whose word set has a Jaccard
 # similarity of at least _NEAR_DUPLICATE_WORDS with a pick's.
@@ -192,7 +186,9 @@ class Summarizer:
         """The summary length whose model ranks a summary of ``sentences`` sentences."""
         return self._size(self._models, sentences)
 
-    def score(self, features: Sequence[Sequence[float]], sentences: int = 3) -> list[float]:
+    def score(
+        self, features: Sequence[Sequence[float]], sentences: int = _SENTENCES
+    ) -> list[float]:
         """Scores, one per feature row (:data:`FEATURE_NAMES`, then the article's
         :meth:`style_probabilities`), from the model for ``sentences``; only their order within
         an article matters. :meth:`rank` builds the rows from a prepared article."""
@@ -207,7 +203,7 @@ class Summarizer:
         written in its house style (empty when the weights have no style model)."""
         return self._styles.probabilities(prepared.body) if self._styles else []
 
-    def rank(self, prepared: Prepared, sentences: int = 3) -> list[float]:
+    def rank(self, prepared: Prepared, sentences: int = _SENTENCES) -> list[float]:
         """Scores for ``prepared``'s candidates: from the unparagraphed models, on estimated
         paragraphs, when the text has lost its breaks and the weights have them."""
         features = featurize(prepared)
@@ -219,7 +215,7 @@ class Summarizer:
         return self._flat_models[self._size(self._flat_models, sentences)].score(rows)
 
     def __call__(
-        self, document: Document, sentences: int = 3, ratio: float | None = None
+        self, document: Document, sentences: int = _SENTENCES, ratio: float | None = None
     ) -> Summary:
         _check(sentences, ratio)
         prepared = prepare(document)
@@ -278,8 +274,7 @@ def _near_duplicate(
 
 def load_weights() -> dict[str, Any]:
     """The shipped weights (``data/weights.json``) as a dict."""
-    text = resources.files("translate_cli.summarize.data").joinpath(_WEIGHTS).read_text("utf-8")
-    data: dict[str, Any] = json.loads(text)
+    data: dict[str, Any] = json.loads(text("translate_cli.summarize", _WEIGHTS))
     return data
 
 
@@ -288,7 +283,9 @@ def _default() -> Summarizer:
     return Summarizer(load_weights())
 
 
-def summarize(document: Document, sentences: int = 3, ratio: float | None = None) -> Summary:
+def summarize(
+    document: Document, sentences: int = _SENTENCES, ratio: float | None = None
+) -> Summary:
     """Pick the ``sentences`` best sentences of ``document`` (or ``ratio`` of them).
 
     ``ratio`` in (0, 1], when given, overrides ``sentences``: the number of picks is that

@@ -152,11 +152,12 @@ class LLMSummarizer:
         url: str | None,
         model: str | None,
         *,
-        timeout: float = 120.0,
+        timeout: float | None = None,
         prompt_options: Sequence[str] = (),
         device: str = "auto",
     ) -> LLMSummarizer:
-        """Build from the CLI options; bad options or templates fail here, before any work."""
+        """Build from the CLI options; bad options or templates fail here, before any work.
+        ``timeout`` defaults to ``Settings.llm_timeout``."""
         prompts = load_prompts(SHIPPED_NAMES, parse_prompt_options(prompt_options))
         return cls(make_client(url, model, timeout=timeout, device=device), prompts)
 
@@ -184,7 +185,7 @@ class LLMSummarizer:
         """
         if not document.sentences:
             return SummaryResult(None, ())
-        from translate_cli.summarize.features import prepare
+        from translate_cli.summarize.prepare import prepare
 
         # The article's headline, found as the extractive summariser finds it (no scoring).
         found = prepare(document).title

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from translate_cli.summarize.features import FEATURE_NAMES, Prepared
+from translate_cli.summarize.features import FEATURE_NAMES
+from translate_cli.summarize.prepare import Prepared
 
 __all__ = [
     "BREAK_FEATURE_NAMES",

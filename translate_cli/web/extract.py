@@ -4,8 +4,8 @@ trafilatura finds the article body and its metadata (title, date, author, site; 
 ``<meta>`` included). Alone it keeps lines Indonesian news pages put inside the body: ``Baca
 juga: …`` links, ``Foto: ANTARA/…`` credits, ``Penulis:``/``Editor:`` bylines, ``Laporan
 Wartawan …``, ``ADVERTISEMENT / SCROLL TO CONTINUE`` and copyright lines. Our pass drops each
-line that the summariser's boilerplate patterns (``summarize/data/boilerplate.txt``, one list
-for both) or the web-page patterns (``web/data/boilerplate.txt``) match, and the headline when
+line that the news boilerplate patterns (``web/data/news_boilerplate.txt``, shared with
+the summariser) or the web-page patterns (``web/data/boilerplate.txt``) match, and the headline when
 it is repeated in the body. Old table layouts (the whole page in ``<td>`` cells) are first
 turned into ``<div>``s, which trafilatura reads as blocks instead of one table row.
 """
@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
+from functools import cache
 from typing import Any
 
 from translate_cli.errors import InputError
+from translate_cli.resources import sections
 from translate_cli.web.article import Article
 from translate_cli.web.fetch import safe_url
 
@@ -36,33 +36,21 @@ class NoArticleError(InputError):
     """A page from which no article text could be extracted (exit 4)."""
 
 
-def _read_patterns(package: str, name: str, section: str) -> list[re.Pattern[str]]:
-    """The patterns of one ``[section]`` of a data file."""
-    text = resources.files(package).joinpath(name).read_text(encoding="utf-8")
-    current = False
-    patterns = []
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if re.fullmatch(r"\[\w+\]", line):
-            current = line[1:-1] == section
-            continue
-        if current:
-            patterns.append(re.compile(line))
-    return patterns
+def _patterns(name: str, section: str) -> tuple[re.Pattern[str], ...]:
+    """The patterns of one ``[section]`` of ``web/data/<name>``."""
+    return tuple(re.compile(line) for line in sections("translate_cli.web", name)[section])
 
 
-@lru_cache(maxsize=1)
+@cache
 def boilerplate_patterns() -> tuple[re.Pattern[str], ...]:
-    """The summariser's sentence patterns followed by the web-page line patterns."""
-    shared = _read_patterns("translate_cli.summarize", "data/boilerplate.txt", "sentence")
-    return tuple(shared + _read_patterns("translate_cli.web", "data/boilerplate.txt", "line"))
+    """News boilerplate sentences (shared with the summariser), then web-page lines."""
+    shared = _patterns("news_boilerplate.txt", "sentence")
+    return shared + _patterns("boilerplate.txt", "line")
 
 
-@lru_cache(maxsize=1)
+@cache
 def _inline_patterns() -> tuple[re.Pattern[str], ...]:
-    return tuple(_read_patterns("translate_cli.web", "data/boilerplate.txt", "inline"))
+    return _patterns("boilerplate.txt", "inline")
 
 
 def is_boilerplate_line(line: str) -> bool:

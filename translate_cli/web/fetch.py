@@ -1,32 +1,52 @@
-"""Downloading one page: httpx with a timeout, a redirect limit, a size cap and safe messages.
+"""Downloading one web page over the network layer (``translate_cli.web.network``).
 
-Only ``http`` and ``https`` are fetched (also after a redirect); no script on the page is run.
-Proxies come from the environment (``HTTPS_PROXY``, ``HTTP_PROXY``, ``NO_PROXY``), as curl reads
-them. Every failure is one ``FetchError`` line (exit 4) that says what happened (DNS,
-refused, timeout, HTTP status, content type, size) and never shows credentials in the URL.
+What is particular to pages: only a URL with a host is tried, the HTTP status and the content
+type are checked, and every failure is one ``FetchError`` line (exit 4) that says what happened
+(DNS, refused, timeout, HTTP status, content type, size) and never shows credentials in the URL.
+The limits: ``timeout`` for the whole download, ``MAX_BYTES`` decompressed, ``MAX_REDIRECTS``.
 """
 
 from __future__ import annotations
 
-import errno
 import re
-import socket
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
+from translate_cli.config import Settings
 from translate_cli.errors import InputError
+from translate_cli.humanize import format_size
+from translate_cli.web.network import (
+    SCHEMES,
+    Limits,
+    NetworkError,
+    Trouble,
+    exchange,
+    is_url,
+    safe_url,
+    url_scheme,
+)
 
 if TYPE_CHECKING:
     import httpx
 
-DEFAULT_TIMEOUT = 30.0
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "MAX_BYTES",
+    "MAX_REDIRECTS",
+    "FetchError",
+    "Page",
+    "check_url",
+    "fetch",
+    "is_url",
+    "safe_url",
+    "url_scheme",
+]
+
+DEFAULT_TIMEOUT: float = Settings.timeout  # the one default lives in config
 MAX_BYTES = 20 * 1024 * 1024
 MAX_REDIRECTS = 10
-SCHEMES = ("http", "https")
 OFFLINE = "translate-cli works offline on files"
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*)://")
 # What a page may be: HTML, or text we can read; anything else (images, PDF) is named and
 # refused. No Content-Type at all is allowed: the bytes are sniffed.
 _READABLE = re.compile(r"^(?:text/.*|application/(?:xhtml\+xml|xml|json|x-ndjson|jsonl?))$")
@@ -46,28 +66,6 @@ class Page:
     data: bytes
 
 
-def url_scheme(source: str) -> str | None:
-    """The scheme of ``source`` when it is written as a URL (``scheme://…``), else None."""
-    match = _SCHEME.match(source)
-    return match.group(1).lower() if match else None
-
-
-def is_url(source: str) -> bool:
-    return url_scheme(source) in SCHEMES
-
-
-def safe_url(url: str) -> str:
-    """``url`` without a user name or password, for messages and metadata."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "<invalid URL>"
-    if "@" not in parts.netloc:
-        return url
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=host))
-
-
 def check_url(url: str) -> None:
     """Refuse anything but an http(s) URL with a host, before any work."""
     scheme = url_scheme(url)
@@ -84,12 +82,6 @@ def check_url(url: str) -> None:
         raise FetchError(f"{shown}: not a valid URL (no host name)")
 
 
-def user_agent() -> str:
-    from translate_cli import __version__
-
-    return f"translate-cli/{__version__} (+https://pypi.org/project/translate-cli/)"
-
-
 def fetch(
     url: str,
     *,
@@ -100,73 +92,46 @@ def fetch(
 ) -> Page:
     """GET ``url`` (redirects followed) and return its body, at most ``max_bytes``.
 
-    ``timeout`` bounds each network wait and also the whole download. Raises ``FetchError``.
+    ``timeout`` bounds the whole download. Raises ``FetchError``.
     """
-    import httpx
-
     check_url(url)
-    shown = safe_url(url)
-    deadline = time.monotonic() + timeout
-    client = httpx.Client(
-        headers={"User-Agent": user_agent(), "Accept": "text/html,text/plain;q=0.9,*/*;q=0.5"},
-        timeout=httpx.Timeout(timeout),
-        follow_redirects=True,
-        max_redirects=max_redirects,
-        trust_env=True,  # proxies and NO_PROXY from the environment
-        transport=transport,
-    )
+    limits = Limits(timeout, max_bytes, max_redirects)
+    accept = {"Accept": "text/html,text/plain;q=0.9,*/*;q=0.5"}
     try:
-        with client, client.stream("GET", url) as response:
-            final = safe_url(str(response.url))
-            if response.status_code >= 400:
-                reason = response.reason_phrase or httpx.codes.get_reason_phrase(
-                    response.status_code
-                )
-                raise FetchError(f"{final}: HTTP {response.status_code} {reason}".rstrip())
-            media, charset = _content_type(response.headers.get("content-type", ""))
+        with exchange("GET", url, limits, headers=accept, transport=transport) as reply:
+            where = safe_url(reply.url)
+            if reply.status >= 400:
+                raise FetchError(f"{where}: HTTP {reply.status} {reply.reason}".rstrip())
+            media, charset = _content_type(reply.headers.get("content-type", ""))
             if media and not _READABLE.match(media):
-                raise FetchError(f"{final}: not a web page or text ({media})")
-            declared = response.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > max_bytes:
-                raise FetchError(f"{final}: larger than the {_size(max_bytes)} limit")
-            data = _read(response, max_bytes, deadline, final, timeout)
-    except FetchError:
-        raise
-    except httpx.TooManyRedirects:
-        raise FetchError(f"{shown}: more than {max_redirects} redirects") from None
-    except httpx.UnsupportedProtocol as error:
-        raise FetchError(
-            f"{shown}: redirected to a URL that is not http:// or https:// ({error})"
-        ) from None
-    except httpx.TimeoutException:
-        raise FetchError(
-            f"cannot fetch {shown}: no answer within {timeout:g} s (timeout) — {OFFLINE}"
-        ) from None
-    except httpx.HTTPError as error:
-        raise FetchError(
-            f"cannot fetch {shown}: {_network_reason(error, url)} — {OFFLINE}"
-        ) from None
-    except httpx.InvalidURL as error:
-        raise FetchError(f"{shown}: not a valid URL ({error})") from None
+                raise FetchError(f"{where}: not a web page or text ({media})")
+            data = reply.read()
+            final = safe_url(reply.url, query=True)
+    except NetworkError as error:
+        raise FetchError(_page_message(error, safe_url(url), limits)) from None
     return Page(final, media, charset, data)
 
 
-def _read(
-    response: httpx.Response, max_bytes: int, deadline: float, shown: str, timeout: float
-) -> bytes:
-    """The (decompressed) body; the size cap counts decompressed bytes, so a gzip bomb stops."""
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > max_bytes:
-            raise FetchError(f"{shown}: larger than the {_size(max_bytes)} limit")
-        if time.monotonic() > deadline:
-            raise FetchError(
-                f"cannot fetch {shown}: not complete within {timeout:g} s (timeout) — {OFFLINE}"
-            )
-        chunks.append(chunk)
-    return b"".join(chunks)
+def _page_message(error: NetworkError, shown: str, limits: Limits) -> str:
+    trouble = error.trouble
+    if trouble is Trouble.TOO_LARGE:
+        return f"{safe_url(error.url)}: larger than the {format_size(limits.max_bytes)} limit"
+    if trouble is Trouble.TOO_MANY_REDIRECTS:
+        return f"{shown}: more than {limits.max_redirects} redirects"
+    if trouble is Trouble.REDIRECT_NOT_HTTP:
+        return (
+            f"{shown}: redirected to a URL that is not http:// or https:// "
+            f"({safe_url(error.target)})"
+        )
+    if trouble is Trouble.INVALID_URL:
+        return f"{shown}: not a valid URL ({error.reason})"
+    if trouble is Trouble.NO_ANSWER:
+        return f"cannot fetch {shown}: no answer within {limits.timeout:g} s (timeout) — {OFFLINE}"
+    if trouble is Trouble.NOT_COMPLETE:
+        return (
+            f"cannot fetch {shown}: not complete within {limits.timeout:g} s (timeout) — {OFFLINE}"
+        )
+    return f"cannot fetch {shown}: {error.reason} — {OFFLINE}"
 
 
 def _content_type(value: str) -> tuple[str, str | None]:
@@ -177,39 +142,3 @@ def _content_type(value: str) -> tuple[str, str | None]:
         if key.strip().lower() == "charset" and val.strip():
             charset = val.strip().strip("\"'")
     return media.strip().lower(), charset
-
-
-def _network_reason(error: Exception, url: str) -> str:
-    """What went wrong on the network, in words: DNS, refused, reset, TLS, proxy."""
-    import httpx
-
-    host = urlsplit(url).hostname or "?"
-    chain: list[BaseException] = []
-    current: BaseException | None = error
-    while current is not None and len(chain) < 10:
-        chain.append(current)
-        current = current.__cause__ or current.__context__
-    text = " ".join(str(e) for e in chain).lower()
-    if any(isinstance(e, socket.gaierror) for e in chain) or re.search(
-        r"name or service not known|nodename nor servname|name resolution|getaddrinfo|"
-        r"no address associated|errno -[2-5]\b",
-        text,
-    ):
-        return f"DNS lookup failed for {host}"
-    if any(isinstance(e, ConnectionRefusedError) for e in chain) or "refused" in text:
-        return f"connection refused by {host}"
-    if isinstance(error, httpx.ProxyError):
-        return "the proxy failed (check HTTPS_PROXY / HTTP_PROXY)"
-    if "certificate" in text or "ssl" in text:
-        return f"TLS error with {host} (certificate not trusted?)"
-    if any(isinstance(e, OSError) and e.errno == errno.ENETUNREACH for e in chain) or (
-        "unreachable" in text
-    ):
-        return f"network unreachable for {host} (no network?)"
-    if isinstance(error, httpx.RemoteProtocolError):
-        return f"{host} closed the connection or answered nonsense"
-    return f"network error ({type(error).__name__})"
-
-
-def _size(n: int) -> str:
-    return f"{n / 1024 / 1024:g} MB" if n >= 1024 * 1024 else f"{n} bytes"

@@ -12,10 +12,12 @@ import time
 from collections.abc import Callable, Iterable
 from xml.sax.saxutils import escape, quoteattr
 
-from translate_cli.engines.memory import Entry
+from translate_cli.memory.store import Entry
 from translate_cli.output import json_line
+from translate_cli.registry import Registry
+from translate_cli.version import __version__
 
-FORMATS = ("tmx", "jsonl")
+Writer = Callable[[Iterable[Entry], Callable[[str], object]], int]
 # Characters XML 1.0 cannot carry at all (not even escaped).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udfff]")
 
@@ -34,8 +36,6 @@ def _tmx_date(seconds: float) -> str:
 
 def write_tmx(entries: Iterable[Entry], write: Callable[[str], object]) -> int:
     """Write a TMX 1.4 document, one ``<tu>`` an entry; returns how many."""
-    from translate_cli import __version__
-
     count = 0
     source_lang = "id"
     write('<?xml version="1.0" encoding="UTF-8"?>\n')
@@ -110,7 +110,7 @@ def write_jsonl(entries: Iterable[Entry], write: Callable[[str], object]) -> int
     return count
 
 
-WRITERS: dict[str, Callable[[Iterable[Entry], Callable[[str], object]], int]] = {
-    "tmx": write_tmx,
-    "jsonl": write_jsonl,
-}
+# ``memory export --format``: each writes the entries through ``write`` and returns their count.
+EXPORT_FORMATS: Registry[Writer] = Registry("format")
+EXPORT_FORMATS.register("tmx", write_tmx, help="TMX 1.4, what CAT tools import")
+EXPORT_FORMATS.register("jsonl", write_jsonl, help="one JSON object a line")

@@ -11,7 +11,7 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from translate_cli.engines.family import M2M100Architecture
+from translate_cli.models.family import M2M100Architecture
 
 
 class M2M100Family(M2M100Architecture):

@@ -21,13 +21,14 @@ import os
 import re
 import shutil
 import socket
-import sys
 import time
 import uuid
 from pathlib import Path
 from typing import Any
 
 from translate_cli.errors import ModelUnavailableError
+from translate_cli.models.family import check_model_dir, detect_family
+from translate_cli.paths import conversions_dir
 
 MARKER = "translate-cli-ct2.json"  # written last; a directory without it is never used
 _STALE_TEMP_SECONDS = 24 * 3600  # for temps whose owner cannot be checked (another host)
@@ -42,20 +43,6 @@ class EngineUnavailableError(ModelUnavailableError):
 
 class ConversionError(EngineUnavailableError):
     """The checkpoint cannot be converted to (or loaded by) CTranslate2."""
-
-
-def cache_root() -> Path:
-    """``$TRANSLATE_CLI_CACHE_DIR``, else the platform's user cache directory + translate-cli."""
-    override = os.environ.get("TRANSLATE_CLI_CACHE_DIR")
-    if override:
-        return Path(override).expanduser()
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "translate-cli"
 
 
 def fingerprint(model_dir: Path, ctranslate2_version: str) -> str:
@@ -87,7 +74,7 @@ def cached_model(model_dir: Path, quantization: str) -> Path:
     import ctranslate2
 
     key = fingerprint(model_dir, ctranslate2.__version__)
-    root = cache_root() / "ct2"
+    root = conversions_dir()
     final = root / f"{model_label(model_dir)}-{key}-{quantization}"
     if is_complete(final, key):
         return final
@@ -95,8 +82,6 @@ def cached_model(model_dir: Path, quantization: str) -> Path:
     try:
         root.mkdir(parents=True, exist_ok=True)
         remove_stale_temps(root)
-        from translate_cli.models import check_model_dir
-
         # A damaged checkpoint is the model's error (exit 3, naming the file), not a reason
         # for engine auto to fall back; this also loads a pytorch_model.bin safely first.
         check_model_dir(model_dir, load_bin=True)
@@ -175,7 +160,7 @@ def file_checksum(path: Path) -> str:
 
 def conversions() -> list[tuple[Path, dict[str, Any]]]:
     """Every finished conversion in the cache with its marker."""
-    root = cache_root() / "ct2"
+    root = conversions_dir()
     if not root.is_dir():
         return []
     found = []
@@ -226,8 +211,6 @@ def convert(model_dir: Path, out_dir: Path, quantization: str) -> None:
     """Run ``TransformersConverter`` (needs torch + transformers; seconds, done once)."""
     try:
         from transformers.utils import logging
-
-        from translate_cli.engines.family import detect_family
 
         hf_logging: Any = logging  # untyped functions
         # The converter loads the checkpoint with transformers; its progress bars and

@@ -15,7 +15,7 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from translate_cli.engines.family import M2M100Architecture
+from translate_cli.models.family import M2M100Architecture
 
 _LANGUAGE_CODE = re.compile(r"^[a-z]{3}_[A-Z][a-z]{3}$")  # ind_Latn, zho_Hant, ...
 

@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
-from translate_cli.engines.family import ModelFamily
+from translate_cli.models.family import ModelFamily
 
 
 class MarianFamily(ModelFamily):
@@ -41,7 +41,7 @@ class MarianFamily(ModelFamily):
         return MarianMTModel.from_pretrained(str(model_dir), dtype=dtype)
 
     def load_codec(self, model_dir: Path) -> Any:
-        from translate_cli.engines.marian_codec import load_codec
+        from translate_cli.models.marian_codec import load_codec
 
         return load_codec(model_dir)
 

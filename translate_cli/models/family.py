@@ -21,6 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from translate_cli.errors import ModelUnavailableError
+from translate_cli.models.files import (
+    check_safetensors,
+    check_sentencepiece,
+    check_torch_pickle,
+    damaged_file_error,
+    read_json_object,
+    short_error,
+)
 from translate_cli.registry import Registry
 
 logger = logging.getLogger("translate_cli")
@@ -142,22 +150,9 @@ class M2M100Architecture(ModelFamily):
 
 
 FAMILIES: Registry[ModelFamily] = Registry("model family", option="model")
-FAMILIES.register("marian", "translate_cli.engines.marian:FAMILY", help="MarianMT (OPUS-MT)")
-FAMILIES.register("nllb", "translate_cli.engines.nllb:FAMILY", help="NLLB-200")
-FAMILIES.register("m2m100", "translate_cli.engines.m2m100:FAMILY", help="M2M100")
-
-
-def read_json_object(path: Path) -> dict[str, Any]:
-    """A JSON object file, or a ``ModelUnavailableError`` naming the damaged file."""
-    from translate_cli.models import damaged_file_error
-
-    try:
-        value = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise damaged_file_error(path, f"not readable as JSON ({error})") from None
-    if not isinstance(value, dict):
-        raise damaged_file_error(path, f"expected a JSON object, found a {type(value).__name__}")
-    return value
+FAMILIES.register("marian", "translate_cli.models.marian:FAMILY", help="MarianMT (OPUS-MT)")
+FAMILIES.register("nllb", "translate_cli.models.nllb:FAMILY", help="NLLB-200")
+FAMILIES.register("m2m100", "translate_cli.models.m2m100:FAMILY", help="M2M100")
 
 
 def identify(
@@ -252,3 +247,40 @@ __all__ = [
     "read_json_object",
     "tokenizer_class",
 ]
+
+
+def check_model_dir(model_dir: Path, *, load_bin: bool = False) -> None:
+    """Raise ``ModelUnavailableError`` naming the first damaged file of a model folder.
+
+    Cheap checks of what the libraries would otherwise trip over with a confusing error: JSON
+    files that do not parse or have the wrong shape, sentencepiece models that do not load, a
+    ``model.safetensors`` shorter than its header promises. ``load_bin`` also loads a
+    ``pytorch_model.bin`` the safe way (``weights_only``: plain tensors, never code); it costs a
+    load, so only the conversion, which loads the weights anyway, asks for it.
+    """
+    family = detect_family(model_dir)  # names config.json or tokenizer_config.json if damaged
+    for name, required in (
+        ("config.json", True),
+        *((json_file, True) for json_file in family.json_files),
+        ("tokenizer_config.json", False),
+        ("generation_config.json", False),
+    ):
+        path = model_dir / name
+        if not required and not path.is_file():
+            continue
+        try:
+            value = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise damaged_file_error(path, f"not readable as JSON ({short_error(error)})") from None
+        if not isinstance(value, dict):
+            raise damaged_file_error(
+                path, f"expected a JSON object, found a {type(value).__name__}"
+            )
+    for name in family.sentencepiece_files:
+        if name in family.tokenizer_files or (model_dir / name).is_file():
+            check_sentencepiece(model_dir / name)
+    safetensors = model_dir / "model.safetensors"
+    if safetensors.is_file():
+        check_safetensors(safetensors)
+    elif load_bin and (model_dir / "pytorch_model.bin").is_file():
+        check_torch_pickle(model_dir / "pytorch_model.bin")

@@ -1,13 +1,6 @@
-"""Translation memory: a ``TranslatorLayer`` that answers texts it has translated before.
-
-Entries live in one SQLite database (WAL mode, so many processes read and write it at once),
-keyed by everything that decides an output: the model's *content* fingerprint (not its name),
-the engine actually used, its compute type, device and beam size, the library versions, and
-the cleaned source text (what the engine itself sees). A hit skips the engine and returns the
-stored bytes, so output with the memory equals output without it.
-
-The memory is an optimisation, never a source of failure: a database that cannot be opened,
-read or written is one notice (logged on ``translate_cli``) and the run goes on without it.
+"""The translation memory's store: one SQLite database (WAL mode, so many processes read and
+write it at once), entries keyed by a model key (what decides an output, see
+``fingerprints.py``) and the cleaned source text.
 """
 
 from __future__ import annotations
@@ -16,31 +9,21 @@ import hashlib
 import json
 import logging
 import sqlite3
-import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from translate_cli.engines.base import (
-    ProgressCallback,
-    Translation,
-    Translator,
-    TranslatorLayer,
-    translations,
-    windows,
-)
-from translate_cli.engines.seq2seq import clean_for_model
+from translate_cli.engines.base import Translation
+from translate_cli.paths import memory_file
 
 if TYPE_CHECKING:
     from translate_cli.config import Settings
 
 logger = logging.getLogger("translate_cli")
 
-FILE_NAME = "memory.sqlite3"
 SCHEMA_VERSION = 1
-WINDOW = 256  # texts looked up together; a multiple of the seq2seq engines' window
 _LOCK_WAIT_S = 120.0  # how long a writer waits for another process's transaction
 _VARIABLES = 500  # "?" placeholders per statement, well under SQLite's limit
 
@@ -80,9 +63,7 @@ class MemoryUnavailable(Exception):
 
 def default_path() -> Path:
     """``<user cache dir>/translate-cli/memory.sqlite3`` (``$TRANSLATE_CLI_CACHE_DIR`` moves it)."""
-    from translate_cli.engines.ct2_cache import cache_root
-
-    return cache_root() / FILE_NAME
+    return memory_file()
 
 
 def memory_path(settings: Settings) -> Path:
@@ -231,7 +212,7 @@ class MemoryStore:
         ).fetchone()
         if row is not None:
             return str(row[0])
-        value = _sha256(resolved)
+        value = file_sha256(resolved)
         with self.transaction():
             self.db.execute(
                 "INSERT OR REPLACE INTO file_digests (path, size, mtime_ns, digest) "
@@ -329,188 +310,14 @@ class _Transaction:
             self.db.execute("ROLLBACK")
 
 
-# --- what a translation depends on ----------------------------------------------------------
-def model_fingerprint(store: MemoryStore | None, model_dir: Path) -> str:
-    """A hash of the model folder's contents: every regular file's name and bytes (config,
-    tokenizer files, weights). A renamed or copied model keeps its fingerprint. ``store``
-    remembers file digests between runs."""
-    digest = hashlib.sha256()
-    for path in sorted(model_dir.iterdir()):
-        if path.name.startswith(".") or not path.is_file():
-            continue
-        file_digest = store.file_digest(path) if store is not None else _sha256(path)
-        digest.update(f"{path.name}\0{file_digest}\0".encode())
-    return digest.hexdigest()
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _library_versions() -> dict[str, str]:
-    """Versions of the libraries that compute translations (already imported by the engine)."""
-    versions = {}
-    for name in ("ctranslate2", "transformers", "torch"):
-        module = sys.modules.get(name)
-        version = getattr(module, "__version__", None)
-        if version is not None:
-            versions[name] = str(version)
-    return versions
-
-
-def descriptor(store: MemoryStore, translator: Translator, settings: Settings) -> dict[str, Any]:
-    """Everything that decides ``translator``'s output for a given source text."""
-    from translate_cli import __version__
-
-    model_dir = getattr(translator, "model_dir", None)
-    options = getattr(translator, "options", None)
-    return {
-        "fingerprint": (
-            model_fingerprint(store, Path(model_dir))
-            if model_dir is not None
-            else f"no-model:{translator.name}"
-        ),
-        "engine": translator.name,
-        "compute_type": str(getattr(translator, "compute_type", settings.compute_type)),
-        "device": str(getattr(translator, "device", settings.device)),
-        "beam_size": getattr(options, "beam_size", settings.beam_size),
-        "guard": settings.guard,  # the guard decodes degenerate outputs again
-        # CTranslate2 plans its batches by worker count, and batch composition can change an
-        # int8 result in the last bit: a different thread plan is a different translation.
-        "workers": getattr(translator, "workers", None),
-        "threads_per_worker": getattr(translator, "threads_per_worker", None),
-        "translate_cli": __version__,
-        "libraries": _library_versions(),
-    }
-
-
-class MemoryLayer(TranslatorLayer):
-    """Answers known texts from the store and sends the rest to ``inner``, window by window,
-    still yielding each output as soon as it and those before it are ready."""
-
-    def __init__(
-        self, inner: Translator, store: MemoryStore, model_key: str, fingerprint: str
-    ) -> None:
-        super().__init__(inner)
-        self.store: MemoryStore | None = store
-        self.model_key = model_key
-        self.fingerprint = fingerprint  # the model's content fingerprint
-        self.hits = 0
-        self.misses = 0
-
-    def translate(
-        self, texts: Iterable[str], progress: ProgressCallback | None = None
-    ) -> Iterator[str]:
-        return (t.text for t in self.translate_with_evidence(texts, progress))
-
-    def translate_with_evidence(
-        self, texts: Iterable[str], progress: ProgressCallback | None = None
-    ) -> Iterator[Translation]:
-        for window in windows(texts, WINDOW):
-            yield from self._window(window, progress)
-
-    def _window(self, texts: list[str], progress: ProgressCallback | None) -> Iterator[Translation]:
-        cleaned = [clean_for_model(t) for t in texts]
-        known = self._guarded(lambda s: s.lookup(self.model_key, [c for c in cleaned if c])) or {}
-        missing = [t for t, c in zip(texts, cleaned, strict=True) if c not in known]
-        outputs = translations(self.inner, missing, progress) if missing else iter(())
-        fresh: dict[str, Translation] = {}
-        pending_hits = 0
-        for clean in cleaned:
-            if clean in known:
-                self.hits += 1
-                pending_hits += 1
-                output = known[clean]
-            else:
-                if pending_hits and progress is not None:
-                    progress(pending_hits)
-                pending_hits = 0
-                self.misses += 1
-                output = next(outputs)
-                if clean:
-                    fresh[clean] = output
-            yield output
-        if pending_hits and progress is not None:
-            progress(pending_hits)
-        if fresh:
-            self._guarded(lambda s: s.store(self.model_key, fresh.items()))
-
-    def _guarded(self, action: Any) -> Any:
-        """Run ``action(store)``; on a database error say so once and stop using the memory."""
-        if self.store is None:
-            return None
-        try:
-            return action(self.store)
-        except sqlite3.Error as error:
-            logger.warning(
-                "translation memory %s failed (%s); continuing without it", self.store.path, error
-            )
-            self._drop()
-            return None
-
-    def _drop(self) -> None:
-        if self.store is not None:
-            self.store.close()
-            self.store = None
-
-    def close(self) -> None:
-        self._drop()
-        super().close()
-
-
-def with_memory(translator: Translator, settings: Settings) -> Translator:
-    """``translator`` behind the translation memory the settings name, or as it is when the
-    memory is off or cannot be used (said in one notice)."""
-    if settings.no_memory:
-        return translator
-    path = memory_path(settings)
-    try:
-        store = MemoryStore(path)
-        try:
-            described = descriptor(store, translator, settings)
-            key = store.register(
-                described,
-                settings.model,
-                str(getattr(translator, "model_dir", None) or "") or None,
-            )
-        except (sqlite3.Error, OSError) as error:
-            store.close()
-            raise MemoryUnavailable(f"{path}: {error}") from error
-    except MemoryUnavailable as error:
-        logger.warning("translation memory unusable, running without it: %s", error)
-        return translator
-    return MemoryLayer(translator, store, key, str(described["fingerprint"]))
-
-
 def open_store(path: Path | None = None, *, create: bool = False) -> MemoryStore:
     """The store for ``memory`` commands; ``MemoryUnavailable`` when it cannot be opened."""
     return MemoryStore(path or default_path(), create=create)
 
 
-__all__ = [
-    "Entry",
-    "MemoryLayer",
-    "MemoryStore",
-    "MemoryUnavailable",
-    "Stats",
-    "default_path",
-    "fingerprint_of",
-    "memory_path",
-    "model_fingerprint",
-    "open_store",
-    "with_memory",
-]
-
-
-def fingerprint_of(translator: Translator, settings: Settings) -> str:
-    """The content fingerprint of ``translator``'s model (from the memory when it has one)."""
-    if isinstance(translator, MemoryLayer):
-        return translator.fingerprint
-    model_dir = getattr(translator, "model_dir", None)
-    if model_dir is None:
-        return f"no-model:{translator.name}"
-    return model_fingerprint(None, Path(model_dir))
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

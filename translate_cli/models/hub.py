@@ -2,7 +2,7 @@
 
 Model names are hub repo ids (``Helsinki-NLP/opus-mt-id-en``,
 ``facebook/nllb-200-distilled-600M``) or local directories laid out like those repositories;
-the family (MarianMT, NLLB-200, M2M100, see ``engines/family.py``) is read from the folder and
+the family (MarianMT, NLLB-200, M2M100, see ``family.py``) is read from the folder and
 decides which files are needed. The cache is the standard Hugging Face one (``HF_HUB_CACHE``,
 ``HF_HOME``), read at call time so a changed environment is honoured; ``HF_HUB_OFFLINE`` and
 ``HF_ENDPOINT`` likewise.
@@ -10,19 +10,23 @@ decides which files are needed. The cache is the standard Hugging Face one (``HF
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import struct
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from translate_cli.errors import ModelUnavailableError, UsageError
-
-if TYPE_CHECKING:
-    from translate_cli.engines.family import ModelFamily
+from translate_cli.models.conversions import remove_conversions
+from translate_cli.models.family import (
+    ModelFamily,
+    detect_family,
+    identify,
+    model_license,
+    read_json_object,
+)
+from translate_cli.models.files import short_error
+from translate_cli.paths import hub_cache_dir
 
 # What a MarianMT checkpoint needs besides its weights (other families: ``tokenizer_files``
 # of their ``ModelFamily``); we never fetch TF/Flax/Rust weights.
@@ -56,16 +60,6 @@ class CachedModel:
     license: str | None = None  # from the model card, else the family's
 
 
-def hub_cache_dir() -> Path:
-    """The hub cache folder, as huggingface_hub would compute it from the environment now."""
-    if os.environ.get("HF_HUB_CACHE"):
-        return Path(os.environ["HF_HUB_CACHE"]).expanduser()
-    if os.environ.get("HF_HOME"):
-        return Path(os.environ["HF_HOME"]).expanduser() / "hub"
-    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(xdg).expanduser() / "huggingface" / "hub"
-
-
 def hub_offline() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in _TRUE
 
@@ -84,8 +78,6 @@ def is_model_dir(path: Path) -> bool:
 
 
 def _family_or_none(path: Path) -> ModelFamily | None:
-    from translate_cli.engines.family import detect_family
-
     try:
         return detect_family(path)
     except ModelUnavailableError:
@@ -133,131 +125,6 @@ def resolve_model(name: str, *, download: bool = True, progress: bool = False) -
     if not download:
         raise _unavailable(name, "it is not in the local cache")
     return pull_model(name, progress=progress)
-
-
-def check_model_dir(model_dir: Path, *, load_bin: bool = False) -> None:
-    """Raise ``ModelUnavailableError`` naming the first damaged file of a model folder.
-
-    Cheap checks of what the libraries would otherwise trip over with a confusing error: JSON
-    files that do not parse or have the wrong shape, sentencepiece models that do not load, a
-    ``model.safetensors`` shorter than its header promises. ``load_bin`` also loads a
-    ``pytorch_model.bin`` the safe way (``weights_only``: plain tensors, never code); it costs a
-    load, so only the conversion, which loads the weights anyway, asks for it.
-    """
-    from translate_cli.engines.family import detect_family
-
-    family = detect_family(model_dir)  # names config.json or tokenizer_config.json if damaged
-    for name, required in (
-        ("config.json", True),
-        *((json_file, True) for json_file in family.json_files),
-        ("tokenizer_config.json", False),
-        ("generation_config.json", False),
-    ):
-        path = model_dir / name
-        if not required and not path.is_file():
-            continue
-        try:
-            value = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            raise damaged_file_error(path, f"not readable as JSON ({_short(error)})") from None
-        if not isinstance(value, dict):
-            raise damaged_file_error(
-                path, f"expected a JSON object, found a {type(value).__name__}"
-            )
-    for name in family.sentencepiece_files:
-        if name in family.tokenizer_files or (model_dir / name).is_file():
-            _check_sentencepiece(model_dir / name)
-    safetensors = model_dir / "model.safetensors"
-    if safetensors.is_file():
-        _check_safetensors(safetensors)
-    elif load_bin and (model_dir / "pytorch_model.bin").is_file():
-        _check_torch_pickle(model_dir / "pytorch_model.bin")
-
-
-def model_load_error(model_dir: Path, error: BaseException) -> ModelUnavailableError:
-    """A library's failure to load ``model_dir``, as a one-line error naming the file if known."""
-    import pickle
-
-    if isinstance(error, ModelUnavailableError):
-        return error
-    if isinstance(error, pickle.UnpicklingError) or "weights_only" in str(error):
-        return damaged_file_error(model_dir / "pytorch_model.bin", _UNSAFE_PICKLE)
-    return ModelUnavailableError(
-        f"cannot load a translation model from {model_dir}: {_short(error)}",
-        hint="download the model again, or use another model folder",
-    )
-
-
-_UNSAFE_PICKLE = "holds more than plain tensors, so it is not loaded (only weights_only loads)"
-
-
-def damaged_file_error(path: Path, what: str) -> ModelUnavailableError:
-    return ModelUnavailableError(
-        f"the model file {path} is damaged: {what}",
-        hint="download the model again, or use another model folder",
-    )
-
-
-def _check_sentencepiece(path: Path) -> None:
-    import sentencepiece as spm
-
-    try:
-        spm.SentencePieceProcessor(model_file=str(path))
-    except (OSError, RuntimeError, ValueError) as error:
-        raise damaged_file_error(path, f"not a sentencepiece model ({_short(error)})") from None
-
-
-def _check_safetensors(path: Path) -> None:
-    """Header present, parseable, and every tensor inside the file (a truncated download)."""
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as handle:
-            prefix = handle.read(8)
-            if len(prefix) < 8:
-                raise damaged_file_error(
-                    path, f"only {size} bytes, too short for a safetensors header"
-                )
-            (header_size,) = struct.unpack("<Q", prefix)
-            if header_size > size - 8:
-                raise damaged_file_error(
-                    path, f"truncated ({size} bytes, header alone needs {header_size})"
-                )
-            header = json.loads(handle.read(header_size))
-    except OSError as error:
-        raise damaged_file_error(path, f"unreadable ({_short(error)})") from None
-    except ValueError as error:
-        raise damaged_file_error(
-            path, f"the safetensors header is not valid ({_short(error)})"
-        ) from None
-    if not isinstance(header, dict):
-        raise damaged_file_error(path, "the safetensors header is not a JSON object")
-    ends = [
-        entry["data_offsets"][1]
-        for key, entry in header.items()
-        if key != "__metadata__"
-        and isinstance(entry, dict)
-        and isinstance(entry.get("data_offsets"), list)
-        and len(entry["data_offsets"]) == 2
-    ]
-    needed = 8 + header_size + max((int(end) for end in ends), default=0)
-    if needed > size:
-        raise damaged_file_error(path, f"truncated ({size} bytes, its header says {needed})")
-
-
-def _check_torch_pickle(path: Path) -> None:
-    import torch
-
-    try:
-        # mmap: a zip checkpoint's tensors are mapped, not read; the legacy format cannot be.
-        torch.load(path, map_location="cpu", weights_only=True, mmap=zipfile.is_zipfile(path))
-    except Exception as error:  # UnpicklingError, RuntimeError, EOFError, ...
-        import pickle
-
-        if isinstance(error, pickle.UnpicklingError) and "weights_only" in str(error).lower():
-            raise damaged_file_error(path, _UNSAFE_PICKLE) from None
-        raise damaged_file_error(
-            path, f"not a readable PyTorch checkpoint ({_short(error)})"
-        ) from None
 
 
 def cached_snapshot(name: str) -> Path | None:
@@ -311,15 +178,13 @@ def pull_model(name: str, *, progress: bool = False) -> Path:
         raise
     except Exception as error:  # connection refused, DNS, timeouts, proxy errors, ...
         raise _unavailable(
-            name, f"the Hugging Face hub could not be reached ({_short(error)})"
+            name, f"the Hugging Face hub could not be reached ({short_error(error)})"
         ) from error
     return Path(str(path))
 
 
 def _read_remote_json(name: str, revision: str | None, file: str) -> dict[str, Any]:
     from huggingface_hub import hf_hub_download
-
-    from translate_cli.engines.family import read_json_object
 
     path = hf_hub_download(
         name, file, revision=revision, cache_dir=hub_cache_dir(), endpoint=_endpoint()
@@ -335,8 +200,6 @@ def files_to_fetch(
 ) -> list[str]:
     """The files of hub repo ``name`` (holding ``files``) that its family needs: configs,
     tokenizer files, the model card and one set of weights (safetensors when present)."""
-    from translate_cli.engines.family import identify
-
     family = identify(config, tokenizer_config, files)
     if family is None:
         kind = config.get("model_type") or "unknown"
@@ -365,16 +228,9 @@ def _weight_files(files: set[str]) -> list[str]:
     return []
 
 
-def _short(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {text[0][:160]}" if text else type(error).__name__
-
-
 def list_models() -> list[CachedModel]:
     """Models in the hub cache, largest first."""
     from huggingface_hub import scan_cache_dir
-
-    from translate_cli.engines.family import model_license
 
     cache = hub_cache_dir()
     if not cache.is_dir():
@@ -407,8 +263,6 @@ def list_models() -> list[CachedModel]:
 def remove_model(name: str) -> int:
     """Delete every cached revision of ``name`` and its CTranslate2 conversions; the bytes freed."""
     from huggingface_hub import scan_cache_dir
-
-    from translate_cli.engines.ct2_cache import remove_conversions
 
     cache = hub_cache_dir()
     info: Any = scan_cache_dir(cache) if cache.is_dir() else None

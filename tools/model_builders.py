@@ -1,77 +1,22 @@
-"""Test doubles: a fake translator, and random-weight MarianMT models in OPUS-MT layout.
+"""Random-weight translation models laid out like the real repositories, for tests, benchmarks
+and ``make demo``.
 
-``FakeTranslator`` (engine ``fake``, hidden) needs no model and no torch: command-line tests can
-run it in-process or in a subprocess with ``TRANSLATE_CLI_ENGINE=fake``. It is the only thing
-here a run may import; it stays light.
+No weights can be downloaded in CI, so the tests build tiny models whose files look exactly like
+the published checkpoints: MarianMT in OPUS-MT layout (``source.spm``, ``target.spm``,
+``vocab.json``, ``config.json``, ``generation_config.json``, ``model.safetensors``), NLLB-200
+and M2M100. A random model does not translate; it lets tests check the pipeline's properties
+and equivalences, and the benchmarks time models of the real shapes.
 
-No weights can be downloaded in CI, so tests build a tiny model whose files look exactly like a
-Helsinki-NLP checkpoint (``source.spm``, ``target.spm``, ``vocab.json``, ``config.json``,
-``generation_config.json``, ``model.safetensors``). A random model does not translate; it lets
-tests check the pipeline's properties and equivalences.
+Import it as ``tools.model_builders`` (the tests run from the repository root; the benchmarks and
+``tools/build_demo_model.py`` put the root on ``sys.path``).
 """
 
 from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from translate_cli.engines.base import ProgressCallback, Translation
-from translate_cli.engines.seq2seq import clean_for_model
-
-if TYPE_CHECKING:
-    from translate_cli.config import Settings
-
-
-def fake_translation(text: str) -> str:
-    """What ``FakeTranslator`` makes of ``text``: visibly marked, one to one, empty stays empty."""
-    cleaned = clean_for_model(text)
-    return f"EN {cleaned}" if cleaned else ""
-
-
-class FakeTranslator:
-    """A deterministic ``Translator`` for tests: ``"EN " + cleaned text``, no model involved.
-
-    Each output is yielded as soon as its input is read, with ``progress(1)``. ``batches``
-    holds the texts of every ``translate`` call, one list per call, filled as they are read;
-    ``closed`` says whether ``close`` was called.
-    """
-
-    name = "fake"
-
-    def __init__(self, settings: Settings | None = None) -> None:
-        self.settings = settings
-        self.batches: list[list[str]] = []
-        self.closed = False
-
-    def translate(
-        self, texts: Iterable[str], progress: ProgressCallback | None = None
-    ) -> Iterator[str]:
-        batch: list[str] = []
-        self.batches.append(batch)
-        for text in texts:
-            batch.append(text)
-            output = fake_translation(text)
-            if progress is not None:
-                progress(1)
-            yield output
-
-    def translate_with_evidence(
-        self, texts: Iterable[str], progress: ProgressCallback | None = None
-    ) -> Iterator[Translation]:
-        """``translate`` with evidence: a sure model (score 0.0) with nothing to flag."""
-        return (Translation(text, 0.0) for text in self.translate(texts, progress))
-
-    def close(self) -> None:
-        self.closed = True
-
-
-def open_fake(settings: Settings, *, download_progress: bool = False) -> FakeTranslator:
-    """Engine ``fake``: never resolves, downloads or loads a model."""
-    return FakeTranslator(settings)
-
 
 # The real opus-mt-id-en architecture, used by the benchmarks.
 OPUS_MT_ID_EN = {

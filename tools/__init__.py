@@ -1,0 +1,1 @@
+"""Developer tools: model builders, the demo model, the summariser's training."""

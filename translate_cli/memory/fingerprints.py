@@ -1,0 +1,64 @@
+"""What a translation depends on: the model's content fingerprint, the engine and its options,
+the library versions. Two runs with the same descriptor give the same bytes for a text."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from translate_cli.engines.base import Translator
+from translate_cli.memory.store import MemoryStore, file_sha256
+from translate_cli.version import __version__
+
+if TYPE_CHECKING:
+    from translate_cli.config import Settings
+
+
+def model_fingerprint(store: MemoryStore | None, model_dir: Path) -> str:
+    """A hash of the model folder's contents: every regular file's name and bytes (config,
+    tokenizer files, weights). A renamed or copied model keeps its fingerprint. ``store``
+    remembers file digests between runs."""
+    digest = hashlib.sha256()
+    for path in sorted(model_dir.iterdir()):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        file_digest = store.file_digest(path) if store is not None else file_sha256(path)
+        digest.update(f"{path.name}\0{file_digest}\0".encode())
+    return digest.hexdigest()
+
+
+def _library_versions() -> dict[str, str]:
+    """Versions of the libraries that compute translations (already imported by the engine)."""
+    versions = {}
+    for name in ("ctranslate2", "transformers", "torch"):
+        module = sys.modules.get(name)
+        version = getattr(module, "__version__", None)
+        if version is not None:
+            versions[name] = str(version)
+    return versions
+
+
+def descriptor(store: MemoryStore, translator: Translator, settings: Settings) -> dict[str, Any]:
+    """Everything that decides ``translator``'s output for a given source text."""
+    model_dir = getattr(translator, "model_dir", None)
+    options = getattr(translator, "options", None)
+    return {
+        "fingerprint": (
+            model_fingerprint(store, Path(model_dir))
+            if model_dir is not None
+            else f"no-model:{translator.name}"
+        ),
+        "engine": translator.name,
+        "compute_type": str(getattr(translator, "compute_type", settings.compute_type)),
+        "device": str(getattr(translator, "device", settings.device)),
+        "beam_size": getattr(options, "beam_size", settings.beam_size),
+        "guard": settings.guard,  # the guard decodes degenerate outputs again
+        # CTranslate2 plans its batches by worker count, and batch composition can change an
+        # int8 result in the last bit: a different thread plan is a different translation.
+        "workers": getattr(translator, "workers", None),
+        "threads_per_worker": getattr(translator, "threads_per_worker", None),
+        "translate_cli": __version__,
+        "libraries": _library_versions(),
+    }
