@@ -107,28 +107,16 @@ class Task:
     archive: bool  # ``batch --command`` runs it
 
 
-# The four tasks, each a ``Pipeline`` method of the same name.
+# The four tasks, each a ``Pipeline`` method of the same name:
+# name, (translates, summarizes, streams, archive), help.
 TASKS: Registry[Task] = Registry("task")
-TASKS.register(
-    "segment",
-    Task(translates=False, summarizes=False, streams=True, archive=False),
-    help="sentences only; no model",
-)
-TASKS.register(
-    "translate",
-    Task(translates=True, summarizes=False, streams=True, archive=True),
-    help="every sentence translated",
-)
-TASKS.register(
-    "summarize",
-    Task(translates=True, summarizes=True, streams=False, archive=True),
-    help="the bilingual title and summary",
-)
-TASKS.register(
-    "run",
-    Task(translates=True, summarizes=True, streams=False, archive=True),
-    help="every sentence translated, plus the bilingual summary",
-)
+for _name, _kind, _help in (
+    ("segment", (False, False, True, False), "sentences only; no model"),
+    ("translate", (True, False, True, True), "every sentence translated"),
+    ("summarize", (True, True, False, True), "the bilingual title and summary"),
+    ("run", (True, True, False, True), "every sentence translated, plus the bilingual summary"),
+):
+    TASKS.register(_name, Task(*_kind), help=_help)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from translate_cli.errors import UsageError
+
 if TYPE_CHECKING:
     from translate_cli.config import Settings
 
@@ -79,10 +81,54 @@ def windows(texts: Iterable[str], size: int) -> Iterator[list[str]]:
         yield window
 
 
+def pick_device(requested: str, has_gpu: bool, library: str) -> str:
+    """The device to run on: ``auto`` is CUDA when ``library`` sees a GPU, else the CPU; an
+    explicit ``cuda`` without one is a usage error, not a crash at load time."""
+    if requested == "auto":
+        return "cuda" if has_gpu else "cpu"
+    if requested == "cuda" and not has_gpu:
+        raise UsageError(
+            f"device 'cuda' was asked for, but {library} sees no CUDA GPU",
+            hint="choose device cpu or auto",
+        )
+    if requested not in ("cpu", "cuda"):
+        raise UsageError(f"unknown device {requested!r}", hint="choose device cpu, cuda or auto")
+    return requested
+
+
 class EngineFactory(Protocol):
     """What the engine registry holds: settings in, a ready translator out."""
 
     def __call__(self, settings: Settings, *, download_progress: bool = False) -> Translator: ...
+
+
+class WindowedTranslator:
+    """A translator that works window by window, each output with its evidence.
+
+    Subclasses give ``window_size`` and ``translate_window``; reading the texts lazily in
+    windows keeps memory flat and lets outputs stream, and ``translate`` is the texts of the
+    outputs with evidence, so the two can never disagree.
+    """
+
+    window_size: int
+
+    def translate(
+        self, texts: Iterable[str], progress: ProgressCallback | None = None
+    ) -> Iterator[str]:
+        """Yield a translation for every text, in input order, window by window."""
+        return (t.text for t in self.translate_with_evidence(texts, progress))
+
+    def translate_with_evidence(
+        self, texts: Iterable[str], progress: ProgressCallback | None = None
+    ) -> Iterator[Translation]:
+        """``translate``, each output with its score and flags."""
+        for window in windows(texts, self.window_size):
+            yield from self.translate_window(window, progress)
+
+    def translate_window(
+        self, texts: list[str], progress: ProgressCallback | None
+    ) -> Iterator[Translation]:
+        raise NotImplementedError
 
 
 class TranslatorLayer:
@@ -125,6 +171,8 @@ __all__ = [
     "Translation",
     "Translator",
     "TranslatorLayer",
+    "WindowedTranslator",
+    "pick_device",
     "translations",
     "windows",
 ]

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from translate_cli.engines import quality
+from translate_cli.engines.base import pick_device
 from translate_cli.engines.batch_plan import plan_batches
 from translate_cli.engines.quality import Hypothesis
 from translate_cli.engines.seq2seq import EngineOptions, Seq2SeqEngine, output_cap
@@ -81,17 +82,7 @@ def pick_ct2_device(requested: str) -> str:
     """``auto`` means CUDA when CTranslate2 sees a GPU; ``cuda`` without one is an error."""
     import ctranslate2
 
-    gpus = ctranslate2.get_cuda_device_count()
-    if requested == "auto":
-        return "cuda" if gpus > 0 else "cpu"
-    if requested == "cuda" and gpus == 0:
-        raise UsageError(
-            "device 'cuda' was asked for, but CTranslate2 sees no CUDA GPU",
-            hint="choose device cpu or auto",
-        )
-    if requested not in ("cpu", "cuda"):
-        raise UsageError(f"unknown device {requested!r}", hint="choose device cpu, cuda or auto")
-    return requested
+    return pick_device(requested, ctranslate2.get_cuda_device_count() > 0, "CTranslate2")
 
 
 def pick_compute_type(requested: str, device: str) -> str:

@@ -28,7 +28,7 @@ from typing import Any
 
 from translate_cli.config import BOUNDS, Settings
 from translate_cli.engines import quality
-from translate_cli.engines.base import ProgressCallback, Translation, windows
+from translate_cli.engines.base import ProgressCallback, Translation, WindowedTranslator
 from translate_cli.engines.quality import Hypothesis
 from translate_cli.errors import UsageError
 
@@ -103,7 +103,7 @@ def clean_for_model(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-class Seq2SeqEngine(ABC):
+class Seq2SeqEngine(WindowedTranslator, ABC):
     """A ``Translator`` over a seq2seq model. Subclasses implement ``count_tokens`` and
     ``generate``; ``model_dir`` is the model folder it was loaded from."""
 
@@ -140,22 +140,13 @@ class Seq2SeqEngine(ABC):
         """
         return [Hypothesis(text) for text in self.generate(texts, caps)]
 
-    def close(self) -> None:  # noqa: B027 - optional hook
+    def close(self) -> None:
         """Release the model; engines holding native resources override this."""
 
     # --- shared machinery -----------------------------------------------------------------
-    def translate(
-        self, texts: Iterable[str], progress: ProgressCallback | None = None
-    ) -> Iterator[str]:
-        """Yield a translation for every text, in input order, window by window."""
-        return (t.text for t in self.translate_with_evidence(texts, progress))
-
-    def translate_with_evidence(
-        self, texts: Iterable[str], progress: ProgressCallback | None = None
-    ) -> Iterator[Translation]:
-        """``translate``, each output with its score and flags."""
-        for window in windows(texts, self.options.window):
-            yield from self._translate_window(window, progress)
+    @property
+    def window_size(self) -> int:  # type: ignore[override]  # a property, read-only
+        return self.options.window
 
     def translate_all(self, texts: Sequence[str]) -> list[str]:
         return list(self.translate(texts))
@@ -171,7 +162,7 @@ class Seq2SeqEngine(ABC):
         for texts, caps in jobs:
             yield self.generate_scored(texts, caps)
 
-    def _translate_window(
+    def translate_window(
         self, texts: Sequence[str], progress: ProgressCallback | None
     ) -> Iterator[Translation]:
         # Each sentence becomes one or more pieces that fit the model; identical pieces

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from translate_cli.engines import quality
+from translate_cli.engines.base import pick_device
 from translate_cli.engines.quality import Hypothesis
 from translate_cli.engines.seq2seq import EngineOptions, Seq2SeqEngine
 from translate_cli.engines.threads import usable_threads
@@ -33,16 +34,7 @@ def pick_torch_device(requested: str) -> str:
     """``auto`` means CUDA when torch sees a GPU; an explicit ``cuda`` without one is an error."""
     import torch
 
-    if requested == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if requested == "cuda" and not torch.cuda.is_available():
-        raise UsageError(
-            "device 'cuda' was asked for, but torch sees no CUDA GPU",
-            hint="choose device cpu or auto",
-        )
-    if requested not in ("cpu", "cuda"):
-        raise UsageError(f"unknown device {requested!r}", hint="choose device cpu, cuda or auto")
-    return requested
+    return pick_device(requested, torch.cuda.is_available(), "torch")
 
 
 def pick_dtype(compute_type: str, device: str) -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +19,8 @@ from translate_cli.engines.base import (
     Translation,
     Translator,
     TranslatorLayer,
+    WindowedTranslator,
     translations,
-    windows,
 )
 from translate_cli.engines.seq2seq import clean_for_model
 from translate_cli.memory.fingerprints import descriptor, model_fingerprint
@@ -33,7 +33,7 @@ logger = logging.getLogger("translate_cli")
 WINDOW = 256  # texts looked up together; a multiple of the seq2seq engines' window
 
 
-class MemoryLayer(TranslatorLayer):
+class MemoryLayer(WindowedTranslator, TranslatorLayer):
     """Answers known texts from the store and sends the rest to ``inner``, window by window,
     still yielding each output as soon as it and those before it are ready."""
 
@@ -44,21 +44,13 @@ class MemoryLayer(TranslatorLayer):
         self.store: MemoryStore | None = store
         self.model_key = model_key
         self.fingerprint = fingerprint  # the model's content fingerprint
+        self.window_size = WINDOW
         self.hits = 0
         self.misses = 0
 
-    def translate(
-        self, texts: Iterable[str], progress: ProgressCallback | None = None
-    ) -> Iterator[str]:
-        return (t.text for t in self.translate_with_evidence(texts, progress))
-
-    def translate_with_evidence(
-        self, texts: Iterable[str], progress: ProgressCallback | None = None
+    def translate_window(
+        self, texts: list[str], progress: ProgressCallback | None
     ) -> Iterator[Translation]:
-        for window in windows(texts, WINDOW):
-            yield from self._window(window, progress)
-
-    def _window(self, texts: list[str], progress: ProgressCallback | None) -> Iterator[Translation]:
         cleaned = [clean_for_model(t) for t in texts]
         known = self._guarded(lambda s: s.lookup(self.model_key, [c for c in cleaned if c])) or {}
         missing = [t for t, c in zip(texts, cleaned, strict=True) if c not in known]

@@ -112,26 +112,33 @@ def fetch(
     return Page(final, media, charset, data)
 
 
+# How each network trouble reads for a page; any other is "cannot fetch URL: REASON — OFFLINE".
+_FAILURES = {
+    Trouble.TOO_LARGE: "{where}: larger than the {size} limit",
+    Trouble.TOO_MANY_REDIRECTS: "{shown}: more than {redirects} redirects",
+    Trouble.REDIRECT_NOT_HTTP: (
+        "{shown}: redirected to a URL that is not http:// or https:// ({target})"
+    ),
+    Trouble.INVALID_URL: "{shown}: not a valid URL ({reason})",
+    Trouble.NO_ANSWER: "cannot fetch {shown}: no answer within {timeout} s (timeout) — {offline}",
+    Trouble.NOT_COMPLETE: (
+        "cannot fetch {shown}: not complete within {timeout} s (timeout) — {offline}"
+    ),
+}
+
+
 def _page_message(error: NetworkError, shown: str, limits: Limits) -> str:
-    trouble = error.trouble
-    if trouble is Trouble.TOO_LARGE:
-        return f"{safe_url(error.url)}: larger than the {format_size(limits.max_bytes)} limit"
-    if trouble is Trouble.TOO_MANY_REDIRECTS:
-        return f"{shown}: more than {limits.max_redirects} redirects"
-    if trouble is Trouble.REDIRECT_NOT_HTTP:
-        return (
-            f"{shown}: redirected to a URL that is not http:// or https:// "
-            f"({safe_url(error.target)})"
-        )
-    if trouble is Trouble.INVALID_URL:
-        return f"{shown}: not a valid URL ({error.reason})"
-    if trouble is Trouble.NO_ANSWER:
-        return f"cannot fetch {shown}: no answer within {limits.timeout:g} s (timeout) — {OFFLINE}"
-    if trouble is Trouble.NOT_COMPLETE:
-        return (
-            f"cannot fetch {shown}: not complete within {limits.timeout:g} s (timeout) — {OFFLINE}"
-        )
-    return f"cannot fetch {shown}: {error.reason} — {OFFLINE}"
+    template = _FAILURES.get(error.trouble, "cannot fetch {shown}: {reason} — {offline}")
+    return template.format(
+        shown=shown,
+        where=safe_url(error.url),
+        target=safe_url(error.target),
+        reason=error.reason,
+        size=format_size(limits.max_bytes),
+        redirects=limits.max_redirects,
+        timeout=f"{limits.timeout:g}",
+        offline=OFFLINE,
+    )
 
 
 def _content_type(value: str) -> tuple[str, str | None]:

@@ -181,7 +181,7 @@ def test_sigterm_while_writing_a_file_exits_143_and_leaves_nothing_behind(tmp_pa
 
 
 def test_a_full_disk_on_stdout_is_exit_5_with_one_line() -> None:
-    example = Path(__file__).resolve().parents[1] / "examples" / "artikel-banjir-semarang.txt"
+    example = Path(__file__).resolve().parents[2] / "examples" / "artikel-banjir-semarang.txt"
     for unbuffered in ("", "1"):
         env = {**os.environ, "PYTHONUNBUFFERED": unbuffered}
         with open("/dev/full", "wb") as full:

@@ -1,7 +1,7 @@
 """The LLM summariser, the local text-generation client and the command.
 
 The summariser and command tests talk to the stub chat-completions server of
-``tests/test_llm_http.py`` on 127.0.0.1; the local tests build a tiny causal LM. Nothing leaves
+``tests/llm/test_http.py`` on 127.0.0.1; the local tests build a tiny causal LM. Nothing leaves
 the machine.
 """
 
@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import CORPUS
 from tests.helpers import invoke
-from tests.test_llm_http import (
+from tests.llm.test_http import (
     MESSAGES,
     Reply,
     Stub,

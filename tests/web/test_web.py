@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import EXAMPLE, invoke, jsonl
-from tests.web_pages import LAYOUTS, build_page
-from tests.web_server import Response, Server, serve
+from tests.web.pages import LAYOUTS, build_page
+from tests.web.server import Response, Server, serve
 from translate_cli import Pipeline
 from translate_cli.errors import InputError
 from translate_cli.inputs import read_records

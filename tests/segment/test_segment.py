@@ -18,7 +18,7 @@ from translate_cli.document import Document
 from translate_cli.segment import segment, visible
 from translate_cli.segment._lexicon import lexicon
 
-CASES = Path(__file__).parent / "data" / "segment_cases.txt"
+CASES = Path(__file__).parents[1] / "data" / "segment_cases.txt"
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[trn])")
 _SIMPLE = {"t": "\t", "r": "\r", "n": "\n"}
 

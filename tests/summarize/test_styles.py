@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.test_summarize import CONTENT, build
+from tests.summarize.test_extractive import CONTENT, build
 from translate_cli.segment import segment
 from translate_cli.summarize.extractive import Summarizer, load_weights
 from translate_cli.summarize.features import FEATURE_NAMES
@@ -18,7 +18,7 @@ from translate_cli.summarize.paragraphs import PARAGRAPH_ESTIMATES
 from translate_cli.summarize.prepare import prepare
 from translate_cli.summarize.styles import EDGE, StyleModel, style_tokens
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import train_summarizer  # noqa: E402
 

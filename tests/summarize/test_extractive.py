@@ -39,7 +39,7 @@ from translate_cli.summarize.styles import StyleModel, outlet_rows
 from translate_cli.summarize.tokens import ngrams, phrase_list, word_list, words
 from translate_cli.summarize.trees import Forest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 
 import train_summarizer  # noqa: E402

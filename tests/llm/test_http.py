@@ -4,7 +4,7 @@
 answers from a script, so each failure a real server can produce (refused, 500, 429, slow,
 not JSON, redirects, huge or hostile answers) is reproduced over real sockets. ``other`` is a
 second one, on another port: another origin. Nothing leaves the machine.
-``tests/test_llm.py`` imports the stub for the summariser and command tests.
+``tests/summarize/test_llm.py`` imports the stub for the summariser and command tests.
 """
 
 from __future__ import annotations

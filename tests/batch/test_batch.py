@@ -17,7 +17,7 @@ import pytest
 from tests.conftest import CORPUS
 from tests.helpers import invoke, jsonl
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FAKE = ("--engine", "fake")
 
 

@@ -28,7 +28,7 @@ from translate_cli.memory import layer as memory_layer
 from translate_cli.memory import store as memory_module
 from translate_cli.pipeline import Pipeline
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class Counting(FakeTranslator):

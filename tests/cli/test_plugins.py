@@ -39,7 +39,7 @@ def test_the_fake_engine_is_not_part_of_translate_cli(tmp_path: Path) -> None:
     assert result.stderr.splitlines()[0] == (
         "translate-cli: error: --engine: 'fake' is not one of auto, ctranslate2, transformers"
     )
-    assert not (Path(__file__).parents[1] / "translate_cli" / "testing.py").exists()
+    assert not (Path(__file__).parents[2] / "translate_cli" / "testing.py").exists()
 
 
 def test_a_plugin_named_in_the_environment_registers_the_fake_engine(tmp_path: Path) -> None:
