@@ -40,7 +40,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.web_pages import HELD_OUT, LAYOUTS, Page, build_page, title_from_url  # noqa: E402
+from tests.web.pages import HELD_OUT, LAYOUTS, Page, build_page, title_from_url  # noqa: E402
 from translate_cli.web import article_from_bytes, decode_page  # noqa: E402
 
 DEFAULT_DATA = REPO / ".." / "shared" / "data" / "summarization" / "indosum-dev.jsonl"
