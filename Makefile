@@ -2,11 +2,13 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-EXAMPLE := examples/artikel-banjir-semarang.txt
 DEMO_MODEL := .cache/demo-model
-# Said before and again after the demo's output, which scrolls the first one away on a terminal.
-DEMO_NOTICE := make demo: the model is unavailable here, so this ran on a random-weight demo \
-  model (.cache/demo-model): its English is noise; the segmentation and summary are real.
+
+# On Linux, pip's default index gives torch's CUDA build (several GB with its nvidia-*
+# packages). On a fresh clone, the CPU build comes from torch's own index, first:
+#   make demo TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
+TORCH_INDEX_URL ?=
+TORCH_VERSION := $(shell sed -n 's/^ *"torch==\([^"]*\)".*/\1/p' pyproject.toml)
 
 .PHONY: install dev browser demo test lint typecheck layers check bench clean
 
@@ -14,6 +16,7 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(if $(TORCH_INDEX_URL),$(BIN)/python -m pip install --quiet torch==$(TORCH_VERSION) --index-url $(TORCH_INDEX_URL))
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
@@ -25,15 +28,11 @@ $(VENV)/.dev-installed: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[ray]' || echo "make: Ray unavailable here; its tests will be skipped" >&2
 	touch $@
 
-# The real model when it is cached or downloadable; otherwise (no hub access) the same
-# pipeline on a random-weight model of the same layout, said loudly: its English is noise.
+# The real model when it is cached or downloadable; otherwise (no hub access, the usual first
+# run) a calm notice and the same pipeline on a random-weight model of the same layout, built
+# once in $(DEMO_MODEL): its English is noise. tools/demo.py says so before and after.
 demo: install
-	@$(BIN)/translate-cli run $(EXAMPLE) || { status=$$?; \
-	  if [ $$status -ne 3 ]; then exit $$status; fi; \
-	  echo "$(DEMO_NOTICE)" >&2; \
-	  test -d $(DEMO_MODEL) || $(BIN)/python tools/build_demo_model.py $(DEMO_MODEL); \
-	  $(BIN)/translate-cli run $(EXAMPLE) --model $(DEMO_MODEL) || exit $$?; \
-	  echo "$(DEMO_NOTICE)" >&2; }
+	@$(BIN)/python tools/demo.py $(DEMO_MODEL)
 
 # The HTML page's tests drive a headless Chromium (Debian's package, through Playwright's Python
 # package, which needs no browser download). Installed with apt when running as root and it is

@@ -189,3 +189,40 @@ def test_bad_variant_is_a_usage_error_before_work(pair: tuple[str, str]) -> None
     assert result.exit_code == 2
     result = invoke("eval", *pair, "--engine", "fake", "-f", "yaml")
     assert result.exit_code == 2 and "--format: 'yaml' is not one of text, json" in result.stderr
+
+
+# --- the translation memory -----------------------------------------------------------------
+def test_eval_never_reads_or_writes_the_memory(
+    pair: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second eval must measure the model again, not the memory: no memory is created,
+    an existing one is left as it was, and --no-memory is accepted."""
+    from translate_cli.memory import default_path
+
+    memory = tmp_path / "memory.sqlite3"
+    monkeypatch.setenv("TRANSLATE_CLI_MEMORY", str(memory))
+    for extra in ([], [], ["--no-memory"]):
+        result = invoke("eval", *pair, "--engine", "fake", "-f", "json", *extra)
+        assert result.exit_code == 0, result.stderr
+    assert not memory.exists() and not default_path().exists()
+    evaluate(Settings(engine="fake", memory=str(memory)), *read_pairs(*pair))
+    assert not memory.exists()
+    # An existing memory holding these very sentences: untouched, its entries not hit.
+    assert invoke("translate", pair[0], "--engine", "fake").exit_code == 0
+    files = sorted(tmp_path.glob("memory.sqlite3*"))
+    before = {path: path.read_bytes() for path in files}
+    assert invoke("eval", *pair, "--engine", "fake").exit_code == 0
+    assert {path: path.read_bytes() for path in sorted(tmp_path.glob("memory.sqlite3*"))} == before
+    stats = json.loads(invoke("memory", "stats", "-f", "json").stdout)
+    assert stats["entries"] > 0 and stats["hits"] == 0
+
+
+@pytest.mark.parametrize("command", ["translate", "summarize", "run", "batch", "eval"])
+def test_every_model_running_command_takes_no_memory(command: str) -> None:
+    import typer
+
+    from translate_cli.cli.app import app
+
+    group = typer.main.get_command(app)
+    options = group.commands[command].params  # type: ignore[attr-defined]
+    assert any("--no-memory" in option.opts for option in options)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.web.server import Response, Server, serve
 from translate_cli.errors import ExitStatus, InputError, UsageError
 from translate_cli.inputs import (
     Record,
@@ -261,3 +265,57 @@ def test_jsonl_from_stdin_streams_line_by_line() -> None:
 def test_unknown_input_format_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="'csv' is not one of auto, text, html, jsonl"):
         read_records(["-"], "csv", io.BytesIO(b""))
+
+
+# --- waiting for a URL: the caller's status hook ----------------------------------------------
+PAGE = (
+    b"<html><body><article><p>Banjir melanda Semarang pada Senin pagi.</p></article></body></html>"
+)
+
+
+@contextmanager
+def _page_server() -> Iterator[Server]:
+    with serve({"/berita": Response(PAGE, headers={"Content-Type": "text/html"})}) as server:
+        yield server
+
+
+def test_a_url_is_fetched_under_the_status_hook_naming_its_host() -> None:
+    shown: list[str] = []
+
+    @contextmanager
+    def status(label: str) -> Iterator[None]:
+        shown.append(label)
+        yield
+
+    with _page_server() as server:
+        url = server.url("/berita").replace("http://", "http://alice:Secret@")
+        (record,) = read_records([url], "auto", status=status)
+        records = list(read_records([url, "-"], "auto", io.BytesIO(b"Halo."), status=status))
+    assert record.error is None and "Banjir" in record.text
+    host = f"127.0.0.1:{server.port}"
+    assert shown == [f"Fetching {host}…"] * 2  # once a URL, never for a file or stdin
+    assert records[0].id == server.url("/berita")  # no user or password in the id either
+
+
+def test_run_url_shows_a_spinner_on_stderr_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.helpers import fake_environment
+    from translate_cli.cli import run
+
+    env = fake_environment(stderr_tty=True)
+    shown: list[str] = []
+    real = env.status
+
+    def status(label: str) -> AbstractContextManager[None]:
+        shown.append(label)
+        return real(label)
+
+    monkeypatch.setattr(env, "status", status)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    with _page_server() as server:
+        code = run(["run", server.url("/berita"), "--engine", "fake", "-f", "json"], env)
+    assert isinstance(env.stdout, io.BytesIO) and isinstance(env.stderr, io.StringIO)
+    assert code == 0, env.stderr.getvalue()
+    assert f"Fetching 127.0.0.1:{server.port}…" in shown
+    stdout = env.stdout.getvalue().decode()
+    assert "Fetching" not in stdout
+    assert json.loads(stdout)["sentences"][0]["source"].startswith("Banjir")

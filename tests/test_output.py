@@ -163,6 +163,14 @@ def test_json_line_escapes_unicode_line_separators_only() -> None:
     assert json_document({"a": ["\u2028"]}) == '{\n  "a": [\n    "\\u2028"\n  ]\n}\n'
 
 
+def test_json_escapes_what_a_terminal_would_act_on_and_keeps_the_value() -> None:
+    value = {"text": "a\x1b[2J b\x9b2J c\x7f d\u202ee\u2066 é"}
+    line = json_line(value)
+    assert line == '{"text": "a\\u001b[2J b\\u009b2J c\\u007f d\\u202ee\\u2066 é"}\n'
+    assert json.loads(line) == value and json.loads(json_document(value)) == value
+    assert not any(0x7F <= ord(c) <= 0x9F or (ord(c) < 0x20 and c != "\n") for c in line)
+
+
 @pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
 def test_json_refuses_non_finite_numbers(bad: float) -> None:
     with pytest.raises(ValueError):

@@ -4,7 +4,8 @@ Each source line is translated exactly as ``translate --input-format jsonl`` tra
 record — segmented, each sentence translated, the sentences' translations joined by single
 spaces — through ``Pipeline.batch(..., task="translate")``, so the scores are those of what
 users get. One ``Pipeline`` per variant (model × engine × beam size); the model loads once and
-its load time is kept apart from the translation time.
+its load time is kept apart from the translation time. The translation memory is off: a second
+run must measure the model again, not the memory.
 
     from translate_cli.evaluate import evaluate, read_pairs
     sources, references = read_pairs("flores.ind", "flores.eng")
@@ -233,12 +234,13 @@ def evaluate(
     """Translate ``sources`` with ``settings`` and score them against ``references``.
 
     ``hooks`` get the model-loading spinner, notices and one progress bar over the lines.
+    The translation memory is never read or written: speed and scores are the model's own.
     """
     if len(sources) != len(references):
         raise InputError(f"{len(sources)} sources but {len(references)} references")
     score([""], [""])  # sacrebleu missing: say so before loading a model
     hooks = hooks or SilentHooks()
-    with Pipeline(settings, hooks=_QuietProgress(hooks)) as pipeline:
+    with Pipeline(settings, hooks=_QuietProgress(hooks), no_memory=True) as pipeline:
         started = time.perf_counter()
         pipeline.load()
         loaded = time.perf_counter()

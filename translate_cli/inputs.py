@@ -20,15 +20,20 @@ import math
 import os
 import stat
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
+from urllib.parse import urlsplit
 
 from translate_cli.errors import InputError, TranslateCliError, UsageError
 from translate_cli.registry import Registry
 from translate_cli.web.fetch import DEFAULT_TIMEOUT, check_url, is_url, safe_url, url_scheme
 from translate_cli.web.sniff import looks_like_html
+
+if TYPE_CHECKING:
+    from translate_cli.web.fetch import Page
 
 _BOM = b"\xef\xbb\xbf"
 STDIN_NAME = "<stdin>"
@@ -42,6 +47,8 @@ INPUT_FORMATS.register(
     "jsonl", "jsonl", help='one {"id", "text"|"html"|"url"} object a line: batch mode'
 )
 Meta = dict[str, str | None]
+# The caller's "this is what we wait for" hook (the CLI's spinner), e.g. ``Environment.status``.
+Status = Callable[[str], AbstractContextManager[Any]]
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,34 @@ class Record:
     source: str
     error: TranslateCliError | None = None
     meta: Meta | None = None
+
+
+@dataclass(frozen=True)
+class Fetching:
+    """How URL inputs are fetched: ``timeout`` for each whole download; whether a public page
+    may redirect to a private address; ``status``, shown while waiting (named by the host)."""
+
+    timeout: float = DEFAULT_TIMEOUT
+    allow_private_redirects: bool = False
+    status: Status | None = None
+
+    def fetch(self, url: str) -> Page:
+        from translate_cli.web import fetch
+
+        waiting = self.status(f"Fetching {_host(url)}…") if self.status else nullcontext()
+        with waiting:
+            return fetch(
+                url, timeout=self.timeout, allow_private_redirects=self.allow_private_redirects
+            )
+
+
+def _host(url: str) -> str:
+    """The host (and port) of ``url``, fit to be shown: no credentials."""
+    shown = safe_url(url)
+    try:
+        return urlsplit(shown).netloc or shown
+    except ValueError:
+        return shown
 
 
 def _stdin_stream(stdin: BinaryIO | None) -> BinaryIO:
@@ -184,18 +219,23 @@ def read_records(
     stdin: BinaryIO | None = None,
     *,
     timeout: float = DEFAULT_TIMEOUT,
+    allow_private_redirects: bool = False,
+    status: Status | None = None,
 ) -> Iterator[Record]:
     """Check all inputs now, then yield their documents: one per file or URL, one per JSONL line.
 
     ``sources`` are the INPUT arguments (``-`` is standard input; none means standard input when
-    it is not a terminal; ``http(s)://`` is fetched, waiting at most ``timeout`` seconds). The
-    checks of ``check_inputs`` run when this is called, before the first record; a text file
-    that turns out binary or undecodable raises ``InputError`` when reached, while a URL or page
-    that cannot be read becomes a record with an ``error``.
+    it is not a terminal; ``http(s)://`` is fetched, waiting at most ``timeout`` seconds, under
+    ``status(label)`` when given, and refusing a redirect from a public address to a private one
+    unless ``allow_private_redirects``). The checks of ``check_inputs`` run when this is called,
+    before the first record; a text file that turns out binary or undecodable raises
+    ``InputError`` when reached, while a URL or page that cannot be read becomes a record with
+    an ``error``. A URL's id and name never hold its credentials.
     """
     input_format = INPUT_FORMATS.check(input_format)
     check_inputs(sources, stdin)
-    return _records(list(sources) or ["-"], len(sources) > 1, input_format, stdin, timeout)
+    fetching = Fetching(timeout, allow_private_redirects, status)
+    return _records(list(sources) or ["-"], len(sources) > 1, input_format, stdin, fetching)
 
 
 def _records(
@@ -203,13 +243,16 @@ def _records(
     several: bool,
     input_format: str,
     stdin: BinaryIO | None,
-    timeout: float,
+    fetching: Fetching,
 ) -> Iterator[Record]:
     for source in sources:
-        record_id = source if several else None
+        # A URL's id is its name: no user or password.
+        record_id = (
+            (safe_url(source, query=True) if is_url(source) else source) if several else None
+        )
         if input_format != "jsonl":
             if is_url(source):
-                yield _url_record(record_id, source, input_format, timeout)
+                yield _url_record(record_id, source, input_format, fetching)
                 continue
             name, data = read_input_bytes(source, stdin)
             if input_format == "html" or (input_format == "auto" and looks_like_html(data)):
@@ -219,7 +262,7 @@ def _records(
             continue
         lines: Iterable[str]
         if is_url(source):
-            fetched = _fetch_text(source, timeout)
+            fetched = _fetch_text(source, fetching)
             if isinstance(fetched, Record):
                 yield fetched
                 continue
@@ -231,7 +274,7 @@ def _records(
             lines = decode_text(data, name).split("\n")
         for number, line in enumerate(lines, start=1):
             if line.strip():
-                yield parse_record(line, name, number, timeout=timeout)
+                yield _parse_record(line, name, number, fetching)
 
 
 def _html_record(
@@ -247,13 +290,13 @@ def _html_record(
     return Record(record_id, article.text, name, meta=article.meta)
 
 
-def _url_record(record_id: Any, url: str, input_format: str, timeout: float) -> Record:
+def _url_record(record_id: Any, url: str, input_format: str, fetching: Fetching) -> Record:
     """A fetched page: HTML (by Content-Type or by its bytes) is extracted, text read as is."""
-    from translate_cli.web import decode_page, fetch
+    from translate_cli.web import decode_page
 
     name = safe_url(url, query=True)  # the page's name: ?id=1 is not ?id=2
     try:
-        page = fetch(url, timeout=timeout)
+        page = fetching.fetch(url)
     except InputError as error:
         return Record(record_id, "", name, error)
     html_type = page.content_type in ("text/html", "application/xhtml+xml")
@@ -264,18 +307,24 @@ def _url_record(record_id: Any, url: str, input_format: str, timeout: float) -> 
     if b"\x00" in page.data[:8192]:
         type_ = page.content_type or "no Content-Type"
         return Record(record_id, "", name, InputError(f"{name}: not text ({type_})"))
-    return Record(record_id, _newlines(decode_page(page.data, page.charset)[0]), name)
-
-
-def _fetch_text(url: str, timeout: float) -> str | Record:
-    """A URL's body as text (for a JSONL batch at a URL), or an error record."""
-    from translate_cli.web import decode_page, fetch
-
     try:
-        page = fetch(url, timeout=timeout)
+        text, _ = decode_page(page.data, page.charset, name=name)
+    except InputError as error:  # a charset no browser decodes
+        return Record(record_id, "", name, error)
+    return Record(record_id, _newlines(text), name)
+
+
+def _fetch_text(url: str, fetching: Fetching) -> str | Record:
+    """A URL's body as text (for a JSONL batch at a URL), or an error record."""
+    from translate_cli.web import decode_page
+
+    name = safe_url(url, query=True)
+    try:
+        page = fetching.fetch(url)
+        text, _ = decode_page(page.data, page.charset, name=name)
     except InputError as error:
-        return Record(None, "", safe_url(url, query=True), error)
-    return _newlines(decode_page(page.data, page.charset)[0])
+        return Record(None, "", name, error)
+    return _newlines(text)
 
 
 def _non_finite(value: Any) -> bool:
@@ -302,12 +351,27 @@ def _has_surrogate(value: Any) -> bool:
     return False
 
 
-def parse_record(line: str, name: str, number: int, *, timeout: float = DEFAULT_TIMEOUT) -> Record:
+def parse_record(
+    line: str,
+    name: str,
+    number: int,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    fetch: bool = True,
+    allow_private_redirects: bool = False,
+) -> Record:
     """One JSONL line to a ``Record``; never raises: problems become ``Record.error``.
 
     The object carries ``"text"``, or ``"html"`` (a page, whose article is extracted), or
-    ``"url"`` (fetched, then read as a URL argument is).
+    ``"url"`` (fetched, then read as a URL argument is; with ``fetch=False`` not fetched: the
+    record comes back with its id and no text).
     """
+    return _parse_record(line, name, number, Fetching(timeout, allow_private_redirects), fetch)
+
+
+def _parse_record(
+    line: str, name: str, number: int, fetching: Fetching, fetch: bool = True
+) -> Record:
 
     def failed(message: str, record_id: Any = number) -> Record:
         return Record(record_id, "", name, InputError(f"{name}: line {number}: {message}"))
@@ -336,8 +400,11 @@ def parse_record(line: str, name: str, number: int, *, timeout: float = DEFAULT_
     if text is None and isinstance(value.get("url"), str):
         url = value["url"]
         if url_scheme(url) not in ("http", "https"):
-            return failed(f'"url" must be an http:// or https:// URL, got {url!r}', record_id)
-        fetched = _url_record(record_id, url, "auto", timeout)
+            shown = safe_url(url, query=True)  # never a user or password
+            return failed(f'"url" must be an http:// or https:// URL, got {shown!r}', record_id)
+        if not fetch:  # the caller parses the line again to fetch it, if it still needs it
+            return Record(record_id, "", name)
+        fetched = _url_record(record_id, url, "auto", fetching)
         if fetched.error is not None:
             message = f"{name}: line {number}: {fetched.error.message}"
             return replace(fetched, source=name, error=InputError(message))

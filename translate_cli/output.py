@@ -53,9 +53,11 @@ _CHUNK = 64 * 1024
 _MAX_LINKS = 40
 
 # Characters that JSON leaves raw but that some line splitters (JavaScript, str.splitlines)
-# treat as line ends; outside strings json.dumps only emits ASCII, so replacing is always safe.
-_LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\u0085": "\\u0085"}
-_LINE_BREAK_RE = re.compile("[\u2028\u2029\u0085]")
+# treat as line ends (U+2028, U+2029, U+0085), or that a terminal acts on (DEL, the C1
+# controls — U+009B is a one-character ESC[ — and the bidi overrides): escaped, so the value stays
+# exact and JSON on a terminal shows no control. Outside strings json.dumps emits only ASCII, so
+# replacing is always safe.
+_RAW_IN_JSON = re.compile("[\u2028\u2029\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 _WHY = {
     errno.ENOSPC: "disk full",
@@ -71,16 +73,16 @@ def json_line(value: Any) -> str:
 
     Raises ``ValueError`` for NaN or infinite floats (not JSON).
     """
-    return _escape_breaks(json.dumps(value, ensure_ascii=False, allow_nan=False)) + "\n"
+    return _escape_raw(json.dumps(value, ensure_ascii=False, allow_nan=False)) + "\n"
 
 
 def json_document(value: Any) -> str:
     """A whole JSON document, indented by 2, same escaping as ``json_line``, ends with ``\\n``."""
-    return _escape_breaks(json.dumps(value, ensure_ascii=False, allow_nan=False, indent=2)) + "\n"
+    return _escape_raw(json.dumps(value, ensure_ascii=False, allow_nan=False, indent=2)) + "\n"
 
 
-def _escape_breaks(text: str) -> str:
-    return _LINE_BREAK_RE.sub(lambda match: _LINE_BREAKS[match.group()], text)
+def _escape_raw(text: str) -> str:
+    return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def _why(error: OSError) -> str:

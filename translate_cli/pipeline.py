@@ -303,8 +303,8 @@ class Pipeline:
             try:
                 report = run(text)
                 yield BatchResult(record_id, report=replace(report, meta=meta) if meta else report)
-            except InputError as failure:
-                yield BatchResult(record_id, error=failure)
+            except InputError as failure:  # also a request the LLM server refused for this
+                yield BatchResult(record_id, error=failure)  # record (llm.http.RequestRejected)
 
     # --- the summary path -------------------------------------------------------------------
     def _summarize(

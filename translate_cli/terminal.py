@@ -3,12 +3,15 @@
 Passed in, never read from ``sys`` inside the commands, so tests hand the CLI a fake one
 (httpie's ``Environment``). It also decides the manners: progress bars and spinners only when
 stderr is a terminal; notices (an engine fallback, a licence) on stderr unless ``--quiet`` —
-also in a pipe, because a script's log should show them too.
+also in a pipe, because a script's log should show them too. Every line it writes is made
+``printable`` first: text from a web page or a file name never reaches the terminal as a control
+sequence.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from collections.abc import Callable, Iterator
@@ -19,6 +22,17 @@ from typing import IO, Any, BinaryIO
 PROG = "translate-cli"
 
 Tick = Callable[[int], None]
+
+# What a terminal would act on instead of showing: C0 controls but tab and line feed (ESC starts
+# ``ESC[2J``, clear the screen, and ``ESC]52;…``, write the clipboard; CR overwrites the line),
+# DEL, the C1 controls (U+009B is a one-character ESC[), and the bidi embeddings, overrides and
+# isolates, which make the text shown differ from the text held.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` without the characters a terminal would act on (tab and line feed kept)."""
+    return _UNPRINTABLE.sub("", text)
 
 
 @dataclass
@@ -60,7 +74,7 @@ class Environment:
 
     def _line(self, text: str) -> None:
         try:
-            self.stderr.write(text + "\n")
+            self.stderr.write(printable(text) + "\n")
             self.stderr.flush()
         except (BrokenPipeError, ValueError):  # stderr closed: nothing left to tell
             pass
@@ -90,7 +104,7 @@ class Environment:
             console=self._console(),
             transient=True,
         ) as bar:
-            task = bar.add_task(label, total=total)
+            task = bar.add_task(_label(label), total=total)
             yield lambda done: bar.advance(task, done)
 
     @contextmanager
@@ -99,13 +113,20 @@ class Environment:
         if not self.shows_progress:
             yield
             return
-        with self._console().status(label):
+        with self._console().status(_label(label)):
             yield
 
     def _console(self) -> Any:
         from rich.console import Console
 
         return Console(file=self.stderr, stderr=True)
+
+
+def _label(text: str) -> str:
+    """A progress label as rich shows it: printable, its brackets not read as markup."""
+    from rich.markup import escape
+
+    return escape(printable(text))
 
 
 def _isatty(stream: Any) -> bool:

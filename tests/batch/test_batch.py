@@ -136,7 +136,7 @@ def test_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for args, words in [
         (("--command", "segment"), "--command: 'segment' is not one of translate, summarize, run"),
         (("--executor", "spark"), "--executor: 'spark' is not one of local, ray"),
-        (("--workers", "3"), "need --executor ray"),
+        (("--workers", "3"), "--workers needs --executor ray"),
         (("--output-format", "csv"), "--output-format: 'csv' is not one of jsonl, parquet"),
     ]:
         result = invoke("batch", str(data), "-o", out, *args, *FAKE)
@@ -335,3 +335,305 @@ def test_a_partly_failed_batch_exits_with_its_worst_failure() -> None:
     summary = BatchSummary(3, 0, 1, shard.failure_statuses(), 1, 0.1, None)
     assert summary.failed == 2 and summary.exit_status == 4
     assert BatchSummary(1, 0, 1, [], 1, 0.1, None).exit_status == 0
+
+
+# --- the folder's identity: every option that changes a record ------------------------------
+@pytest.mark.parametrize(
+    ("first", "option", "words"),
+    [
+        ((), ("--no-guard",), "guard: True then, False now"),
+        ((), ("--flag-below", "-0.5"), "flag_below: -1.0 then, -0.5 now"),
+        ((), ("--command", "summarize"), "command: 'translate' then, 'summarize' now"),
+        ((), ("--device", "cpu"), "device: 'auto' then, 'cpu' now"),
+        (
+            ("--command", "summarize"),
+            ("--command", "summarize", "--no-translate"),
+            "task_options: {} then, {'translate': False} now",
+        ),
+    ],
+)
+def test_a_rerun_with_an_option_that_changes_records_is_refused(
+    tmp_path: Path, first: tuple[str, ...], option: tuple[str, ...], words: str
+) -> None:
+    data = write_records(tmp_path / "a.jsonl", articles(2))
+    out = tmp_path / "out"
+    assert invoke("batch", str(data), "-o", str(out), *first, *FAKE).exit_code == 0
+    result = invoke("batch", str(data), "-o", str(out), *option, *FAKE)
+    assert result.exit_code == 2, result.stderr
+    assert words in result.stderr
+    assert json.loads((out / "manifest.json").read_text())["options"]["guard"] is True
+
+
+def test_options_that_do_not_change_a_record_may_change_on_a_rerun(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = write_records(tmp_path / "a.jsonl", articles(2))
+    out = tmp_path / "out"
+    assert invoke("batch", str(data), "-o", str(out), *FAKE).exit_code == 0
+    for option in (
+        ("--threads", "1"),
+        ("--batch-size", "8"),
+        ("--timeout", "5"),
+        ("--no-memory",),
+        ("--memory", str(tmp_path / "other.sqlite3")),
+        ("--shard-size", "7"),
+    ):
+        result = invoke("batch", str(data), "-o", str(out), *option, *FAKE)
+        assert result.exit_code == 0, (option, result.stderr)
+    monkeypatch.setenv("TRANSLATE_CLI_LLM_TIMEOUT", "9")
+    assert invoke("batch", str(data), "-o", str(out), *FAKE).exit_code == 0
+
+
+# --- URL records: the timeout setting, and each page fetched only while its record is left ---
+PAGE = (
+    "<html><head><title>Banjir {n}</title></head><body><article><h1>Banjir {n}</h1>"
+    "<p>Banjir rob kembali merendam kawasan pesisir utara Kota Semarang pada Senin pagi. "
+    "Warga diminta waspada.</p><p>Pemerintah kota menyiapkan bantuan beras dan air bersih "
+    "bagi para pengungsi.</p></article></body></html>"
+)
+
+
+def test_url_records_honour_the_timeout_and_are_fetched_only_while_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.web.server import Response, serve
+
+    routes = {
+        "/a": Response(PAGE.format(n=1).encode(), headers={"Content-Type": "text/html"}),
+        "/b": Response(PAGE.format(n=2).encode(), headers={"Content-Type": "text/html"}),
+        "/slow": Response(PAGE.format(n=3).encode(), delay=3.0),
+    }
+    with serve(routes) as server:
+        data = write_records(
+            tmp_path / "urls.jsonl",
+            [{"id": name, "url": server.url(f"/{name}")} for name in ("a", "b", "slow")],
+        )
+        out = tmp_path / "out"
+
+        def fetched() -> list[str]:
+            return [r["path"] for r in server.requests]
+
+        monkeypatch.setenv("TRANSLATE_CLI_TIMEOUT", "0.5")
+        started = time.monotonic()
+        first = invoke("batch", str(data), "-o", str(out), *FAKE)
+        assert time.monotonic() - started < 2.9  # not the 30 s default, not even the delay
+        assert first.exit_code == 4, first.stderr
+        assert sorted(fetched()) == ["/a", "/b", "/slow"]
+        (error,) = jsonl((out / "part-00000.errors.jsonl").read_text())
+        assert error["id"] == "slow" and "within 0.5 s" in error["error"]["message"]
+
+        # A refused rerun fetches nothing; an accepted one fetches only the failed record.
+        refused = invoke("batch", str(data), "-o", str(out), "--beam-size", "2", *FAKE)
+        assert refused.exit_code == 2 and len(fetched()) == 3
+        monkeypatch.delenv("TRANSLATE_CLI_TIMEOUT")
+        again = invoke("batch", str(data), "-o", str(out), "--timeout", "10", *FAKE)
+        assert again.exit_code == 0, again.stderr
+        assert sorted(fetched()) == ["/a", "/b", "/slow", "/slow"]
+        assert "1 documents written, 2 already done" in again.stderr
+        # A finished batch fetches nothing at all.
+        assert invoke("batch", str(data), "-o", str(out), *FAKE).exit_code == 0
+        assert len(fetched()) == 4
+    assert sorted(json.loads(line)["id"] for line in shard_lines(out)) == ["a", "b", "slow"]
+
+
+# --- Parquet ids of other types -------------------------------------------------------------
+def _parquet_ids() -> list[tuple[str, Any]]:
+    import datetime
+    import decimal
+
+    import pyarrow as pa
+
+    return [
+        ("timestamp", pa.array([datetime.datetime(2024, 1, 1), datetime.datetime(2024, 1, 2)])),
+        ("binary", pa.array([b"\x01", b"\x02"], pa.binary())),
+        ("decimal", pa.array([decimal.Decimal("1.5"), decimal.Decimal("2.5")])),
+        ("NaN", pa.array([1.0, float("nan")])),
+        ("list", pa.array([[1], [2]])),
+    ]
+
+
+@pytest.mark.parametrize("kind", ["timestamp", "binary", "decimal", "NaN", "list"])
+def test_parquet_ids_of_other_types_are_refused_naming_column_and_row(
+    tmp_path: Path, kind: str
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    ids = dict(_parquet_ids())[kind]
+    source = tmp_path / "in.parquet"
+    pq.write_table(pa.table({"id": ids, "text": ["Satu.", "Dua."]}), source)
+    out = tmp_path / "out"
+    result = invoke("batch", str(source), "-o", str(out), *FAKE)
+    assert result.exit_code == 4, result.stderr
+    row = 2 if kind == "NaN" else 1
+    assert f'{source}: column "id", row {row}:' in result.stderr, result.stderr
+    assert "unexpected" not in result.stderr and result.stderr.count("\n") <= 2
+    assert not out.exists()
+
+
+def test_parquet_ids_of_json_types_are_kept(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    source = tmp_path / "in.parquet"
+    table = pa.table({"id": pa.array([7, None, 9], pa.int64()), "text": ["A.", "B.", "C."]})
+    pq.write_table(table, source)
+    out = tmp_path / "out"
+    assert invoke("batch", str(source), "-o", str(out), *FAKE).exit_code == 0
+    assert sorted(map(str, (json.loads(line)["id"] for line in shard_lines(out)))) == [
+        "7",
+        "9",
+        "None",
+    ]
+
+
+# --- wrong inputs and options, refused before any work ---------------------------------------
+def test_a_file_that_is_not_jsonl_or_parquet_is_refused_before_the_folder(tmp_path: Path) -> None:
+    text = tmp_path / "artikel.txt"
+    text.write_text("Banjir di Semarang\n\nBanjir rob kembali merendam kawasan pesisir.\n")
+    out = tmp_path / "out"
+    result = invoke("batch", str(text), "-o", str(out), *FAKE)
+    assert result.exit_code == 4, result.stderr
+    assert f"{text}: not JSONL or Parquet" in result.stderr
+    assert "written" not in result.stderr
+    assert not out.exists()
+    # JSONL under another name is read by its content.
+    records = write_records(tmp_path / "records.json", articles(2))
+    assert invoke("batch", str(records), "-o", str(out), *FAKE).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        ("--workers", "2"),
+        ("--workers", "3"),
+        ("--num-cpus", "1"),
+        ("--num-gpus", "0"),
+        ("--ray-address", "auto"),
+    ],
+)
+def test_every_ray_option_needs_executor_ray(tmp_path: Path, option: tuple[str, str]) -> None:
+    data = write_records(tmp_path / "a.jsonl", articles(1))
+    out = tmp_path / "out"
+    result = invoke("batch", str(data), "-o", str(out), *option, *FAKE)
+    assert result.exit_code == 2, result.stderr
+    assert f"{option[0]} needs --executor ray" in result.stderr
+    assert not out.exists()
+
+
+# --- progress on a terminal: one archive line, moved per record ------------------------------
+def test_progress_is_one_archive_line_moved_per_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from translate_cli.batch import progress
+    from translate_cli.terminal import Environment
+
+    monkeypatch.setattr(progress, "TTY_EVERY_S", 0.0)
+    started: list[str] = []
+    original = Environment.progress
+
+    def spy(self: Environment, total: int, label: str) -> Any:
+        started.append(label)
+        return original(self, total, label)
+
+    monkeypatch.setattr(Environment, "progress", spy)
+    data = write_records(tmp_path / "a.jsonl", articles(5))
+    result = invoke("batch", str(data), "-o", str(tmp_path / "out"), *FAKE, stderr_tty=True)
+    assert result.exit_code == 0, result.stderr
+    assert started == []  # no per-record "Translating" bar inside a batch
+    shown = [part.strip() for part in result.stderr.split("\r\x1b[2K") if part.strip()]
+    for done in range(1, 6):
+        assert any(f"batch: {done}/5 documents" in part for part in shown), shown
+    assert "Translating" not in result.stderr
+    assert shown[-1].startswith("translate-cli: batch: 5 documents written")
+    assert shown[-1].count("\n") == 0 and result.stderr.endswith("\n")
+
+
+# --- an LLM server that rejects one record ---------------------------------------------------
+LONG = "Kalimat yang terlalu panjang untuk model ini."
+
+
+def _llm_records(path: Path) -> Path:
+    return write_records(
+        path,
+        [
+            {"id": "a", "text": CORPUS[0]},
+            {"id": "b", "text": LONG},
+            {"id": "c", "text": CORPUS[1]},
+        ],
+    )
+
+
+def _rejecting(request: Any) -> Any:
+    from tests.llm.test_http import Reply, by_language
+
+    if LONG in request.user_prompt():
+        message = "This model's maximum context length is 8192 tokens"
+        return Reply(status=400, body={"error": {"message": message}})
+    return by_language(request)
+
+
+def _llm_batch(data: Path, out: Path, url: str, *extra: str) -> Any:
+    llm = ("--summarizer", "llm", "--llm-url", url, "--llm-model", "stub", "--no-translate")
+    return invoke("batch", str(data), "-o", str(out), "--command", "summarize", *llm, *extra)
+
+
+def test_a_record_the_llm_server_rejects_fails_alone_and_is_tried_again(tmp_path: Path) -> None:
+    from tests.llm.test_http import by_language, serve
+
+    data = _llm_records(tmp_path / "a.jsonl")
+    out = tmp_path / "out"
+    with serve() as stub:
+        stub.default = _rejecting
+        first = _llm_batch(data, out, stub.url, "--shard-size", "2")
+        assert first.exit_code == 4, first.stderr
+        assert sorted(json.loads(line)["id"] for line in shard_lines(out)) == ["a", "c"]
+        (error,) = jsonl((out / "part-00000.errors.jsonl").read_text())
+        assert error["id"] == "b" and error["error"]["status"] == 4
+        assert "HTTP 400" in error["error"]["message"]
+        assert "maximum context length" in error["error"]["message"]
+        # A rerun tries the failed record again, and only it.
+        asked = len(stub.requests)
+        again = _llm_batch(data, out, stub.url)
+        assert again.exit_code == 4 and "0 documents written, 2 already done" in again.stderr
+        assert len(stub.requests) == asked + 1
+        stub.default = by_language  # the server now takes it
+        fixed = _llm_batch(data, out, stub.url)
+        assert fixed.exit_code == 0, fixed.stderr
+        assert "1 documents written, 2 already done" in fixed.stderr
+    assert sorted(json.loads(line)["id"] for line in shard_lines(out)) == ["a", "b", "c"]
+    assert not list(out.glob("*.errors.jsonl"))
+
+
+def test_an_llm_server_that_is_down_or_refuses_every_call_stops_the_batch(
+    tmp_path: Path,
+) -> None:
+    from tests.llm.test_http import Reply, free_port_url, serve
+
+    data = _llm_records(tmp_path / "a.jsonl")
+    dead = _llm_batch(data, tmp_path / "dead", free_port_url())
+    assert dead.exit_code == 1 and "connection refused" in dead.stderr
+    with serve() as stub:
+        for status in (401, 404):
+            stub.default = lambda request, status=status: Reply(status=status, body=b"{}")
+            result = _llm_batch(data, tmp_path / str(status), stub.url)
+            assert result.exit_code == 1, result.stderr
+            assert f"HTTP {status}" in result.stderr
+            assert shard_lines(tmp_path / str(status)) == []
+
+
+def test_the_prompts_content_is_part_of_the_folders_identity(tmp_path: Path) -> None:
+    from tests.llm.test_http import by_language, serve
+
+    data = write_records(tmp_path / "a.jsonl", [{"id": 1, "text": CORPUS[0]}])
+    prompt = tmp_path / "summary-id.txt"
+    prompt.write_text("Ringkas dalam Bahasa Indonesia: $article\n", encoding="utf-8")
+    out = tmp_path / "out"
+    with serve() as stub:
+        stub.default = by_language
+        first = _llm_batch(data, out, stub.url, "--prompt", str(prompt))
+        assert first.exit_code == 0, first.stderr
+        prompt.write_text("Tulis ringkasan dalam Bahasa Indonesia: $article\n", encoding="utf-8")
+        changed = _llm_batch(data, out, stub.url, "--prompt", str(prompt))
+    assert changed.exit_code == 2, changed.stderr
+    assert "prompt" in changed.stderr

@@ -582,3 +582,290 @@ def test_engine_fallback_notice_reaches_a_pipe_unless_quiet(
     quiet = invoke(*args, "--quiet", input="Halo dunia.")
     assert quiet.exit_code == 0 and quiet.stderr == ""
     assert quiet.stdout == told.stdout
+
+
+# --- a new user's first contact: the offline hint, completion, help --------------------------
+
+
+def test_offline_hint_names_the_demo_model_by_its_absolute_path() -> None:
+    from tests.conftest import ROOT
+
+    result = invoke("translate", "-", input="Halo dunia.")  # the default model; offline
+    assert result.exit_code == 3
+    assert f"--model {ROOT / '.cache' / 'demo-model'} " in result.stderr  # works from any folder
+    assert "--model .cache" not in result.stderr
+
+
+def _completions(
+    line: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> list[str]:
+    """What bash completion offers for ``line`` (the cursor at its end), by typer's protocol."""
+    monkeypatch.setenv("_TRANSLATE_CLI_COMPLETE", "complete_bash")
+    monkeypatch.setenv("COMP_WORDS", line)
+    monkeypatch.setenv("COMP_CWORD", str(len(line.split(" ")) - 1))
+    with pytest.raises(SystemExit) as done:
+        invoke()
+    assert done.value.code == 0
+    return list(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize(
+    ("line", "offered"),
+    [
+        ("translate --format ", "text markdown json jsonl html"),
+        ("translate --engine ", "auto ctranslate2 transformers"),  # not the hidden "fake"
+        ("run --device ", "auto cpu cuda"),
+        ("summarize --summarizer ", "extractive llm"),
+        ("segment --input-format ", "auto text html jsonl"),
+        ("extract -f ", "text json jsonl"),
+        ("eval --engine c", "ctranslate2"),
+        ("batch --command ", "translate summarize run"),
+        ("batch --executor ", "local ray"),
+        ("batch --output-format ", "jsonl parquet"),
+        ("models list --format j", "json jsonl"),
+        ("memory stats -f ", "text json"),
+        ("memory export --format ", "tmx jsonl"),
+    ],
+)
+def test_completion_offers_an_options_values(
+    line: str, offered: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _completions(f"translate-cli {line}", monkeypatch, capsys) == offered.split()
+
+
+def test_completion_offers_a_plugins_choices(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from translate_cli.engines import ENGINES
+
+    ENGINES.register("mine", "my_engine:open", help="a plug-in's engine")
+    try:
+        offered = _completions("translate-cli translate --engine m", monkeypatch, capsys)
+    finally:
+        ENGINES.unregister("mine")
+    assert offered == ["mine"]
+
+
+_GROUPS = {
+    (): [
+        "segment",
+        "translate",
+        "summarize",
+        "run",
+        "extract",
+        "batch",
+        "eval",
+        "models",
+        "memory",
+    ],
+    ("models",): ["list", "pull", "remove"],
+    ("memory",): ["stats", "clear", "export"],
+}
+
+
+def _summaries(help_text: str) -> dict[str, str]:
+    """The Commands section of a help page: each command's summary, wrapped lines joined."""
+    summaries: dict[str, str] = {}
+    name = ""
+    for line in help_text.split("\nCommands:\n", 1)[1].splitlines():
+        if line.startswith("  ") and not line.startswith("   "):
+            name, _, summary = line.strip().partition(" ")
+            summaries[name] = summary.strip()
+        elif line.strip():
+            summaries[name] += " " + line.strip()
+    return summaries
+
+
+@pytest.mark.parametrize("columns", ["100", "60", "40"])
+def test_command_lists_show_whole_summaries(
+    columns: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    for group, commands in _GROUPS.items():
+        assert invoke(*group, "--help").exit_code == 0
+        summaries = _summaries(capsys.readouterr().out)
+        assert list(summaries) == commands
+        for summary in summaries.values():
+            assert summary.endswith(".") and "..." not in summary, (group, summary)
+
+
+@pytest.mark.parametrize(
+    ("command", "usage"),
+    [
+        ("segment", "[OPTIONS] [INPUT]..."),
+        ("translate", "[OPTIONS] [INPUT]..."),
+        ("summarize", "[OPTIONS] [INPUT]..."),
+        ("run", "[OPTIONS] [INPUT]..."),
+        ("extract", "[OPTIONS] [INPUT]..."),
+        ("batch", "[OPTIONS] INPUT..."),
+        ("eval", "[OPTIONS] SOURCE [REFERENCE]"),
+        ("models list", "[OPTIONS]"),
+        ("models pull", "[OPTIONS] [NAME]"),
+        ("models remove", "[OPTIONS] NAME"),
+        ("memory stats", "[OPTIONS]"),
+        ("memory clear", "[OPTIONS]"),
+        ("memory export", "[OPTIONS]"),
+    ],
+)
+def test_usage_lines_name_arguments_conventionally(
+    command: str, usage: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert invoke(*command.split(), "--help").exit_code == 0
+    text = capsys.readouterr().out
+    assert text.splitlines()[0] == f"Usage: translate-cli {command} {usage}"
+    assert "<str>" not in text and "<list" not in text  # arguments are listed by name alone
+
+
+# --- what reaches a terminal: text from the input, never a control sequence --------------------
+# OSC 52 writes the clipboard, CSI 2J clears the screen, U+009B is CSI in one character, U+202E
+# reverses the text after it, CR overwrites the line.
+ESCAPES = "\x1b]52;c;cm0gLXJmIH4=\x07 \x1b[2J \x9b2J \u202e \r"
+HOSTILE_ARTICLE = (
+    f"Judul {ESCAPES} berita\n\nWarga {ESCAPES} melihat banjir. Kalimat {ESCAPES} kedua.\n"
+)
+CONTROL = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+
+
+def _controls(text: str) -> list[str]:
+    import re
+
+    return re.findall(CONTROL, text)
+
+
+@pytest.mark.parametrize("tty", [False, True])
+@pytest.mark.parametrize("command", ["translate", "segment", "summarize", "run", "extract"])
+def test_terminal_escapes_in_a_file_never_reach_the_output(
+    fake_engine: None, tmp_path: Path, command: str, tty: bool
+) -> None:
+    source = tmp_path / "artikel.txt"
+    source.write_text(HOSTILE_ARTICLE, encoding="utf-8")
+    for fmt in ("text", "markdown") if command != "extract" else ("text",):
+        result = invoke(command, str(source), "-f", fmt, stdout_tty=tty)
+        assert result.exit_code == 0, result.stderr
+        assert not _controls(result.stdout) and "[2J" in result.stdout, (fmt, result.stdout)
+    if command in ("translate", "segment"):  # JSON keeps the text exact, escaped
+        exact = json.loads(invoke(command, str(source), "-f", "json", stdout_tty=tty).stdout)
+        read = ESCAPES.replace("\r", "\n")  # input line ends are read as \n
+        assert exact["sentences"][1]["source"] == f"Warga {read} melihat banjir."
+
+
+def test_terminal_escapes_in_a_web_page_never_reach_the_output(fake_engine: None) -> None:
+    from tests.web.server import Response, serve
+
+    page = Response(HOSTILE_ARTICLE.encode(), headers={"Content-Type": "text/plain; charset=utf-8"})
+    with serve({"/artikel": page}) as server:
+        url = server.url("/artikel")
+        for command in ("translate", "segment", "extract", "run"):
+            for tty in (False, True):
+                result = invoke(command, url, stdout_tty=tty, width=1000)
+                assert result.exit_code == 0, result.stderr
+                assert "melihat banjir" in result.stdout
+                assert not _controls(result.stdout), (command, tty, result.stdout)
+
+
+def test_error_lines_never_carry_terminal_escapes(tmp_path: Path) -> None:
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from threading import Thread
+
+    missing = invoke("segment", str(tmp_path / f"nama{ESCAPES}.txt"))
+    assert missing.exit_code == 4 and "nama" in missing.stderr
+    assert not _controls(missing.stderr), missing.stderr
+
+    class Hostile(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            if self.path == "/reason":
+                self.send_response(404, "Not \x1b]52;c;eA==\x07 Found \x9b2J")
+                self.send_header("Content-Type", "text/html")
+            else:
+                self.send_response(200)
+                self.send_header("Content-Type", "image/\x1b[2Jpng\x9b2J")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
+    Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        for path in ("/reason", "/type"):
+            result = invoke("extract", base + path, stderr_tty=True)
+            assert result.exit_code == 4, result.stderr
+            assert "error" in result.stderr and ("Found" in result.stderr or "png" in result.stderr)
+            assert not _controls(result.stderr), result.stderr
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# --- one sentence a line, whatever the line breaks of the input ---------------------------------
+def _wrapped_article() -> str:
+    import textwrap
+
+    blocks = [textwrap.fill(p, 70) for p in ARTICLE.split("\n\n") if p.strip()]
+    return "\n\n".join(blocks) + "\n"
+
+
+def _one_line(text: str) -> str:
+    import re
+
+    return re.sub(r"\s*\n\s*", " ", text)
+
+
+@pytest.mark.parametrize("tty", [False, True])
+@pytest.mark.parametrize("command", ["segment", "translate", "summarize", "run"])
+def test_a_hard_wrapped_article_prints_each_sentence_on_one_line(
+    fake_engine: None, tmp_path: Path, command: str, tty: bool
+) -> None:
+    source = tmp_path / "wrapped.txt"
+    source.write_text(_wrapped_article(), encoding="utf-8")
+    exact = json.loads(invoke(command, str(source), "-f", "json").stdout)
+    sentences = [s["source"] for s in exact["sentences"]]
+    assert sentences == [s.text for s in segment(_wrapped_article()).sentences]
+    assert sum("\n" in s for s in sentences) >= 5  # JSON keeps the source exact
+    keys = {"paragraph", "index", "source"} | (
+        {"translation", "score", "flags"} if command != "segment" else set()
+    )
+    assert all(set(s) == keys for s in exact["sentences"])  # and adds nothing
+    # A terminal wide enough that no cell wraps: each sentence whole on one row.
+    shown = invoke(command, str(source), stdout_tty=tty, width=3000).stdout.splitlines()
+    import re
+
+    picks = [item["source"] for item in exact.get("summary", [])]
+    indonesian = command == "segment" or (tty and command in ("translate", "run"))  # tables
+    for text in (sentences if indonesian else []) + picks:
+        whole = re.compile(rf"(?<!EN ){re.escape(_one_line(text))}")  # not its translation
+        assert any(whole.search(line) for line in shown), text
+    for item in exact["sentences"]:  # every translation shown is on one line too
+        if item.get("translation") and command != "summarize":
+            assert any(_one_line(item["translation"]) in line for line in shown)
+    if command == "segment" and not tty:
+        assert [line for line in shown if line] == [_one_line(s) for s in sentences]
+
+
+# --- extract: one layout for every input --------------------------------------------------------
+def test_extract_text_puts_a_blank_line_between_paragraphs_for_every_input(
+    tmp_path: Path,
+) -> None:
+    from tests.web.server import Response, serve
+
+    paragraphs = [p.replace("\n", " ") for p in ARTICLE.strip().split("\n\n")]
+    one_a_line = tmp_path / "artikel.txt"  # as copied from a news site: no blank lines
+    one_a_line.write_text("\n".join(paragraphs) + "\n", encoding="utf-8")
+    expected = "\n\n".join(paragraphs) + "\n"
+    assert invoke("extract", str(one_a_line)).stdout == expected
+    assert invoke("extract", str(EXAMPLE)).stdout == expected
+    assert invoke("extract", "-", input=one_a_line.read_text()).stdout == expected
+    assert json.loads(invoke("extract", str(one_a_line), "-f", "json").stdout)["paragraphs"] == (
+        paragraphs
+    )
+    body = "".join(f"<p>{p}</p>" for p in paragraphs[1:])
+    html = f"<html><head><title>{paragraphs[0]}</title></head><body><article><h1>"
+    html += f"{paragraphs[0]}</h1>{body}</article></body></html>"
+    page = Response(html.encode(), headers={"Content-Type": "text/html; charset=utf-8"})
+    with serve({"/artikel": page}) as server:
+        from_url = invoke("extract", server.url("/artikel")).stdout
+    assert from_url.split("\n\n") == expected.split("\n\n")

@@ -19,6 +19,7 @@ from tests.conftest import CORPUS
 from translate_cli.engines.seq2seq import EngineOptions
 from translate_cli.errors import ExitStatus, ModelUnavailableError, UsageError
 from translate_cli.models import conversions as ct2_cache
+from translate_cli.models import files as model_files
 
 ctranslate2 = pytest.importorskip("ctranslate2")
 
@@ -139,8 +140,8 @@ def test_cache_damaged_in_place_is_converted_again(
     tiny_model: Path, monkeypatch: pytest.MonkeyPatch, sampled: bool
 ) -> None:
     if sampled:  # treat the tiny model.bin as a big file: only sampled blocks are hashed
-        monkeypatch.setattr(ct2_cache, "_FULL_HASH_BYTES", 1024)
-        monkeypatch.setattr(ct2_cache, "_SAMPLE_BYTES", 64)
+        monkeypatch.setattr(model_files, "_FULL_HASH_BYTES", 1024)
+        monkeypatch.setattr(model_files, "_SAMPLE_BYTES", 64)
     calls = _conversions(monkeypatch)
     first = CTranslate2Engine(tiny_model, _options())
     expected = first.translate_all(CORPUS)
@@ -161,10 +162,41 @@ def test_cache_damaged_in_place_is_converted_again(
 def test_checksum_of_a_big_file_reads_samples_only(tmp_path: Path) -> None:
     big = tmp_path / "model.bin"
     with big.open("wb") as handle:
-        handle.truncate(ct2_cache._FULL_HASH_BYTES * 4)
-    before = ct2_cache.file_checksum(big)
+        handle.truncate(model_files._FULL_HASH_BYTES * 4)
+    before = model_files.content_digest(big)
     _flip_bytes(big, big.stat().st_size - 1)  # the last block is always sampled
-    assert ct2_cache.file_checksum(big) != before
+    assert model_files.content_digest(big) != before
+
+
+@pytest.mark.parametrize("sampled", [False, True])
+def test_weights_overwritten_with_same_size_and_mtime_are_another_model(
+    tiny_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sampled: bool
+) -> None:
+    """New weights with the old size and modification time (a copy tool, a restore): the
+    converted-model cache converts them again and the memory's fingerprint changes."""
+    from translate_cli.memory import model_fingerprint
+
+    if sampled:  # a "big" weights file: only sampled blocks are read, the last one always
+        monkeypatch.setattr(model_files, "_FULL_HASH_BYTES", 1024)
+        monkeypatch.setattr(model_files, "_SAMPLE_BYTES", 64)
+    model = Path(shutil.copytree(tiny_model, tmp_path / "model"))
+    calls = _conversions(monkeypatch)
+    first = CTranslate2Engine(model, _options())
+    converted = first.model_path
+    first.close()
+    memory_key = model_fingerprint(model)
+    weights = model / "model.safetensors"
+    info = weights.stat()
+    _flip_bytes(weights, info.st_size - 4)  # the low byte of the last float32 weight
+    os.utime(weights, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert (weights.stat().st_size, weights.stat().st_mtime_ns) == (
+        info.st_size,
+        info.st_mtime_ns,
+    )
+    again = CTranslate2Engine(model, _options())
+    assert len(calls) == 2 and again.model_path != converted
+    assert model_fingerprint(model) != memory_key
+    again.close()
 
 
 def _dead_pid() -> int:

@@ -15,6 +15,7 @@ import math
 import socket
 import threading
 import time
+import tracemalloc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from tests.web.server import nested_gzip
 from translate_cli.config import Settings
 from translate_cli.errors import ExitStatus, RuntimeFailure, UsageError
 from translate_cli.llm import ChatMessage, clean_answer, make_client
@@ -49,6 +51,7 @@ class Reply:
     no_length: bool = False  # no Content-Length: the body ends when the connection closes
     drip: float = 0.0  # seconds between the body's bytes
     drip_head: float = 0.0  # seconds between the bytes of the status line and headers
+    drip_lines: float = 0.0  # seconds between header lines, sent without end
 
 
 @dataclass
@@ -111,6 +114,14 @@ def serve() -> Iterator[Stub]:
                 return
             body = reply.body if reply.body is not None else completion(reply.content)
             data = body if isinstance(body, bytes) else json.dumps(body).encode()
+            if reply.drip_lines:
+                with contextlib.suppress(OSError):  # until the client gives up
+                    self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                    for number in range(10_000):
+                        self.wfile.write(f"X-Drip-{number}: .\r\n".encode())
+                        self.wfile.flush()
+                        time.sleep(reply.drip_lines)
+                return
             if reply.drip_head:
                 head = (
                     f"HTTP/1.1 {reply.status} OK\r\nContent-Type: application/json\r\n"
@@ -262,7 +273,8 @@ def test_dead_port_fails_at_once_with_one_line() -> None:
 def test_500_is_retried_with_backoff_then_fails(stub: Stub) -> None:
     stub.default = lambda request: Reply(status=500, body={"error": {"message": "CUDA OOM"}})
     http, slept = client(stub.url, retries=2, backoff=0.01)
-    with pytest.raises(RuntimeFailure, match=r"HTTP 500: CUDA OOM \(3 tries\)") as caught:
+    failed = r"HTTP 500 Internal Server Error: CUDA OOM \(3 tries\)"
+    with pytest.raises(RuntimeFailure, match=failed) as caught:
         http.complete(MESSAGES, max_tokens=8)
     assert caught.value.exit_status == ExitStatus.FAILURE
     assert len(stub.requests) == 3
@@ -295,7 +307,8 @@ def test_dropped_connection_is_retried(stub: Stub) -> None:
 
 def test_client_errors_are_not_retried(stub: Stub) -> None:
     stub.default = lambda request: Reply(status=404, body={"error": {"message": "model not found"}})
-    with pytest.raises(RuntimeFailure, match="HTTP 404: model not found; is this an OpenAI"):
+    failed = "HTTP 404 Not Found: model not found; is this an OpenAI"
+    with pytest.raises(RuntimeFailure, match=failed):
         client(stub.url)[0].complete(MESSAGES, max_tokens=8)
     assert len(stub.requests) == 1
 
@@ -609,6 +622,68 @@ def test_headers_dripped_within_each_wait_still_time_out(stub: Stub) -> None:
     assert time.monotonic() - started < 1.0
 
 
+def test_header_lines_dripped_without_end_stop_at_the_timeout(stub: Stub) -> None:
+    stub.default = lambda request: Reply(drip_lines=0.5)  # one header line every 0.5 s
+    http, _ = client(stub.url, timeout=2.0)
+    started = time.monotonic()
+    with pytest.raises(RuntimeFailure, match=r"no answer within 2 s"):
+        http.complete(MESSAGES, max_tokens=8)
+    assert time.monotonic() - started < 5.0
+    assert len(stub.requests) == 1
+
+
+def test_llm_timeout_on_the_command_line_bounds_a_header_drip(
+    stub: Stub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.helpers import ARTICLE, invoke
+
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    stub.default = lambda request: Reply(drip_lines=0.5)
+    started = time.monotonic()
+    result = invoke(
+        "summarize", "--no-translate", "--summarizer", "llm", "--llm-url", stub.url,
+        "--llm-model", "m", "--llm-timeout", "2", input=ARTICLE,
+    )  # fmt: skip
+    assert time.monotonic() - started < 10.0  # each call at most 2 s, not the drip's hours
+    assert result.exit_code != 0, result.stderr
+    assert "no answer within 2 s" in result.stderr
+
+
+def test_a_double_gzip_bomb_stops_at_the_answer_cap_as_it_is_decoded(stub: Stub) -> None:
+    bomb = nested_gzip(512 << 20, layers=2)  # 512 MiB of zeros in under 1 KB
+    stub.default = lambda request: Reply(body=bomb, headers={"Content-Encoding": "gzip, gzip"})
+    tracemalloc.start()
+    try:
+        with pytest.raises(RuntimeFailure, match="sent more than 8 MB") as caught:
+            client(stub.url)[0].complete(MESSAGES, max_tokens=8)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "\n" not in caught.value.message
+    assert peak < 100 * 2**20  # the cap and a few steps, not the 512 MiB inside
+
+
+def test_an_html_error_page_becomes_status_reason_and_a_short_excerpt(stub: Stub) -> None:
+    page = (
+        b"<!DOCTYPE html><html><head><title>501 Not Implemented</title>"
+        b"<style>body { font: 12px serif }</style></head><body>\n<center><h1>501 Not "
+        b"Implemented</h1></center>\n<hr><center>nginx/1.25.3 \x1b]52;c;cHduZWQ=\x07&amp; "
+        b"friends</center><script>document.write('x')</script>\n" + b"<p>filler</p>" * 400
+    )
+    stub.default = lambda request: Reply(status=501, body=page)
+    with pytest.raises(RuntimeFailure) as caught:
+        client(stub.url)[0].complete(MESSAGES, max_tokens=8)
+    message = caught.value.message
+    where = f"LLM server {stub.url}/v1/chat/completions"
+    assert message.startswith(
+        f"{where} answered HTTP 501 Not Implemented: 501 Not Implemented nginx/1.25.3 ]52;c;"
+    )
+    assert "<" not in message and "font" not in message and "document" not in message
+    assert "\x1b" not in message and "\x07" not in message and "\n" not in message
+    assert len(message) <= len(where) + len(" answered HTTP 501 Not Implemented: ") + 120
+    assert len(stub.requests) == 1  # 501: never retried
+
+
 def test_a_server_on_this_machine_is_not_reached_through_a_proxy(
     stub: Stub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -638,3 +713,15 @@ def test_answer_dripped_just_within_the_timeout_still_times_out(stub: Stub) -> N
     with pytest.raises(RuntimeFailure, match=r"no answer within 0.3 s"):
         http.complete(MESSAGES, max_tokens=8)
     assert time.monotonic() - started < 1.0
+
+
+@pytest.mark.parametrize("status", [400, 413, 422])
+def test_a_request_the_server_rejects_is_the_records_fault(stub: Stub, status: int) -> None:
+    from translate_cli.llm.http import RequestRejected
+
+    body = {"error": {"message": "maximum context length is 8192 tokens"}}
+    stub.default = lambda request: Reply(status=status, body=body)
+    with pytest.raises(RequestRejected, match=rf"HTTP {status}\b.*: maximum context") as caught:
+        client(stub.url)[0].complete(MESSAGES, max_tokens=8)
+    assert caught.value.exit_status == ExitStatus.BAD_INPUT  # this record's, not the run's
+    assert len(stub.requests) == 1  # not retried

@@ -14,6 +14,7 @@ import shutil
 import struct
 import zlib
 from collections.abc import Iterator
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -130,6 +131,39 @@ def test_cli_writes_a_page_for_run_translate_and_summarize(fake_engine: None) ->
         assert "<script>window" not in result.stdout
     segmented = invoke("segment", "-", "-f", "html", input=ARTICLE)
     assert segmented.exit_code == 0 and 'lang="id" data-index="0"' in segmented.stdout
+
+
+LONG_TOKEN = "https://example.org/" + "x" * 300
+
+
+def _long_token_page(folder: Path) -> Path:
+    """A page whose summary, title and article hold a 300-character unbroken token."""
+    report = _report(ARTICLE)
+    long_title = replace(report.title, translation=f"EN {LONG_TOKEN}") if report.title else None
+    pick = SummaryItem(1, f"Sumber {LONG_TOKEN}", f"EN pick {LONG_TOKEN}")
+    path = folder / "long.html"
+    meta = {"url": LONG_TOKEN, "site": "S"}
+    path.write_text(
+        page(replace(report, title=long_title, summary=(pick,), meta=meta)), encoding="utf-8"
+    )
+    return path
+
+
+def _segment_only_page(folder: Path) -> Path:
+    sentences = Report(tuple(TranslatedSentence(s, None) for s in segment(ARTICLE).sentences))
+    path = folder / "segment.html"
+    path.write_text(page(sentences), encoding="utf-8")
+    return path
+
+
+def test_every_text_wraps_and_a_page_without_english_has_one_column(tmp_path: Path) -> None:
+    css = page(_report(ARTICLE))
+    body_rule = re.search(r"\nbody \{([^}]*)\}", css)
+    assert body_rule and "overflow-wrap: anywhere" in body_rule.group(1)  # inherited by all
+    assert ".one-column .pair { grid-template-columns: 1fr; }" in css
+    assert '<main class="article">' in css
+    segmented = _segment_only_page(tmp_path).read_text(encoding="utf-8")
+    assert '<main class="article one-column">' in segmented
 
 
 @pytest.fixture
@@ -320,3 +354,32 @@ def test_screenshot_shows_a_page_not_a_blank(
     context.close()
     assert _distinct_pixels(blank) <= 2  # the check below would fail on an empty page
     assert _distinct_pixels(shot) > 20
+
+
+@pytest.mark.parametrize("width", [375, 1200])
+def test_a_long_unbroken_token_wraps_instead_of_scrolling(
+    browser: Any, tmp_path: Path, width: int
+) -> None:
+    context, tab, _ = _open(
+        browser, _long_token_page(tmp_path), viewport={"width": width, "height": 800}
+    )
+    scroll, client = tab.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    summary_right = tab.evaluate(
+        "document.querySelector('.summary li').getBoundingClientRect().right"
+    )
+    context.close()
+    assert scroll <= client and summary_right <= client
+
+
+def test_a_page_without_english_uses_the_whole_width(browser: Any, tmp_path: Path) -> None:
+    context, tab, _ = _open(
+        browser, _segment_only_page(tmp_path), viewport={"width": 1200, "height": 800}
+    )
+    sentence, article = tab.evaluate(
+        """() => [document.querySelector('[data-index="1"]').getBoundingClientRect().width,
+                  document.querySelector('main').getBoundingClientRect().width]"""
+    )
+    context.close()
+    assert sentence >= 0.95 * article  # one column, not the left half of two

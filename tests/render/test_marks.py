@@ -76,3 +76,90 @@ def test_json_carries_score_and_flags_on_every_translated_sentence() -> None:
     assert "score" not in json.loads(_rendered("json", segmented))["sentences"][0]
     with_meta = Report(segmented.sentences, meta={"url": "https://example.org/x"})
     assert json.loads(_rendered("json", with_meta))["meta"] == {"url": "https://example.org/x"}
+
+
+def _summary_report(*, every: bool) -> Report:
+    """A summary quoting flagged sentences: the title (0) is truncated, the pick (2) unsure;
+    ``every=False`` is ``summarize``, which translates only the title and the picks."""
+    flags = {0: ("truncated-by-cap",), 2: ("low-confidence", "repetition")}
+    items = tuple(
+        TranslatedSentence(
+            s,
+            f"EN {s.text}" if every or s.index in (0, 2) else None,
+            -1.5 if s.index in flags else (-0.5 if every else None),
+            flags.get(s.index, ()),
+        )
+        for s in DOCUMENT.sentences
+    )
+    return Report(
+        sentences=items,
+        translated=True,
+        model="m",
+        title=SummaryItem(0, DOCUMENT.sentences[0].text, "EN Judul Berita"),
+        summary=(
+            SummaryItem(2, DOCUMENT.sentences[2].text, "EN Dua kalimat."),
+            SummaryItem(3, DOCUMENT.sentences[3].text, "EN Tiga kalimat."),
+        ),
+        target_lang="en",
+    )
+
+
+@pytest.mark.parametrize("every", [False, True])
+def test_plain_text_marks_the_title_and_summary_lines(every: bool) -> None:
+    text = _rendered("text", _summary_report(every=every))
+    lines = text.splitlines()
+    assert "       EN Judul Berita [!C]" in lines
+    english = lines[lines.index("Summary (English):") + 1 :]
+    assert english[:2] == ["EN Dua kalimat. [!LR]", "EN Tiga kalimat."]
+    assert lines[-3:] == legend_lines(["low-confidence", "repetition", "truncated-by-cap"])
+    assert lines[-4] == ""
+
+
+@pytest.mark.parametrize("every", [False, True])
+def test_tables_mark_the_title_and_summary_lines(every: bool) -> None:
+    table = _rendered("text", _summary_report(every=every), terminal=True, width=90)
+    assert table.splitlines()[0].strip() == "EN Judul Berita [!C]"
+    summary = table[: table.index("Translation")] if every else table
+    row = next(line for line in summary.splitlines() if "EN Dua kalimat." in line)
+    assert row.rstrip(" │").endswith("│ LR")  # the summary table's own ! column
+    header = next(line for line in summary.splitlines() if "Indonesian" in line)
+    assert header.rstrip(" ┃").endswith("┃ !")
+    for line in legend_lines(["low-confidence", "repetition", "truncated-by-cap"]):
+        assert line in table
+
+
+@pytest.mark.parametrize("every", [False, True])
+def test_markdown_marks_the_title_and_summary_lines(every: bool) -> None:
+    markdown = _rendered("markdown", _summary_report(every=every))
+    assert markdown.startswith("# EN Judul Berita `[!C]`\n")
+    assert "- EN Dua kalimat. `[!LR]`  \n" in markdown and "- EN Tiga kalimat.  \n" in markdown
+    for line in legend_lines(["low-confidence", "repetition", "truncated-by-cap"]):
+        assert f"- `{line}`" in markdown
+
+
+@pytest.mark.parametrize("every", [False, True])
+def test_html_marks_the_title_and_summary_lines_and_explains_them(every: bool) -> None:
+    from translate_cli.render.html import page
+
+    html = page(_summary_report(every=every))
+    heading = html[html.index("<h1") : html.index("</h1>")]
+    assert 'class="mark" title="truncated-by-cap' in heading and ">C</span>" in heading
+    summary = html[html.index('<section class="summary">') : html.index("</section>")]
+    assert ">LR</span>" in summary
+    legend = html[html.index('<section class="legend">') :]
+    assert all(flag in legend for flag in ("low-confidence", "repetition", "truncated-by-cap"))
+
+
+def test_an_unflagged_summary_has_no_marks_and_no_legend() -> None:
+    report = _summary_report(every=False)
+    clean = Report(
+        tuple(TranslatedSentence(i.sentence, i.translation, i.score) for i in report.sentences),
+        translated=True,
+        model="m",
+        title=report.title,
+        summary=report.summary,
+        target_lang="en",
+    )
+    for fmt, view in (("text", {}), ("text", {"terminal": True}), ("markdown", {})):
+        shown = _rendered(fmt, clean, **view)
+        assert "[!" not in shown and "low-confidence" not in shown, fmt

@@ -385,3 +385,25 @@ def test_cli_key_with_a_line_end_works_and_redirects_keep_it(
     assert f"redirected (HTTP 302) to {location}" in result.stderr
     assert result.stderr.count("\n") == 1
     assert result.stdout == ""
+
+
+def test_cli_jsonl_record_the_server_rejects_is_that_records_error(
+    stub: Stub, tmp_path: Path
+) -> None:
+    long = "Kalimat yang terlalu panjang untuk model ini."
+
+    def rejecting(request: Any) -> Reply:
+        if long in request.user_prompt():
+            return Reply(status=400, body={"error": {"message": "maximum context length"}})
+        return by_language(request)
+
+    stub.default = rejecting
+    data = tmp_path / "records.jsonl"
+    records = [{"id": "a", "text": CORPUS[0]}, {"id": "b", "text": long}, {"id": "c", "text": "X."}]
+    data.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    result = summarize_cli(data, "--llm-url", stub.url, "--no-translate", "--input-format", "jsonl")
+    assert result.exit_code == ExitStatus.BAD_INPUT, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["id"] for line in lines] == ["a", "b", "c"]
+    assert lines[1]["error"]["status"] == 4 and "HTTP 400" in lines[1]["error"]["message"]
+    assert lines[2]["summary"][0]["source"] == "ABSTRAK-ID"

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import gzip
+import sys
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 
 @dataclass
@@ -19,6 +22,23 @@ class Response:
     delay: float = 0.0  # seconds before the status line
     gzip: bool = False
     chunked: bool = False  # no Content-Length: the body is streamed in chunks
+    drip_headers: float = 0.0  # seconds between header lines, sent without end
+
+
+def nested_gzip(size: int, layers: int = 2) -> bytes:
+    """``size`` zero bytes gzipped ``layers`` times, made in steps (never ``size`` in memory):
+    512 MiB twice over is under 1 KB."""
+    data = b""
+    for layer in range(layers):
+        packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+        if layer == 0:
+            block = bytes(1 << 20)
+            parts = [packer.compress(block) for _ in range(size >> 20)]
+            parts.append(packer.compress(bytes(size % (1 << 20))))
+        else:
+            parts = [packer.compress(data)]
+        data = b"".join(parts) + packer.flush()
+    return data
 
 
 @dataclass
@@ -30,6 +50,17 @@ class Server:
 
     def url(self, path: str) -> str:
         return f"http://{self.host}:{self.port}{path}"
+
+
+class QuietServer(ThreadingHTTPServer):
+    """A client hanging up (at its size cap, or a test that is done) is expected: no traceback."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 @contextmanager
@@ -49,6 +80,14 @@ def serve(routes: dict[str, Response]) -> Iterator[Server]:
                 response = Response(b"<html><body>not here</body></html>", 404)
             if response.delay:
                 time.sleep(response.delay)
+            if response.drip_headers:
+                with suppress(OSError):  # until the client gives up
+                    self.wfile.write(f"HTTP/1.1 {response.status} OK\r\n".encode())
+                    for number in range(10_000):
+                        self.wfile.write(f"X-Drip-{number}: .\r\n".encode())
+                        self.wfile.flush()
+                        time.sleep(response.drip_headers)
+                return
             body = gzip.compress(response.body) if response.gzip else response.body
             self.send_response(response.status)
             for key, value in response.headers.items():
@@ -71,8 +110,7 @@ def serve(routes: dict[str, Response]) -> Iterator[Server]:
             with suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(body)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    server = QuietServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

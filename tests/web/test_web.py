@@ -6,18 +6,27 @@ the pages are built from our own short paragraphs in six news-site layouts (test
 
 from __future__ import annotations
 
+import gzip
+import ipaddress
 import json
 import re
 import socket
-from collections.abc import Iterator
+import subprocess
+import sys
+import time
+import tracemalloc
+import zlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.helpers import EXAMPLE, invoke, jsonl
 from tests.web.pages import LAYOUTS, build_page
-from tests.web.server import Response, Server, serve
+from tests.web.server import Response, Server, nested_gzip, serve
 from translate_cli import Pipeline
+from translate_cli.config import Settings, resolve_settings
 from translate_cli.errors import InputError
 from translate_cli.inputs import read_records
 from translate_cli.web import (
@@ -27,11 +36,20 @@ from translate_cli.web import (
     decode_page,
     fetch,
     looks_like_html,
+    network,
     read_article,
     safe_url,
 )
 from translate_cli.web.extract import extract_article, is_boilerplate_line
-from translate_cli.web.network import Limits, NetworkError, Trouble, exchange
+from translate_cli.web.inflate import STEP, decoded, encodings
+from translate_cli.web.network import (
+    Limits,
+    NetworkError,
+    Trouble,
+    exchange,
+    is_public_address,
+    leaves_the_internet,
+)
 
 TITLE = "Warga Bantaran Kali Ciliwung Mulai Direlokasi ke Rusunawa Pekan Depan"
 PARAGRAPHS = [
@@ -294,6 +312,94 @@ def test_gzip_bomb_stops_at_the_decompressed_cap(site: Server) -> None:
         fetch(site.url("/bomb"))
 
 
+@pytest.fixture(scope="module")
+def double_gzip_bomb() -> bytes:
+    return nested_gzip(512 << 20, layers=2)  # 512 MiB of zeros in under 1 KB
+
+
+def test_a_double_gzip_bomb_stops_at_the_cap_as_it_is_decoded(
+    site: Server, double_gzip_bomb: bytes
+) -> None:
+    encoded = {"Content-Type": "text/html", "Content-Encoding": "gzip, gzip"}
+    site.routes["/bomb2"] = Response(double_gzip_bomb, headers=encoded)
+    tracemalloc.start()
+    try:
+        with pytest.raises(FetchError, match="larger than the 20 MB limit"):
+            fetch(site.url("/bomb2"))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 100 * 2**20  # the cap and a few steps, not the 512 MiB inside
+
+
+# The command in a child process that writes its own peak memory (VmHWM: this process's
+# alone; ru_maxrss of a child also counts the parent it was forked from) to argv[1].
+_PEAK_MEMORY = """
+import atexit, runpy, sys
+report = sys.argv.pop(1)
+
+def peak():
+    with open("/proc/self/status") as status, open(report, "w") as out:
+        out.write(next(line for line in status if line.startswith("VmHWM:")).split()[1])
+
+atexit.register(peak)
+runpy.run_module("translate_cli", run_name="__main__")
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux's /proc")
+def test_a_double_gzip_bomb_on_the_command_line_is_exit_4_in_bounded_memory(
+    site: Server, double_gzip_bomb: bytes, tmp_path: Path
+) -> None:
+    encoded = {"Content-Type": "text/html", "Content-Encoding": "gzip, gzip"}
+    site.routes["/bomb2"] = Response(double_gzip_bomb, headers=encoded)
+    report = tmp_path / "peak"
+    child = subprocess.run(
+        [sys.executable, "-c", _PEAK_MEMORY, str(report), "extract", site.url("/bomb2")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert child.returncode == 4, child.stderr
+    assert child.stderr == (
+        f"translate-cli: error: {site.url('/bomb2')}: larger than the 20 MB limit\n"
+    )
+    peak = int(report.read_text()) * 1024
+    assert peak < 300 * 2**20, f"peak memory {peak >> 20} MiB"  # not the 512 MiB inside
+
+
+@pytest.mark.parametrize(
+    ("encoding", "message"),
+    [
+        ("br", "an encoding not asked for (br)"),
+        ("gzip, gzip, gzip", "compressed 3 times over"),
+        ("gzip", "bad compressed data"),
+    ],
+)
+def test_bodies_that_cannot_be_decoded_are_refused(
+    site: Server, encoding: str, message: str
+) -> None:
+    site.routes["/odd"] = Response(b"<p>tidak</p>", headers={"Content-Encoding": encoding})
+    with pytest.raises(FetchError, match=re.escape(message)) as caught:
+        fetch(site.url("/odd"))
+    assert caught.value.exit_status == 4
+
+
+@pytest.mark.parametrize("layers", [["gzip"], ["deflate"], ["deflate", "gzip"], []])
+def test_each_encoding_layer_is_undone_a_step_at_a_time(layers: list[str]) -> None:
+    text = bytes(range(256)) * 2000 + b"\0" * (1 << 20)
+    body = text
+    for name in layers:
+        body = gzip.compress(body) if name == "gzip" else zlib.compress(body)
+    pieces = list(decoded([body[i : i + 1000] for i in range(0, len(body), 1000)], layers))
+    assert b"".join(pieces) == text
+    if layers:
+        assert max(map(len, pieces)) <= STEP
+    raw = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)  # "deflate" sent unwrapped
+    assert b"".join(decoded([raw.compress(text) + raw.flush()], ["deflate"])) == text
+    assert encodings(" identity , GZIP") == ["gzip"]
+
+
 def test_query_names_the_page_but_stays_out_of_messages(site: Server) -> None:
     page = fetch(site.url("/kompas?id=7#top"))
     assert page.url == site.url("/kompas?id=7")
@@ -418,6 +524,20 @@ def test_url_errors_are_one_line_exit_4(site: Server) -> None:
     assert "Traceback" not in result.stderr + empty.stderr + slow.stderr
 
 
+def test_timeout_bounds_headers_dripped_a_line_at_a_time(site: Server) -> None:
+    # One header line every 0.5 s, without end: each wait is short, the whole is not.
+    site.routes["/drip"] = Response(drip_headers=0.5)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"no answer within 1 s \(timeout\)"):
+        fetch(site.url("/drip"), timeout=1)
+    assert time.monotonic() - started < 4
+    started = time.monotonic()
+    result = invoke("extract", site.url("/drip"), "--timeout", "2")
+    assert time.monotonic() - started < 5
+    assert result.exit_code == 4
+    assert "no answer within 2 s (timeout)" in result.stderr
+
+
 def test_timeout_is_a_checked_setting() -> None:
     result = invoke("segment", "--timeout", "0", input="Halo.")
     assert result.exit_code == 2 and "--timeout: must be at least 0.1" in result.stderr
@@ -453,6 +573,175 @@ def test_several_urls_as_a_json_batch(site: Server) -> None:
     first, second = jsonl(result.stdout)
     assert first["id"] == site.url("/kompas") and first["paragraphs"][0] == TITLE
     assert "image/png" in second["error"]["message"]
+
+
+# --- redirects to private addresses -----------------------------------------------------------
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("93.184.216.34", True),
+        ("2606:2800:220:1:248:1893:25c8:1946", True),
+        ("::ffff:93.184.216.34", True),
+        ("127.0.0.1", False),
+        ("127.8.9.10", False),
+        ("::1", False),
+        ("10.1.2.3", False),
+        ("172.16.0.1", False),
+        ("192.168.1.1", False),
+        ("169.254.169.254", False),  # the cloud metadata service
+        ("fe80::1", False),
+        ("fc00::1", False),
+        ("fec0::1", False),  # site-local
+        ("100.64.0.1", False),  # shared (CGNAT)
+        ("0.0.0.0", False),
+        ("::", False),
+        ("224.0.0.1", False),
+        ("ff02::1", False),
+        ("240.0.0.1", False),  # reserved
+        ("::ffff:127.0.0.1", False),  # IPv4-mapped
+        ("::ffff:169.254.169.254", False),
+        ("2002:7f00:1::", False),  # 6to4 around 127.0.0.1
+        ("2002:a9fe:a9fe::", False),  # 6to4 around 169.254.169.254
+    ],
+)
+def test_which_addresses_are_public(address: str, public: bool) -> None:
+    assert is_public_address(ipaddress.ip_address(address)) is public
+
+
+def _resolver(table: dict[str, list[str]]) -> Callable[[str], list[Any]]:
+    def addresses(host: str) -> list[Any]:
+        return [ipaddress.ip_address(a) for a in table.get(host, [])]
+
+    return addresses
+
+
+def test_a_redirect_is_refused_only_from_a_public_address_to_a_private_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(
+        network,
+        "host_addresses",
+        _resolver(
+            {
+                "news.example": ["93.184.216.34"],
+                "cdn.example": ["93.184.216.35"],
+                "both.example": ["93.184.216.36", "10.0.0.7"],
+                "intranet": ["10.0.0.8"],
+                "localhost": ["127.0.0.1", "::1"],
+                "10.0.0.9": ["10.0.0.9"],
+            }
+        ),
+    )
+    refused = [
+        ("http://news.example/a", "http://localhost:8080/admin"),
+        ("http://news.example/a", "http://intranet/"),
+        ("http://news.example/a", "http://both.example/"),  # one private address is enough
+        ("http://news.example/a", "http://u:p@10.0.0.9/"),
+        ("https://unknown.example/a", "http://intranet/"),  # a lookup that fails: public
+    ]
+    allowed = [
+        ("http://news.example/a", "https://cdn.example/b"),
+        ("http://news.example/a", "http://unknown.example/"),  # cannot be looked up: no address
+        ("http://intranet/a", "http://localhost/b"),  # from a private server: anywhere
+        ("http://localhost:1/a", "http://localhost:1/b"),  # the same origin
+    ]
+    assert [leaves_the_internet(url, target) for url, target in refused] == [True] * 5
+    assert [leaves_the_internet(url, target) for url, target in allowed] == [False] * 4
+
+
+@pytest.fixture
+def public_site(site: Server, monkeypatch: pytest.MonkeyPatch) -> Server:
+    """``site`` as if it were on the internet: 127.0.0.1 looks public, "localhost" does not."""
+    real = network.host_addresses
+
+    def addresses(host: str) -> list[Any]:
+        if host == "127.0.0.1":
+            return [ipaddress.ip_address("93.184.216.34")]
+        return real(host)
+
+    monkeypatch.setattr(network, "host_addresses", addresses)
+    inside = site.url("/kompas").replace("127.0.0.1", "localhost")
+    site.routes["/to-inside"] = Response(status=302, headers={"Location": inside})
+    site.routes["/to-metadata"] = Response(
+        status=301, headers={"Location": "http://169.254.169.254/latest/meta-data/"}
+    )
+    return site
+
+
+def test_a_public_page_redirecting_inside_is_exit_4(public_site: Server) -> None:
+    with pytest.raises(FetchError) as caught:
+        fetch(public_site.url("/to-metadata"))  # refused before anything is sent there
+    assert caught.value.exit_status == 4
+    assert caught.value.message == (
+        f"{public_site.url('/to-metadata')}: redirected from a public address to a private one "
+        "(http://169.254.169.254/latest/meta-data/); not followed unless --allow-private-redirects"
+    )
+    with pytest.raises(FetchError, match="to a private one"):
+        fetch(public_site.url("/to-inside"))
+    assert [r["path"] for r in public_site.requests] == ["/to-metadata", "/to-inside"]
+    page = fetch(public_site.url("/to-inside"), allow_private_redirects=True)
+    assert page.url == public_site.url("/kompas").replace("127.0.0.1", "localhost")
+
+
+def test_allow_private_redirects_is_an_option_a_variable_and_a_setting(
+    public_site: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = public_site.url("/to-inside")
+    refused = invoke("extract", url)
+    assert refused.exit_code == 4
+    assert refused.stderr.count("\n") == 1 and "--allow-private-redirects" in refused.stderr
+    assert refused.stdout == ""
+    allowed = invoke("extract", url, "--allow-private-redirects")
+    assert allowed.exit_code == 0, allowed.stderr
+    assert allowed.stdout.startswith(TITLE)
+    run = invoke("segment", url, "--allow-private-redirects", "-f", "json")
+    assert run.exit_code == 0 and json.loads(run.stdout)["sentences"][0]["source"] == TITLE
+    lines = json.dumps({"id": "a", "url": url})
+    batch = invoke("segment", "--input-format", "jsonl", input=lines)
+    assert batch.exit_code == 4 and "to a private one" in jsonl(batch.stdout)[0]["error"]["message"]
+    monkeypatch.setenv("TRANSLATE_CLI_ALLOW_PRIVATE_REDIRECTS", "yes")
+    assert invoke("extract", url).exit_code == 0
+    assert resolve_settings(
+        {}, env={}, file_values={"allow_private_redirects": True}
+    ).allow_private_redirects
+    assert not Settings().allow_private_redirects
+
+
+def test_a_url_the_user_gives_may_point_inside(public_site: Server) -> None:
+    inside = public_site.url("/kompas").replace("127.0.0.1", "localhost")
+    assert invoke("extract", inside).exit_code == 0
+
+
+# --- credentials in URLs ----------------------------------------------------------------------
+def test_credentials_in_url_arguments_are_never_echoed(site: Server, tmp_path: Path) -> None:
+    def secret(path: str) -> str:
+        return site.url(path).replace("http://", "http://alice:Secret@")
+
+    urls = [secret("/kompas?id=7"), secret("/missing")]
+    for command in (["extract"], ["segment"], ["run", "--engine", "fake"]):
+        result = invoke(*command, *urls, "-f", "jsonl")
+        assert result.exit_code == 4, result.stderr
+        first, second = jsonl(result.stdout)
+        assert first["id"] == site.url("/kompas?id=7")  # the query names the page
+        assert second["id"] == site.url("/missing")
+        assert "Secret" not in result.stdout + result.stderr
+        assert "alice" not in result.stdout + result.stderr
+    text = invoke("segment", *urls[:1], secret("/text"))
+    assert text.exit_code == 0, text.stderr
+    assert "Secret" not in text.stdout + text.stderr
+    assert f"==> {site.url('/text')} <==" in text.stdout
+    records = "\n".join(
+        json.dumps({"id": n, "url": url})
+        for n, url in enumerate(
+            ["ftp://alice:Secret@host/x", secret("/missing"), "alice:Secret@h/x"]
+        )
+    )
+    result = invoke("segment", "--input-format", "jsonl", input=records)
+    messages = [line["error"]["message"] for line in jsonl(result.stdout)]
+    assert "'ftp://host/x'" in messages[0] and "HTTP 404" in messages[1]
+    assert "Secret" not in result.stdout + result.stderr
+    batch = invoke("batch", secret("/archive.jsonl"), "-o", str(tmp_path / "out"))
+    assert batch.exit_code == 4 and "Secret" not in batch.stdout + batch.stderr
 
 
 # --- the library ----------------------------------------------------------------------------

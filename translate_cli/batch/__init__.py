@@ -1,25 +1,28 @@
 """Batches of documents, resumable, on this machine or spread over a Ray cluster.
 
-``run_batch(job, hooks)`` reads every input, checks ids are unique, skips the ids an earlier
-run of the same batch already committed, cuts the rest into shards and hands them to an
-executor (``EXECUTORS``: ``local``, ``ray``). Whatever the executor, each record's line is
-what ``--input-format jsonl`` prints for it (see ``worker.py``), and each shard is committed
+``run_batch(job, hooks)`` reads every input, checks ids are unique, checks the output folder
+was written with the same options (before any page is fetched), skips the ids an earlier run
+of the same batch already committed, cuts the rest into shards and hands them to an executor
+(``EXECUTORS``: ``local``, ``ray``). Whatever the executor, each record's line is what
+``--input-format jsonl`` prints for it (see ``worker.py``), and each shard is committed
 atomically (see ``shards.py``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, overload
 
-from translate_cli.batch.progress import BatchProgress, duration
+from translate_cli.batch.progress import BatchProgress, RecordHooks, duration
 from translate_cli.batch.ray import RayOptions
 from translate_cli.batch.shards import OUTPUT_FORMATS, OutputFolder, ShardResult
-from translate_cli.batch.sources import id_key, read_inputs, to_item
+from translate_cli.batch.sources import Item, Pending, id_key, read_inputs, to_item
+from translate_cli.config import Settings
 from translate_cli.errors import RuntimeFailure, UsageError
 from translate_cli.pipeline import TASKS, Hooks, SilentHooks, Task, Work, batch_status
 from translate_cli.registry import Registry
@@ -49,6 +52,10 @@ def _archive_tasks() -> Registry[Task]:
 COMMANDS = _archive_tasks()
 DEFAULT_SHARD_SIZE = 100
 # Settings that change what a batch writes: a rerun with other values must not mix results.
+# The others do not change a record that succeeds: batch_size and threads (the memory and the
+# docs allow them to change), timeout and llm_timeout (how long to wait), memory and no_memory
+# (a memory hit is the translation a fresh run gives). The task's options (``translate``) and
+# the prompts' text are part of the identity too (see ``identity``).
 _IDENTITY = (
     "model",
     "engine",
@@ -61,6 +68,8 @@ _IDENTITY = (
     "llm_url",
     "llm_model",
     "prompts",
+    "flag_below",
+    "guard",
 )
 
 
@@ -72,7 +81,7 @@ class BatchJob:
     executor: str = "local"
     output_format: str = "jsonl"
     shard_size: int = DEFAULT_SHARD_SIZE
-    ray: RayOptions = field(default_factory=RayOptions)
+    ray: RayOptions | None = None  # executor ray's options; None: its defaults
 
 
 @dataclass
@@ -101,8 +110,23 @@ def identity(work: Work) -> dict[str, Any]:
         "command": work.task,
         "task_options": dict(work.options),
         **{name: settings[name] for name in _IDENTITY},
+        "prompts_sha256": _prompts_digest(work),
     }
     return dict(json.loads(json.dumps(value)))  # as the manifest holds it: tuples are lists
+
+
+def _prompts_digest(work: Work) -> str | None:
+    """The LLM summariser's prompt templates, by their text (a file named in ``prompts`` may
+    change between runs; so may the config folder's templates); None when none is used."""
+    if not work.kind.summarizes or work.settings.summarizer != "llm":
+        return None
+    from translate_cli.prompts import SHIPPED_NAMES, load_prompts, parse_prompt_options
+
+    prompts = load_prompts(SHIPPED_NAMES, parse_prompt_options(work.settings.prompts))
+    digest = hashlib.sha256()
+    for name, template in sorted(prompts.items()):
+        digest.update(f"{name}\0{template.text}\0".encode())
+    return digest.hexdigest()[:16]
 
 
 def _check_job(job: BatchJob) -> None:
@@ -111,7 +135,9 @@ def _check_job(job: BatchJob) -> None:
     OUTPUT_FORMATS.check(job.output_format)
     if job.shard_size < 1:
         raise UsageError(f"--shard-size: must be at least 1, got {job.shard_size}")
-    if job.executor != "ray" and job.ray != RayOptions():
+    if job.ray is None:
+        return
+    if job.executor != "ray":
         raise UsageError("--workers, --num-cpus, --num-gpus and --ray-address need --executor ray")
     if job.ray.workers < 1 or job.ray.num_cpus < 0 or job.ray.num_gpus < 0:
         raise UsageError("--workers must be at least 1; --num-cpus and --num-gpus at least 0")
@@ -127,24 +153,52 @@ def run_batch(
         from translate_cli.batch.ray import import_ray
 
         import_ray()  # before reading anything: a missing extra is a usage error
-    inputs = read_inputs(job.inputs)
+    inputs = read_inputs(job.inputs)  # every id, no page fetched yet
+    wanted = identity(job.work)
     folder = OutputFolder.open(job.output, job.output_format)
     try:
-        return _run(job, hooks, folder, inputs.records, [str(f) for f in inputs.files], stderr, tty)
+        return _run(
+            job, hooks, folder, wanted, inputs.records, [str(f) for f in inputs.files], stderr, tty
+        )
     finally:
         folder.close()
+
+
+class _Shards(Sequence[tuple[int, list[dict[str, Any]]]]):
+    """The records left, cut into numbered shards of ``size``; a ``"url"`` record's page is
+    fetched (as ``settings`` say) only when its shard is taken, so a refused rerun, or a record
+    already done, fetches nothing, and the local executor starts on the first shard at once."""
+
+    def __init__(self, first: int, records: list[Item], size: int, settings: Settings) -> None:
+        self.first, self.records, self.size, self.settings = first, records, size, settings
+
+    def __len__(self) -> int:
+        return -(-len(self.records) // self.size)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[int, list[dict[str, Any]]]: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[tuple[int, list[dict[str, Any]]]]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        chunk = self.records[index * self.size : (index + 1) * self.size]
+        read = [r.read(self.settings) if isinstance(r, Pending) else r for r in chunk]
+        return self.first + index, [to_item(r) for r in read]
 
 
 def _run(
     job: BatchJob,
     hooks: Hooks,
     folder: OutputFolder,
-    records: list[Any],
+    wanted: dict[str, Any],
+    records: list[Item],
     files: list[str],
     stderr: IO[str] | None,
     tty: bool,
 ) -> BatchSummary:
-    wanted = identity(job.work)
     manifest = folder.read_manifest() or {}
     if manifest and manifest.get("identity") != wanted:
         raise UsageError(
@@ -155,12 +209,8 @@ def _run(
     done = folder.done_ids()
     folder.clear_old_errors()
     remaining = [r for r in records if id_key(r.id) not in done]
-    first = folder.next_number()
     size = job.shard_size
-    shards = [
-        (first + i // size, [to_item(r) for r in remaining[i : i + size]])
-        for i in range(0, len(remaining), size)
-    ]
+    shards = _Shards(folder.next_number(), remaining, size, job.work.settings)
     fingerprint = manifest.get("model_fingerprint")
     manifest = {
         "format": 1,
@@ -186,7 +236,15 @@ def _run(
     executor = EXECUTORS.get(job.executor)
     written = sentences = 0
     failures: list[int] = []
-    for result in executor(job.work, shards, hooks, ray_options=job.ray):
+    results = executor(
+        job.work,
+        shards,
+        hooks,
+        ray_options=job.ray,
+        record_hooks=RecordHooks(hooks, progress),
+        on_record=progress.record,
+    )
+    for result in results:
         if result.fingerprint is not None:
             if fingerprint is not None and result.fingerprint != fingerprint:
                 raise RuntimeFailure(
@@ -199,7 +257,7 @@ def _run(
         written += len(result.lines)
         failures += result.failure_statuses()
         sentences += result.sentences
-        progress.update(len(result.lines), len(result.errors), result.sentences)
+        progress.update(len(result.lines), len(result.errors), result.sentences, result.number)
     committed = len(records) - len(remaining) + written
     manifest.update(
         model_fingerprint=fingerprint,

@@ -6,7 +6,7 @@ through ``json_line``), so a batch's shards hold the same records as that comman
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from translate_cli.batch.shards import ShardResult
@@ -14,11 +14,18 @@ from translate_cli.batch.sources import from_item
 from translate_cli.output import json_line
 from translate_cli.pipeline import Hooks, Pipeline, Work
 
+# Told of each record as it is done: (shard number, sentences of the record; 0 if it failed).
+RecordDone = Callable[[int, int], None]
+
 
 class ShardWorker:
-    """A loaded pipeline that turns shards into results (one per process or Ray actor)."""
+    """A loaded pipeline that turns shards into results (one per process or Ray actor).
 
-    def __init__(self, work: Work, hooks: Hooks | None = None) -> None:
+    ``hooks`` see the model load; ``record_hooks`` (default: the same) see the records."""
+
+    def __init__(
+        self, work: Work, hooks: Hooks | None = None, *, record_hooks: Hooks | None = None
+    ) -> None:
         self.work = work
         self.pipeline = Pipeline(work.settings, hooks=hooks)
         self.fingerprint: str | None = None
@@ -29,18 +36,26 @@ class ShardWorker:
             self.fingerprint = fingerprint_of(self.pipeline.translator, work.settings)
         if work.kind.summarizes:
             _ = self.pipeline.summarizer  # its options are checked before the first shard
+        if record_hooks is not None:
+            self.pipeline.hooks = record_hooks
 
-    def run(self, number: int, items: Sequence[dict[str, Any]]) -> ShardResult:
+    def run(
+        self, number: int, items: Sequence[dict[str, Any]], on_record: RecordDone | None = None
+    ) -> ShardResult:
         result = ShardResult(number, [], [], fingerprint=self.fingerprint)
         records = [from_item(item) for item in items]
         for done in self.pipeline.batch(records, self.work.task, **self.work.options):
             line = json_line(done.to_dict())
+            sentences = 0
             if done.error is not None:
                 result.errors.append(line)
             else:
                 result.lines.append(line)
                 assert done.report is not None
-                result.sentences += len(done.report.sentences)
+                sentences = len(done.report.sentences)
+                result.sentences += sentences
+            if on_record is not None:
+                on_record(number, sentences)
         return result
 
     def close(self) -> None:

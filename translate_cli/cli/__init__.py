@@ -11,6 +11,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from translate_cli.cli.app import app
 from translate_cli.cli.plugins import load_plugins
@@ -91,7 +92,19 @@ _SETTING_PHRASES = (
     # Not in "config file key llm_url": that names the key as written in the file.
     (re.compile(r"(?<!key )\b(llm_url|llm_model|llm_timeout)\b"), "--{flag}"),
 )
-OFFLINE_DEMO = "to try it offline: make demo, then --model .cache/demo-model (random weights)"
+DEMO_MODEL = ".cache/demo-model"  # where a clone's `make demo` builds its random-weight model
+
+
+def offline_demo() -> str | None:
+    """From a clone, how to try the tool offline: the demo model by its absolute path (a
+    relative one fails outside the clone). None where translate-cli is installed without one."""
+    clone = Path(__file__).resolve().parents[2]
+    if not (clone / "tools" / "demo.py").is_file():
+        return None
+    model = clone / DEMO_MODEL
+    if model.is_dir():
+        return f"to try it offline: --model {model} (random weights: its English is noise)"
+    return f"to try it offline: make -C {clone} demo, then --model {model} (random weights)"
 
 
 def in_flags(text: str) -> str:
@@ -102,8 +115,9 @@ def in_flags(text: str) -> str:
             return words.format(flag=re.sub(r"[ _]", "-", match.group(1)))
 
         text = pattern.sub(flag, text)
-    if "models pull" in text:
-        text += f"; {OFFLINE_DEMO}"
+    demo = offline_demo() if "models pull" in text else None
+    if demo:
+        text += f"; {demo}"
     return text
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 import typer
 
-from translate_cli.cli.archive import BATCH_HELP, batch_command, memory_app
+from translate_cli.cli.archive import BATCH_HELP, BATCH_SUMMARY, batch_command, memory_app
 from translate_cli.cli.common import environment, settings_from
 from translate_cli.cli.driver import Io, Job, drive, drive_extract
 from translate_cli.cli.options import (
@@ -17,12 +18,14 @@ from translate_cli.cli.options import (
     QUIET_OPTION,
     RESULT_FORMATS,
     SUMMARY_OPTIONS,
+    AllowPrivateRedirectsOpt,
     BatchOpt,
     ComputeTypeOpt,
     DeviceOpt,
     EvalBeamsOpt,
     EvalEnginesOpt,
     EvalModelsOpt,
+    EvalNoMemoryOpt,
     EvalReferenceArg,
     EvalSourceArg,
     ExtractFormatOpt,
@@ -43,6 +46,7 @@ from translate_cli.cli.options import (
     TranslationsOpt,
     with_options,
 )
+from translate_cli.cli.usage import ConventionalCommand
 from translate_cli.config import DEFAULT_MODEL
 from translate_cli.errors import UsageError
 from translate_cli.humanize import format_size
@@ -63,8 +67,9 @@ app = typer.Typer(
 models_app = typer.Typer(
     help="List, download and remove cached models.", no_args_is_help=True, rich_markup_mode=None
 )
-app.add_typer(models_app, name="models")
-app.add_typer(memory_app, name="memory")
+# short_help: typer would cut a summary to fit a narrow terminal ("...").
+app.add_typer(models_app, name="models", short_help="List, download and remove cached models.")
+app.add_typer(memory_app, name="memory", short_help="The translation memory: stats, clear, export.")
 
 
 def _print_version(ctx: typer.Context, value: bool) -> None:
@@ -118,8 +123,17 @@ def _job(
     return Job(_io(ctx, given), work)
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
 def _help(summary: str) -> str:
     return f"{summary}\n\n{INPUT_HELP}"
+
+
+def _command(name: str, summary: str, help: str | None = None) -> Callable[[F], F]:
+    """``app.command`` with a whole one-line ``summary`` for the command list (typer would cut
+    a longer help to fit) and conventional argument names in the usage line."""
+    return app.command(name, short_help=summary, help=help, cls=ConventionalCommand)
 
 
 def _exit(status: int) -> None:
@@ -127,27 +141,30 @@ def _exit(status: int) -> None:
         raise typer.Exit(status)
 
 
-@app.command(
+@_command(
     "segment",
-    help=_help("Split an article into sentences (no model needed; works offline)."),
+    "Split articles into sentences; no model needed.",
+    _help("Split an article into sentences (no model needed; works offline)."),
 )
 @with_options(DOCUMENT_OPTIONS, QUIET_OPTION)
 def segment_command(ctx: typer.Context, inputs: InputsArg = None, **options: Any) -> None:
     _exit(drive(_job(ctx, "segment", {"inputs": inputs, **options}), environment(ctx)))
 
 
-@app.command(
+@_command(
     "translate",
-    help=_help("Translate every sentence; output stays aligned sentence by sentence."),
+    "Translate every sentence, aligned with its source.",
+    _help("Translate every sentence; output stays aligned sentence by sentence."),
 )
 @with_options(DOCUMENT_OPTIONS, MODEL_OPTIONS, QUIET_OPTION)
 def translate_command(ctx: typer.Context, inputs: InputsArg = None, **options: Any) -> None:
     _exit(drive(_job(ctx, "translate", {"inputs": inputs, **options}), environment(ctx)))
 
 
-@app.command(
+@_command(
     "summarize",
-    help=_help("Bilingual summary: picks the key sentences and translates only those."),
+    "Bilingual summary; translates only the sentences it picks.",
+    _help("Bilingual summary: picks the key sentences and translates only those."),
 )
 @with_options(SUMMARY_OPTIONS, DOCUMENT_OPTIONS, MODEL_OPTIONS, QUIET_OPTION)
 def summarize_command(
@@ -171,18 +188,20 @@ def summarize_command(
     _exit(drive(job, environment(ctx)))
 
 
-@app.command(
+@_command(
     "run",
-    help=_help("The whole report: every sentence translated, plus the bilingual summary."),
+    "The whole report: bilingual summary and every sentence.",
+    _help("The whole report: every sentence translated, plus the bilingual summary."),
 )
 @with_options(SUMMARY_OPTIONS, DOCUMENT_OPTIONS, MODEL_OPTIONS, QUIET_OPTION)
 def run_command(ctx: typer.Context, inputs: InputsArg = None, **options: Any) -> None:
     _exit(drive(_job(ctx, "run", {"inputs": inputs, **options}), environment(ctx)))
 
 
-@app.command(
+@_command(
     "extract",
-    help=_help(
+    "The clean article of a web page; no model needed.",
+    _help(
         "The clean article of a web page: title, then paragraphs, blank lines between "
         "(--format json adds the page's url, title, date, author, site). No model needed."
     ),
@@ -194,6 +213,7 @@ def extract_command(
     output: OutputOpt = None,
     input_format: InputFormatOpt = "auto",
     timeout: TimeoutOpt = None,
+    allow_private_redirects: AllowPrivateRedirectsOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """The clean article of a web page, for pipelines that want only that."""
@@ -201,10 +221,10 @@ def extract_command(
     _exit(drive_extract(_io(ctx, given), settings_from(given), environment(ctx)))
 
 
-app.command("batch", help=BATCH_HELP)(batch_command)  # archives: see cli/archive.py
+_command("batch", BATCH_SUMMARY, BATCH_HELP)(batch_command)  # archives: see cli/archive.py
 
 
-@app.command("eval")
+@_command("eval", "Score models on parallel text: BLEU, chrF and speed.")
 def eval_command(
     ctx: typer.Context,
     source: EvalSourceArg,
@@ -218,11 +238,13 @@ def eval_command(
     device: DeviceOpt = None,
     compute_type: ComputeTypeOpt = None,
     threads: ThreadsOpt = None,
+    no_memory: EvalNoMemoryOpt = False,  # accepted; eval never uses the memory
     quiet: QuietOpt = False,
 ) -> None:
     """Score models on parallel text: BLEU and chrF (sacrebleu), speed, side by side.
 
-    Each SOURCE line is translated as `translate --input-format jsonl` translates a record.
+    Each SOURCE line is translated as `translate --input-format jsonl` translates a record,
+    without the translation memory.
     """
     from pathlib import Path
 
@@ -275,7 +297,9 @@ def _family_title(name: str | None) -> str:
     return FAMILIES.get(name).title if name else "?"
 
 
-@models_app.command("list")
+@models_app.command(
+    "list", short_help="Cached models: sizes, families, licences.", cls=ConventionalCommand
+)
 def models_list(ctx: typer.Context, format: ListingFormatOpt = "text") -> None:
     """Show the models in the local Hugging Face cache: sizes, families, licences."""
     from translate_cli.models import hub_cache_dir, list_models
@@ -321,10 +345,12 @@ def models_list(ctx: typer.Context, format: ListingFormatOpt = "text") -> None:
     out.flush()
 
 
-@models_app.command("pull")
+@models_app.command(
+    "pull", short_help="Download a model into the Hugging Face cache.", cls=ConventionalCommand
+)
 def models_pull(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Hub model name.")] = DEFAULT_MODEL,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Hub model name.")] = DEFAULT_MODEL,
     quiet: QuietOpt = False,
 ) -> None:
     """Download a model into the Hugging Face cache (tokenizer, config, one weights file)."""
@@ -336,10 +362,12 @@ def models_pull(
     env.notice(f"{name} is ready at {path}")
 
 
-@models_app.command("remove")
+@models_app.command(
+    "remove", short_help="Delete a cached model and its converted copies.", cls=ConventionalCommand
+)
 def models_remove(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Cached model name.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Cached model name.")],
     quiet: QuietOpt = False,
 ) -> None:
     """Delete a model from the Hugging Face cache, with its converted copies."""

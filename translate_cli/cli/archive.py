@@ -14,16 +14,25 @@ from translate_cli.cli.options import (
     QUIET_OPTION,
     RESULT_FORMATS,
     SUMMARY_OPTIONS,
+    AllowPrivateRedirectsOpt,
     CommandOpt,
     ExecutorOpt,
+    ExportFormatOpt,
+    LlmModelOpt,
+    LlmTimeoutOpt,
+    LlmUrlOpt,
     MemoryOpt,
     NoTranslateOpt,
     OutputFormatOpt,
     OutputOpt,
+    PromptOpt,
     QuietOpt,
     ResultFormatOpt,
+    SummarizerOpt,
+    TimeoutOpt,
     with_options,
 )
+from translate_cli.cli.usage import ConventionalCommand
 from translate_cli.errors import UsageError
 from translate_cli.humanize import format_size
 from translate_cli.output import json_document
@@ -37,11 +46,13 @@ memory_app = typer.Typer(
 
 
 # --- batch ----------------------------------------------------------------------------------
+BATCH_SUMMARY = "Translate an archive of JSONL/Parquet records, resumably."
 BATCH_HELP = (
     "Translate an archive: JSONL files (or folders of them) and Parquet files with {id, text} "
     "records, into JSONL shards in DIR; rerun the same command to resume.\n\n"
     "INPUT is one or more .jsonl/.parquet files or folders holding them."
 )
+_RAY_FLAGS = ("--workers", "--num-cpus", "--num-gpus", "--ray-address")
 
 
 @with_options(SUMMARY_OPTIONS, MODEL_OPTIONS, QUIET_OPTION)
@@ -78,6 +89,13 @@ def batch_command(
         ),
     ] = 100,
     no_translate: NoTranslateOpt = False,
+    timeout: TimeoutOpt = None,
+    allow_private_redirects: AllowPrivateRedirectsOpt = None,
+    summarizer: SummarizerOpt = None,
+    llm_url: LlmUrlOpt = None,
+    llm_model: LlmModelOpt = None,
+    llm_timeout: LlmTimeoutOpt = None,
+    prompts: PromptOpt = None,
     **options: Any,
 ) -> None:
     from translate_cli.batch import BatchJob, RayOptions, run_batch
@@ -88,17 +106,40 @@ def batch_command(
     if no_translate and task != "summarize":
         raise UsageError("--no-translate needs --command summarize")
     task_options: dict[str, Any] = {"translate": False} if no_translate else {}
-    defaults = RayOptions()
-    ray = RayOptions(
-        workers=defaults.workers if workers is None else workers,
-        num_cpus=defaults.num_cpus if num_cpus is None else num_cpus,
-        num_gpus=defaults.num_gpus if num_gpus is None else num_gpus,
-        address=ray_address or None,
+    ray_values = (workers, num_cpus, num_gpus, ray_address)
+    given = [flag for flag, value in zip(_RAY_FLAGS, ray_values, strict=True) if value is not None]
+    ray = None
+    if given:  # given on the command line, whatever the value: it needs --executor ray
+        if executor.strip().lower() != "ray":
+            raise UsageError(f"{given[0]} needs --executor ray")
+        defaults = RayOptions()
+        ray = RayOptions(
+            workers=defaults.workers if workers is None else workers,
+            num_cpus=defaults.num_cpus if num_cpus is None else num_cpus,
+            num_gpus=defaults.num_gpus if num_gpus is None else num_gpus,
+            address=ray_address or None,
+        )
+    settings = settings_from(
+        {
+            **options,
+            "timeout": timeout,
+            "allow_private_redirects": allow_private_redirects,
+            "summarizer": summarizer,
+            "llm_url": llm_url,
+            "llm_model": llm_model,
+            "llm_timeout": llm_timeout,
+            "prompts": prompts,
+        }
     )
+    if settings.summarizer != "llm":
+        llm_options = (("--llm-url", llm_url), ("--llm-model", llm_model), ("--prompt", prompts))
+        used = [flag for flag, value in llm_options if value]
+        if used:
+            raise UsageError(f"{used[0]} needs --summarizer llm")
     job = BatchJob(
         inputs=inputs,
         output=Path(output),
-        work=Work(task, settings_from(options), task_options),
+        work=Work(task, settings, task_options),
         executor=executor.strip().lower(),
         output_format=output_format.strip().lower(),
         shard_size=shard_size,
@@ -120,7 +161,9 @@ def _store(memory: str | None) -> Any:
         raise UsageError(f"translation memory: {error}") from None
 
 
-@memory_app.command("stats")
+@memory_app.command(
+    "stats", short_help="Entries, size and hits, in all and per model.", cls=ConventionalCommand
+)
 def memory_stats(
     ctx: typer.Context,
     memory: MemoryOpt = None,
@@ -166,7 +209,9 @@ def memory_stats(
     env.stdout.flush()
 
 
-@memory_app.command("clear")
+@memory_app.command(
+    "clear", short_help="Delete all entries, or one model's.", cls=ConventionalCommand
+)
 def memory_clear(
     ctx: typer.Context,
     model: Annotated[
@@ -187,12 +232,12 @@ def memory_clear(
     env.notice(f"removed {removed} entries" + (f" of {model}" if model else ""))
 
 
-@memory_app.command("export")
+@memory_app.command(
+    "export", short_help="Write every entry as TMX 1.4 or JSONL.", cls=ConventionalCommand
+)
 def memory_export(
     ctx: typer.Context,
-    format: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMAT", help="tmx (TMX 1.4) or jsonl.")
-    ] = "tmx",
+    format: ExportFormatOpt = "tmx",
     output: OutputOpt = None,
     model: Annotated[
         str | None, typer.Option("--model", "-m", metavar="NAME", help="Only this model.")
@@ -214,5 +259,7 @@ def memory_export(
             count = write(store.entries(model), out.write)
     finally:
         store.close()
+    if store.skipped:
+        env.notice(f"skipped {store.skipped} malformed entries of {store.path}")
     if output not in (None, "-"):
         env.notice(f"exported {count} entries to {output}")

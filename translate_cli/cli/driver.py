@@ -20,7 +20,7 @@ from translate_cli.registry import Registry
 from translate_cli.render import FORMATS, Renderer, View, Writer
 from translate_cli.render.json import write_line
 from translate_cli.segment import segment
-from translate_cli.terminal import Environment
+from translate_cli.terminal import Environment, printable
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,12 @@ def drive(job: Job, env: Environment) -> int:
         if work.kind.summarizes:
             _ = pipeline.summarizer  # its options and prompt templates are checked now
         records = read_records(
-            io.inputs, input_format, stdin=env.stdin, timeout=work.settings.timeout
+            io.inputs,
+            input_format,
+            stdin=env.stdin,
+            timeout=work.settings.timeout,
+            allow_private_redirects=work.settings.allow_private_redirects,
+            status=env.status,  # a spinner naming the host while a page downloads
         )
         if batch:
             return _write_batch(pipeline, work, records, env, out)
@@ -119,9 +124,10 @@ ExtractWriter = Callable[[Writer, Record, str | None], None]
 
 
 def _extract_text(out: Writer, record: Record, header: str | None) -> None:
+    """Paragraphs a block, as the reading formats show text: no control characters."""
     if header is not None:
-        out.write(header)
-    out.write(_paragraph_text(record.text))
+        out.write(printable(header))
+    out.write(printable(_paragraph_text(record.text)))
 
 
 def _extract_json(out: Writer, record: Record, header: str | None) -> None:
@@ -148,7 +154,14 @@ def drive_extract(io: Io, settings: Settings, env: Environment) -> int:
     batch = input_format == "jsonl" or (io.several and fmt != "text")
     failures: list[int] = []
     with open_output(io.output, stdout=env.stdout) as out:
-        records = read_records(io.inputs, input_format, stdin=env.stdin, timeout=settings.timeout)
+        records = read_records(
+            io.inputs,
+            input_format,
+            stdin=env.stdin,
+            timeout=settings.timeout,
+            allow_private_redirects=settings.allow_private_redirects,
+            status=env.status,
+        )
         for number, record in enumerate(records):
             if record.error is not None:
                 if not batch:
@@ -166,12 +179,18 @@ def drive_extract(io: Io, settings: Settings, env: Environment) -> int:
     return batch_status(failures)
 
 
+def _article_paragraphs(text: str) -> list[str]:
+    """The paragraphs as every command finds them (``segment``: blank lines, or one paragraph a
+    line), each as written: one layout for a page, a text file laid out either way, stdin."""
+    return [text[p[0].start : p[-1].end] for p in segment(text).paragraphs()]
+
+
 def _paragraphs(text: str) -> list[str]:
-    return [" ".join(part.split("\n")).strip() for part in text.split("\n\n") if part.strip()]
+    return [" ".join(part.split("\n")).strip() for part in _article_paragraphs(text)]
 
 
 def _paragraph_text(text: str) -> str:
-    paragraphs = [part.strip("\n") for part in text.split("\n\n") if part.strip()]
+    paragraphs = _article_paragraphs(text)
     return "\n\n".join(paragraphs) + "\n" if paragraphs else ""
 
 

@@ -25,20 +25,41 @@ from translate_cli.render import FORMATS
 _DEFAULTS = Settings()
 
 
-def _choices(names: tuple[str, ...], default: str) -> str:
-    return f"{', '.join(names)} (default: {default})"
+def complete_from(
+    choices: Registry[Any] | Callable[[], Registry[Any]],
+) -> Callable[[str], list[tuple[str, str]]]:
+    """Shell completion of an option's values: the names in ``choices`` (a registry, or a
+    function returning one whose module is imported only then), each with its help; hidden
+    entries are not offered. Read at completion time, so a plug-in's entries are offered too."""
+
+    def complete(incomplete: str) -> list[tuple[str, str]]:
+        registry = choices if isinstance(choices, Registry) else choices()
+        start = incomplete.lower()
+        return [(e.name, e.help) for e in registry.entries() if e.name.startswith(start)]
+
+    return complete
 
 
-def _engine_names() -> tuple[str, ...]:
+def _engines() -> Registry[Any]:
     from translate_cli.engines import ENGINES
 
-    return ENGINES.names()
+    return ENGINES
 
 
-def _summarizer_names() -> tuple[str, ...]:
+def _summarizers() -> Registry[Any]:
     from translate_cli.summarize import SUMMARIZERS
 
-    return SUMMARIZERS.names()
+    return SUMMARIZERS
+
+
+def _export_formats() -> Registry[Any]:
+    from translate_cli.memory.export import EXPORT_FORMATS
+
+    return EXPORT_FORMATS
+
+
+def _choices(names: tuple[str, ...], default: str) -> str:
+    return f"{', '.join(names)} (default: {default})"
 
 
 def _most(name: str) -> str:
@@ -59,6 +80,7 @@ def _format_option(formats: Registry[Any], default: str = "text") -> Any:
         metavar="FORMAT",
         show_default=False,
         help=_choices(formats.names(), default),
+        autocompletion=complete_from(formats),
     )
 
 
@@ -102,6 +124,7 @@ InputFormatOpt = Annotated[
         metavar="FORMAT",
         help=_described(INPUT_FORMATS, "auto"),
         show_default=False,
+        autocompletion=complete_from(INPUT_FORMATS),
     ),
 ]
 TimeoutOpt = Annotated[
@@ -111,6 +134,15 @@ TimeoutOpt = Annotated[
         metavar="SECONDS",
         show_default=False,
         help=f"Longest wait for a web page given as a URL (default: {_DEFAULTS.timeout:g})",
+    ),
+]
+AllowPrivateRedirectsOpt = Annotated[
+    bool | None,  # None: not given, so the environment or config file decides
+    typer.Option(
+        "--allow-private-redirects",
+        show_default=False,
+        help="Follow a redirect from a public address to a private one (this machine, a "
+        "private network, 169.254.169.254); refused by default.",
     ),
 ]
 QuietOpt = Annotated[
@@ -132,7 +164,8 @@ EngineOpt = Annotated[
         "--engine",
         metavar="ENGINE",
         show_default=False,
-        help=_choices(_engine_names(), _DEFAULTS.engine),
+        help=_choices(_engines().names(), _DEFAULTS.engine),
+        autocompletion=complete_from(_engines),
     ),
 ]
 BeamOpt = Annotated[
@@ -160,6 +193,7 @@ DeviceOpt = Annotated[
         metavar="DEVICE",
         show_default=False,
         help=_choices(DEVICES.names(), _DEFAULTS.device),
+        autocompletion=complete_from(DEVICES),
     ),
 ]
 ComputeTypeOpt = Annotated[
@@ -205,7 +239,8 @@ SummarizerOpt = Annotated[
         "--summarizer",
         metavar="NAME",
         show_default=False,
-        help=_choices(_summarizer_names(), _DEFAULTS.summarizer),
+        help=_choices(_summarizers().names(), _DEFAULTS.summarizer),
+        autocompletion=complete_from(_summarizers),
     ),
 ]
 LlmUrlOpt = Annotated[
@@ -271,6 +306,15 @@ NoMemoryOpt = Annotated[
 ]
 
 # --- eval: the variant options repeat; each combination is one result -----------------------
+EvalNoMemoryOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-memory",
+        help="Accepted, changes nothing: eval never reads or writes the translation memory "
+        "(its speed and scores are the model's).",
+        show_default=False,
+    ),
+]
 EvalSourceArg = Annotated[
     str,
     typer.Argument(
@@ -304,7 +348,8 @@ EvalEnginesOpt = Annotated[
         "--engine",
         metavar="ENGINE",
         show_default=False,
-        help=f"{_choices(_engine_names(), _DEFAULTS.engine)}; repeat to compare",
+        help=f"{_choices(_engines().names(), _DEFAULTS.engine)}; repeat to compare",
+        autocompletion=complete_from(_engines),
     ),
 ]
 EvalBeamsOpt = Annotated[
@@ -353,12 +398,17 @@ CommandOpt = Annotated[
         metavar="COMMAND",
         show_default=False,
         help=_choices(COMMANDS.names(), "translate"),
+        autocompletion=complete_from(COMMANDS),
     ),
 ]
 ExecutorOpt = Annotated[
     str,
     typer.Option(
-        "--executor", metavar="NAME", show_default=False, help=_choices(EXECUTORS.names(), "local")
+        "--executor",
+        metavar="NAME",
+        show_default=False,
+        help=_choices(EXECUTORS.names(), "local"),
+        autocompletion=complete_from(EXECUTORS),
     ),
 ]
 OutputFormatOpt = Annotated[
@@ -368,6 +418,19 @@ OutputFormatOpt = Annotated[
         metavar="FORMAT",
         show_default=False,
         help=_choices(OUTPUT_FORMATS.names(), "jsonl"),
+        autocompletion=complete_from(OUTPUT_FORMATS),
+    ),
+]
+
+
+ExportFormatOpt = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="tmx (TMX 1.4) or jsonl.",
+        autocompletion=complete_from(_export_formats),
     ),
 ]
 
@@ -388,6 +451,7 @@ DOCUMENT_OPTIONS = _group(
     output=(OutputOpt, None),
     input_format=(InputFormatOpt, "auto"),
     timeout=(TimeoutOpt, None),
+    allow_private_redirects=(AllowPrivateRedirectsOpt, None),
 )
 MODEL_OPTIONS = _group(
     model=(ModelOpt, None),

@@ -2,9 +2,10 @@
 ``translate_cli.web.network`` (httpx): its deadline, size cap, redirect and credential rules.
 
 Every failure is one ``TranslateCliError`` line: a bad ``--llm-url`` or API key is a
-``UsageError`` when the client is built; anything the server does wrong is a ``RuntimeFailure``.
+``UsageError`` when the client is built; anything the server does wrong is a ``RuntimeFailure``,
+but a request refused for what it holds (400, 413, 422) is ``RequestRejected``, exit 4.
 
-Safety rules, each with a test in ``tests/test_llm_http.py``:
+Safety rules, each with a test in ``tests/llm/test_http.py``:
 
 - The API key comes from the environment, stripped of surrounding whitespace; a key with a
   space, control or non-ASCII character inside is refused without being shown. The key is
@@ -18,6 +19,8 @@ Safety rules, each with a test in ``tests/test_llm_http.py``:
   ``MAX_RESPONSE_BYTES`` of an answer are read, and JSON nested too deep to parse is an error,
   not a ``RecursionError``.
 - URLs in messages carry neither credentials nor a query string (either may hold a key).
+- An error status is one line: the status, its reason and the server's JSON error message, or
+  a short excerpt of the text of an error page (tags, scripts and control characters removed).
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
 from translate_cli.config import Settings
-from translate_cli.errors import RuntimeFailure, TranslateCliError, UsageError
+from translate_cli.errors import InputError, RuntimeFailure, TranslateCliError, UsageError
 from translate_cli.humanize import format_size
 from translate_cli.llm.base import ChatMessage, clean_answer, one_line
 from translate_cli.web.network import Limits, NetworkError, Reply, Trouble, exchange, safe_url
@@ -47,6 +50,7 @@ __all__ = [
     "MAX_REDIRECTS",
     "MAX_RESPONSE_BYTES",
     "HTTPChatClient",
+    "RequestRejected",
     "chat_completions_url",
     "mask_secret",
     "read_api_key",
@@ -66,6 +70,10 @@ MASK_WINDOW = 8
 # the server will never do it, so they fail at once like any other 4xx.
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504, 520, 522, 524, 529})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# The server is up and refuses this request for what it holds (too long for the model's
+# context, too large, not processable): another document may well pass. Any other 4xx (401,
+# 403, 404, ...) would refuse every request alike.
+_REJECTED_STATUSES = frozenset({400, 413, 422})
 _FOLD = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)  # keeps every length
 _UNSAFE_IN_URL = re.compile(r"[\x00-\x20\x7f-\x9f]")
 _FINAL = "point llm_url at the final address"
@@ -89,6 +97,13 @@ _FAILURES = {
     Trouble.REDIRECT_TO_OTHER_ORIGIN: "LLM server {where} redirected (HTTP {status}) to another "
     "server, {target}, which is not followed so as not to hand it the request and key; " + _FINAL,
 }
+
+
+class RequestRejected(InputError, RuntimeFailure):
+    """The server refused this request for its content (HTTP 400, 413, 422): a failure of the
+    server's (a ``RuntimeFailure``) that is this document's, exit 4 like unusable input; in a
+    batch, that record's error, and the others go on. A server that is down or refuses every
+    request stays a plain ``RuntimeFailure``, exit 1, and stops the run."""
 
 
 class _Retryable(Exception):
@@ -304,13 +319,17 @@ class HTTPChatClient:
         status = reply.status
         if status in _REDIRECT_STATUSES:  # the network layer follows those with a Location
             return RuntimeFailure(f"LLM server {where} answered HTTP {status} without a Location")
-        message = f"LLM server {where} answered HTTP {status}{self._error_detail(reply)}"
+        reason = one_line(reply.reason)[:60]
+        message = f"LLM server {where} answered HTTP {status} {reason}".rstrip()
+        message += self._error_detail(reply)
         if status in _RETRY_STATUSES:
             return _Retryable(message, _retry_after(reply.headers.get("retry-after")))
         if status in (401, 403):
             message += f"; check the API key in ${API_KEY_ENV}"
         elif status == 404:
             message += "; is this an OpenAI-compatible server, and is the model name right?"
+        elif status in _REJECTED_STATUSES:
+            return RequestRejected(message)
         return RuntimeFailure(message)
 
     def _network_failure(self, error: NetworkError) -> Exception:
@@ -355,16 +374,17 @@ class HTTPChatClient:
         return answer
 
     def _error_detail(self, reply: Reply) -> str:
+        """``: `` and the server's error message (an OpenAI-style JSON error), or a short
+        excerpt of whatever else it sent (an HTML error page: its text); "" for nothing."""
         try:
             raw = reply.read(4096, cut=True)
         except NetworkError:
             return ""
         text = raw.decode("utf-8", "replace")
         try:
-            error = _server_error(json.loads(text))
+            error = _shorten(_server_error(json.loads(text)), 200)
         except (ValueError, RecursionError):
-            error = text
-        error = one_line(error)[:200]
+            error = _excerpt(text)
         return f": {error}" if error else ""
 
     def _redact(self, message: str) -> str:
@@ -399,6 +419,31 @@ def _server_error(data: object) -> str:
     if isinstance(error, dict):
         error = error.get("message")
     return one_line(error) if isinstance(error, str) else ""
+
+
+# An error page's text as a browser shows it: no scripts or styles, the title only when the
+# page has nothing else.
+_HIDDEN = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|\Z)", re.IGNORECASE | re.DOTALL)
+_TITLE = re.compile(r"<title\b.*?(?:</title\s*>|\Z)", re.IGNORECASE | re.DOTALL)
+_MARKUP = re.compile(r"<!--.*?(?:-->|\Z)|<[^>]*(?:>|\Z)", re.DOTALL)
+EXCERPT = 120  # characters of a non-JSON error body shown
+
+
+def _excerpt(text: str) -> str:
+    """A short excerpt of an error body that is not JSON: its visible text (tags removed,
+    entities decoded), control characters and runs of space made one space."""
+    import html
+
+    def words(markup: str) -> str:
+        return _shorten(html.unescape(_MARKUP.sub(" ", markup)), EXCERPT)
+
+    visible = _HIDDEN.sub(" ", text)
+    return words(_TITLE.sub(" ", visible)) or words(visible)
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = one_line(text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -9,23 +9,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from translate_cli.engines.base import Translator
-from translate_cli.memory.store import MemoryStore, file_sha256
+from translate_cli.models.files import content_digest
 from translate_cli.version import __version__
 
 if TYPE_CHECKING:
     from translate_cli.config import Settings
 
 
-def model_fingerprint(store: MemoryStore | None, model_dir: Path) -> str:
-    """A hash of the model folder's contents: every regular file's name and bytes (config,
-    tokenizer files, weights). A renamed or copied model keeps its fingerprint. ``store``
-    remembers file digests between runs."""
+def model_fingerprint(model_dir: Path) -> str:
+    """A hash of the model folder's contents: every regular file's name and content digest
+    (config, tokenizer files, weights; ``content_digest`` reads them afresh each time, so an
+    overwrite is seen whatever its modification time). A renamed or copied model keeps its
+    fingerprint."""
     digest = hashlib.sha256()
     for path in sorted(model_dir.iterdir()):
         if path.name.startswith(".") or not path.is_file():
             continue
-        file_digest = store.file_digest(path) if store is not None else file_sha256(path)
-        digest.update(f"{path.name}\0{file_digest}\0".encode())
+        digest.update(f"{path.name}\0{content_digest(path)}\0".encode())
     return digest.hexdigest()
 
 
@@ -40,13 +40,13 @@ def _library_versions() -> dict[str, str]:
     return versions
 
 
-def descriptor(store: MemoryStore, translator: Translator, settings: Settings) -> dict[str, Any]:
+def descriptor(translator: Translator, settings: Settings) -> dict[str, Any]:
     """Everything that decides ``translator``'s output for a given source text."""
     model_dir = getattr(translator, "model_dir", None)
     options = getattr(translator, "options", None)
     return {
         "fingerprint": (
-            model_fingerprint(store, Path(model_dir))
+            model_fingerprint(Path(model_dir))
             if model_dir is not None
             else f"no-model:{translator.name}"
         ),

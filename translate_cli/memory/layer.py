@@ -108,7 +108,7 @@ def with_memory(translator: Translator, settings: Settings) -> Translator:
     try:
         store = MemoryStore(path)
         try:
-            described = descriptor(store, translator, settings)
+            described = descriptor(translator, settings)
             key = store.register(
                 described,
                 settings.model,
@@ -130,4 +130,4 @@ def fingerprint_of(translator: Translator, settings: Settings) -> str:
     model_dir = getattr(translator, "model_dir", None)
     if model_dir is None:
         return f"no-model:{translator.name}"
-    return model_fingerprint(None, Path(model_dir))
+    return model_fingerprint(Path(model_dir))

@@ -47,12 +47,6 @@ CREATE TABLE IF NOT EXISTS entries (
     created REAL NOT NULL,
     PRIMARY KEY (model_key, source)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS file_digests (
-    path TEXT PRIMARY KEY,           -- a model file's resolved path
-    size INTEGER NOT NULL,
-    mtime_ns INTEGER NOT NULL,
-    digest TEXT NOT NULL
-);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
@@ -99,6 +93,7 @@ class MemoryStore:
 
     def __init__(self, path: Path, *, create: bool = True) -> None:
         self.path = path
+        self.skipped = 0  # malformed rows ``entries`` left out
         if not create and not path.exists():
             raise MemoryUnavailable(f"no translation memory at {path}")
         try:
@@ -155,8 +150,10 @@ class MemoryStore:
     # --- entries ----------------------------------------------------------------------------
     def lookup(self, model_key: str, sources: Sequence[str]) -> dict[str, Translation]:
         """The stored translation (with its score and flags) of each of ``sources`` that has
-        one; counts the hits."""
+        one; counts the hits. A malformed row (not what ``store`` writes: edited by hand,
+        damaged) is a miss, and is deleted so that the fresh translation takes its place."""
         found: dict[str, Translation] = {}
+        malformed: list[str] = []
         unique = list(dict.fromkeys(sources))
         for start in range(0, len(unique), _VARIABLES):
             chunk = unique[start : start + _VARIABLES]
@@ -166,11 +163,18 @@ class MemoryStore:
                 (model_key, *chunk),
             ).fetchall()
             for source, text, score, flags in rows:
-                evidence = tuple(json.loads(flags)) if flags else ()
-                found[str(source)] = Translation(
-                    str(text), None if score is None else float(score), evidence
-                )
-        if found:
+                translation = _translation(text, score, flags)
+                if translation is None:
+                    malformed.append(source)
+                else:
+                    found[str(source)] = translation
+        if malformed:
+            logger.warning(
+                "translation memory %s: %d malformed entries dropped, translated again",
+                self.path,
+                len(malformed),
+            )
+        if found or malformed:
             counts: dict[str, int] = {}
             for source in sources:
                 if source in found:
@@ -179,6 +183,10 @@ class MemoryStore:
                 self.db.executemany(
                     "UPDATE entries SET hits = hits + ? WHERE model_key = ? AND source = ?",
                     [(n, model_key, s) for s, n in counts.items()],
+                )
+                self.db.executemany(
+                    "DELETE FROM entries WHERE model_key = ? AND source = ?",
+                    [(model_key, s) for s in malformed],
                 )
         return found
 
@@ -199,27 +207,6 @@ class MemoryStore:
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 rows,
             )
-
-    # --- model file digests -----------------------------------------------------------------
-    def file_digest(self, path: Path) -> str:
-        """SHA-256 of ``path``'s bytes, remembered by path, size and mtime so that a rerun
-        does not read hundreds of megabytes again."""
-        resolved = path.resolve()
-        info = resolved.stat()
-        row = self.db.execute(
-            "SELECT digest FROM file_digests WHERE path = ? AND size = ? AND mtime_ns = ?",
-            (str(resolved), info.st_size, info.st_mtime_ns),
-        ).fetchone()
-        if row is not None:
-            return str(row[0])
-        value = file_sha256(resolved)
-        with self.transaction():
-            self.db.execute(
-                "INSERT OR REPLACE INTO file_digests (path, size, mtime_ns, digest) "
-                "VALUES (?, ?, ?, ?)",
-                (str(resolved), info.st_size, info.st_mtime_ns, value),
-            )
-        return value
 
     # --- maintenance ------------------------------------------------------------------------
     def stats(self) -> Stats:
@@ -268,6 +255,8 @@ class MemoryStore:
         return int(removed)
 
     def entries(self, model: str | None = None) -> Iterator[Entry]:
+        """Every well-formed entry (of ``model``); malformed rows are skipped, and counted in
+        ``skipped``."""
         query = (
             "SELECT m.model, m.descriptor, e.source, e.translation, e.score, e.flags, e.hits, "
             "e.created, m.source_lang, m.target_lang FROM entries e "
@@ -278,19 +267,67 @@ class MemoryStore:
             query += " WHERE m.model = ?"
             args = (model,)
         for row in self.db.execute(query + " ORDER BY e.created, e.source", args):
-            flags = json.loads(row[5]) if row[5] else None
-            yield Entry(
-                str(row[0]),
-                json.loads(row[1]),
-                str(row[2]),
-                str(row[3]),
-                row[4],
-                flags,
-                int(row[6]),
-                float(row[7]),
-                str(row[8]),
-                str(row[9]),
-            )
+            entry = _entry(row)
+            if entry is None:
+                self.skipped += 1
+            else:
+                yield entry
+
+
+def _translation(text: object, score: object, flags: object) -> Translation | None:
+    """A stored row as ``store`` wrote it, or None for anything else."""
+    if not isinstance(text, str):
+        return None
+    if score is not None and not isinstance(score, int | float):
+        return None
+    evidence = _flags(flags)
+    if evidence is None:
+        return None
+    return Translation(text, None if score is None else float(score), tuple(evidence))
+
+
+def _flags(flags: object) -> list[str] | None:
+    """The flags column: a JSON list of strings, or empty; None when it is anything else."""
+    if flags is None or flags == "":
+        return []
+    if not isinstance(flags, str):
+        return None
+    try:
+        value = json.loads(flags)
+    except ValueError:
+        return None
+    if not isinstance(value, list) or not all(isinstance(flag, str) for flag in value):
+        return None
+    return value
+
+
+def _entry(row: Sequence[Any]) -> Entry | None:
+    model, described, source, text, score, flags, hits, created, source_lang, target_lang = row
+    translation = _translation(text, score, flags)
+    try:
+        descriptor = json.loads(described) if isinstance(described, str) else None
+    except ValueError:
+        descriptor = None
+    if (
+        translation is None
+        or not isinstance(descriptor, dict)
+        or not all(isinstance(v, str) for v in (model, source, source_lang, target_lang))
+        or not isinstance(hits, int)
+        or not isinstance(created, int | float)
+    ):
+        return None
+    return Entry(
+        model,
+        descriptor,
+        source,
+        translation.text,
+        translation.score,
+        None if flags in (None, "") else list(translation.flags),
+        hits,
+        float(created),
+        source_lang,
+        target_lang,
+    )
 
 
 class _Transaction:
@@ -313,11 +350,3 @@ class _Transaction:
 def open_store(path: Path | None = None, *, create: bool = False) -> MemoryStore:
     """The store for ``memory`` commands; ``MemoryUnavailable`` when it cannot be opened."""
     return MemoryStore(path or default_path(), create=create)
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

@@ -2,15 +2,16 @@
 
 Layout: ``<cache root>/ct2/<model>-<fingerprint>-<quantization>/``, where the cache root is
 ``$TRANSLATE_CLI_CACHE_DIR`` or ``<user cache dir>/translate-cli``. The fingerprint covers the
-checkpoint's path, ``config.json`` and every file's size and modification time, so a changed or
-re-downloaded model is converted again without hashing hundreds of megabytes on every run.
+checkpoint's path and every file's name and content digest (``files.content_digest``: size and
+sampled blocks, milliseconds for hundreds of megabytes), so a changed or re-downloaded model is
+converted again, even one overwritten with the same size and an old modification time.
 
 A conversion is written to a temporary sibling directory, marked complete, then renamed into
 place, so a crash or a concurrent run never leaves a half-written model that a later run trusts.
-The marker also records a checksum of every converted file (all of a small file, sampled blocks
-of a big one), checked before each use, so a copy damaged in place is converted again instead of
-giving silently different translations. Temporary directories carry their owner's host, boot
-and process id, so those of a killed run are swept as soon as that process is gone.
+The marker also records the content digest of every converted file, checked before each use,
+so a copy damaged in place is converted again instead of giving silently different
+translations. Temporary directories carry their owner's host, boot and process id, so those
+of a killed run are swept as soon as that process is gone.
 """
 
 from __future__ import annotations
@@ -28,13 +29,11 @@ from typing import Any
 
 from translate_cli.errors import ModelUnavailableError
 from translate_cli.models.family import check_model_dir, detect_family
+from translate_cli.models.files import content_digest
 from translate_cli.paths import conversions_dir
 
 MARKER = "translate-cli-ct2.json"  # written last; a directory without it is never used
 _STALE_TEMP_SECONDS = 24 * 3600  # for temps whose owner cannot be checked (another host)
-_FULL_HASH_BYTES = 8 << 20  # files up to this size are hashed whole on every use
-_SAMPLES = 256  # ... bigger ones: this many blocks, evenly spread, first and last included
-_SAMPLE_BYTES = 16 << 10  # 256 x 16 KiB = 4 MiB read per use, about 5 ms
 
 
 class EngineUnavailableError(ModelUnavailableError):
@@ -46,17 +45,14 @@ class ConversionError(EngineUnavailableError):
 
 
 def fingerprint(model_dir: Path, ctranslate2_version: str) -> str:
-    """A cheap content key: config.json's bytes plus every file's name, size and mtime."""
+    """A cheap content key: the folder, the library version, every file's name and content
+    digest (read through the hub cache's symlinks to the blobs)."""
     digest = hashlib.sha256()
     digest.update(f"{model_dir.resolve()}\0{ctranslate2_version}\0".encode())
-    config = model_dir / "config.json"
-    if config.is_file():
-        digest.update(config.read_bytes())
     for path in sorted(model_dir.iterdir()):
         if path.name.startswith(".") or not path.is_file():
             continue
-        info = path.stat()  # follows the hub cache's symlinks to the blobs
-        digest.update(f"\0{path.name}\0{info.st_size}\0{info.st_mtime_ns}".encode())
+        digest.update(f"\0{path.name}\0{content_digest(path)}".encode())
     return digest.hexdigest()[:16]
 
 
@@ -131,31 +127,16 @@ def is_complete(path: Path, key: str) -> bool:
 
 
 def checksums(path: Path) -> dict[str, str]:
-    """``{file name: "size:hash"}`` for every file of a conversion but the marker."""
+    """``{file name: content digest}`` for every file of a conversion but the marker.
+
+    A digest samples a big model.bin: flipped bytes between the samples go unseen, a
+    truncation or a damaged block among them does not.
+    """
     return {
-        file.name: f"{file.stat().st_size}:{file_checksum(file)}"
+        file.name: content_digest(file)
         for file in sorted(path.iterdir())
         if file.is_file() and file.name != MARKER
     }
-
-
-def file_checksum(path: Path) -> str:
-    """BLAKE2b of the whole file when small, else of ``_SAMPLES`` evenly spread blocks.
-
-    Sampling keeps the check to milliseconds for a model.bin of hundreds of megabytes; flipped
-    bytes outside the samples go unseen, a truncation or a damaged block among them does not.
-    """
-    digest = hashlib.blake2b(digest_size=16)
-    size = path.stat().st_size
-    with path.open("rb") as handle:
-        if size <= _FULL_HASH_BYTES:
-            digest.update(handle.read())
-        else:
-            last = size - _SAMPLE_BYTES
-            for index in range(_SAMPLES):
-                handle.seek(last * index // (_SAMPLES - 1))
-                digest.update(handle.read(_SAMPLE_BYTES))
-    return digest.hexdigest()
 
 
 def conversions() -> list[tuple[Path, dict[str, Any]]]:

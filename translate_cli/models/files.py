@@ -1,4 +1,6 @@
-"""A model folder's files, checked before a library trips over them with a confusing error.
+"""A model folder's files: checked before a library trips over them with a confusing error, and
+keyed by their content (``content_digest``, what the converted-model cache and the translation
+memory fingerprint a model with).
 
 Every check ends in the same ``ModelUnavailableError`` (exit 3) naming the damaged file and the
 way out; the family-aware folder check (which files a family needs) is
@@ -7,13 +9,44 @@ way out; the family-aware folder check (which files a family needs) is
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import struct
 import zipfile
 from pathlib import Path
 from typing import Any
 
 from translate_cli.errors import ModelUnavailableError
+
+_FULL_HASH_BYTES = 8 << 20  # files up to this size are hashed whole
+_SAMPLES = 256  # ... bigger ones: this many blocks, evenly spread, first and last included
+_SAMPLE_BYTES = 16 << 10  # 256 x 16 KiB = 4 MiB read, whatever the file's size
+
+
+def content_digest(path: Path) -> str:
+    """A key for a model file's content: BLAKE2b of its size and its bytes (all of a file up
+    to 8 MiB, else 256 evenly spread 16 KiB blocks), read afresh on every call.
+
+    Names, paths and times play no part: a copy has the same digest, and an overwrite with the
+    same size and a restored mtime has another one, unless it changes only bytes between the
+    samples (another trained checkpoint differs in nearly every block). Sampling keeps it to
+    milliseconds for weights of hundreds of megabytes, so no cache, which could go stale, is
+    needed.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        digest.update(f"{size}\0".encode())
+        if size <= _FULL_HASH_BYTES:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        else:
+            last = size - _SAMPLE_BYTES
+            for index in range(_SAMPLES):
+                handle.seek(last * index // (_SAMPLES - 1))
+                digest.update(handle.read(_SAMPLE_BYTES))
+    return digest.hexdigest()
 
 
 def model_load_error(model_dir: Path, error: BaseException) -> ModelUnavailableError:

@@ -5,7 +5,9 @@ article paragraph by paragraph, each Indonesian sentence beside its English. Eve
 element carries ``data-index`` (its sentence index) and ``lang="id"``/``lang="en"``; hovering
 or focusing one highlights its pair (CSS alone does the row, a few lines of inline script the
 summary lines that quote it). A flagged sentence gets a mark in its row (never inside its
-translation) with the reason on hover and in a legend.
+translation) with the reason on hover and in a legend; the title and summary lines show the mark
+of the sentence they quote. Every text wraps, however long its words, and a page without English
+gives its one column the whole width.
 
 Safe by construction: every piece of article text goes through ``html.escape`` (quotes too),
 the script is a constant that never reads article text as markup, a Content-Security-Policy
@@ -22,7 +24,8 @@ from typing import Any
 
 from translate_cli.engines.quality import FLAG_HELP
 from translate_cli.render import View, WholeDocument, Writer
-from translate_cli.render.marks import letters, used
+from translate_cli.render.marks import legend_flags, letters
+from translate_cli.render.readable import one_line, readable
 from translate_cli.report import Report, SummaryItem, TranslatedSentence, paragraphs
 
 # No network: default-src 'none' blocks fetches, images, fonts, frames and connections; only the
@@ -37,7 +40,7 @@ _CSS = """
   --bg: #ffffff; --pane: #f6f8fa; }
 * { box-sizing: border-box; }
 body { margin: 0 auto; max-width: 72rem; padding: 1.5rem; color: var(--ink); background: var(--bg);
-  font: 1.05rem/1.6 Georgia, "Noto Serif", serif; }
+  font: 1.05rem/1.6 Georgia, "Noto Serif", serif; overflow-wrap: anywhere; }
 header h1 { font-size: 1.7rem; line-height: 1.25; margin: 0 0 .3rem; }
 header .source-title { color: var(--muted); font-style: italic; margin: 0 0 1rem; }
 dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: 0 0 1rem;
@@ -47,6 +50,7 @@ h2 { font: 600 1rem/1.3 system-ui, sans-serif; text-transform: uppercase; letter
   color: var(--muted); border-bottom: 1px solid var(--rule); padding-bottom: .3rem;
   margin-top: 2rem; }
 .columns, .pair { display: grid; grid-template-columns: 1fr 1fr 1.6rem; gap: 0 1.5rem; }
+.one-column .pair { grid-template-columns: 1fr; }
 .columns { font: 600 .8rem/1.2 system-ui, sans-serif; color: var(--muted); margin-bottom: .4rem; }
 .para { margin: 0 0 1.1rem; padding-bottom: .6rem; border-bottom: 1px dashed var(--rule); }
 .s { padding: .1rem .3rem; border-radius: .25rem; outline: none; overflow-wrap: anywhere; }
@@ -116,7 +120,10 @@ class HtmlRenderer(WholeDocument):
 
 def page(report: Report, *, header: str | None = None) -> str:
     """The whole HTML document for ``report``."""
+    report = readable(report)
+    header = None if header is None else one_line(header)
     english = report.translated and any(s.translation is not None for s in report.sentences)
+    flagged = {s.sentence.index: s for s in report.sentences if s.flags}
     title_text = _page_title(report, header)
     parts = [
         "<!DOCTYPE html>",
@@ -130,17 +137,16 @@ def page(report: Report, *, header: str | None = None) -> str:
         f"<style>{_CSS}</style>",
         "</head>",
         "<body>",
-        _header(report, header),
+        _header(report, header, flagged),
     ]
     if report.summary is not None:
-        flagged = {s.sentence.index: s for s in report.sentences if s.flags}
         parts.append(_summary(report.summary, flagged))
     shown = report.summary is None or report.every_sentence_translated or not english
     if shown and report.sentences:
         parts.append(_article(report.sentences, english=english, heading=report.summary))
-        flags = used(s.flags for s in report.sentences)
-        if flags:
-            parts.append(_legend(flags))
+    flags = legend_flags(report, sentences=shown and english)
+    if flags:
+        parts.append(_legend(flags))
     if report.model and report.translated:
         parts.append(f"<footer>Translated with {_e(report.model)}.</footer>")
     parts += [f"<script>{_JS}</script>", "</body>", "</html>", ""]
@@ -155,12 +161,13 @@ def _page_title(report: Report, header: str | None) -> str:
     return header or "translate-cli"
 
 
-def _header(report: Report, header: str | None) -> str:
+def _header(report: Report, header: str | None, flagged: dict[int, TranslatedSentence]) -> str:
     lines = ["<header>"]
     if report.title is not None:
         main = report.title.translation or report.title.source
         lang = "en" if report.title.translation else "id"
-        lines.append(f'<h1 lang="{lang}">{_e(main)}</h1>')
+        mark = _quoted_mark(report.title, flagged)
+        lines.append(f'<h1 lang="{lang}">{_e(main)}{mark}</h1>')
         if report.title.translation:
             lines.append(f'<p class="source-title" lang="id">{_e(report.title.source)}</p>')
     elif header is not None:
@@ -187,17 +194,24 @@ def _summary(summary: Sequence[SummaryItem], flagged: dict[int, TranslatedSenten
         link = f' data-sentence="{item.index}"' if item.index is not None else ""
         english = f'<span class="en" lang="en">{_e(item.translation)}</span>'
         source = f'<span class="id" lang="id">{_e(item.source)}</span>'
-        quoted = flagged.get(item.index) if item.index is not None else None
-        mark = ""
-        if quoted is not None and item.translation:
-            mark = f' <span class="mark"{_reason(quoted)}>{_e(letters(quoted.flags))}</span>'
+        mark = _quoted_mark(item, flagged)
         lines.append(f"<li{link}>{english + mark if item.translation else ''}{source}</li>")
     lines += ["</ul>", "</section>"]
     return "\n".join(lines)
 
 
+def _quoted_mark(item: SummaryItem, flagged: dict[int, TranslatedSentence]) -> str:
+    """The mark of the flagged sentence a summary line (or the title) quotes, beside its
+    translation (``marks.summary_flags``)."""
+    quoted = flagged.get(item.index) if item.index is not None else None
+    if quoted is None or not item.translation:
+        return ""
+    return f' <span class="mark"{_reason(quoted)}>{_e(letters(quoted.flags))}</span>'
+
+
 def _article(sentences: Iterable[TranslatedSentence], *, english: bool, heading: object) -> str:
-    lines = ['<main class="article">']
+    layout = "article" if english else "article one-column"
+    lines = [f'<main class="{layout}">']
     if heading is not None:
         lines.append("<h2>Article</h2>")
     if english:

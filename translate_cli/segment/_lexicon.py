@@ -28,6 +28,7 @@ class Lexicon:
     asides: frozenset[str]
     letter_labels: frozenset[str]
     lower_titles: frozenset[str]  # "dr", "drg": lowercase titles that may open a sentence
+    company_suffixes: frozenset[str]  # "Tbk", "Pte", "S.A": after a company's name
 
     def is_abbreviation(self, word: str) -> bool:
         return (
@@ -57,11 +58,12 @@ def _abbreviations(name: str) -> frozenset[str]:
 def lexicon() -> Lexicon:
     """Load every list once."""
     verbs = word_list(_PACKAGE, "saying_verbs.txt")
+    suffixes = frozenset(e.removesuffix(".") for e in entries(_PACKAGE, "company_suffixes.txt"))
     return Lexicon(
         no_break=_abbreviations("no_break.txt"),
         numeric=_abbreviations("numeric.txt"),
         degrees=_abbreviations("degrees.txt"),
-        closers=_abbreviations("closers.txt"),
+        closers=_abbreviations("closers.txt") | {s for s in suffixes if "." not in s},
         starters=word_list(_PACKAGE, "starters.txt"),
         saying_verbs=verbs | frozenset(verb + "nya" for verb in verbs),
         speakers=word_list(_PACKAGE, "speakers.txt"),
@@ -69,4 +71,5 @@ def lexicon() -> Lexicon:
         asides=word_list(_PACKAGE, "asides.txt"),
         letter_labels=word_list(_PACKAGE, "letter_labels.txt"),
         lower_titles=frozenset(e.removesuffix(".") for e in entries(_PACKAGE, "lower_titles.txt")),
+        company_suffixes=suffixes,
     )

@@ -526,6 +526,8 @@ def _holds(text: str, m_start: int, t: int, end: int, lex: Lexicon) -> bool:
         return left in lex.no_break or left in lex.numeric
     if left in lex.no_break or _LOWER_INITIALS.fullmatch(left):
         return True
+    if left in lex.company_suffixes and _company_suffix(text, t, end, lex):
+        return True  # "Maju Pte. Ltd.", "Samsung Co. Ltd.": one company's name
     if left in lex.closers:
         return False
     # Degrees and initials stand before names; a quotation or a sentence starter ends them.
@@ -542,6 +544,13 @@ def _holds(text: str, m_start: int, t: int, end: int, lex: Lexicon) -> bool:
     if _DEGREE_SHAPE.fullmatch(left):
         return _degree_holds(text, word, word_end, end, lex)
     return False
+
+
+def _company_suffix(text: str, t: int, end: int, lex: Lexicon) -> bool:
+    """Whether the token at ``t`` is a company suffix with its period: "Ltd.", "S.A."."""
+    space = _SPACE.search(text, t, min(end, t + _MAX_TOKEN))
+    token = text[t : space.start() if space else min(end, t + _MAX_TOKEN)].rstrip(",;:")
+    return token.endswith(".") and token[:-1] in lex.company_suffixes
 
 
 def _glued_boundary(

@@ -15,7 +15,7 @@ Nothing here imports trafilatura, httpx or lxml until a page is actually read.
 from __future__ import annotations
 
 from translate_cli.web.article import META_KEYS, Article
-from translate_cli.web.charset import decode_page
+from translate_cli.web.charset import CharsetError, decode_page
 from translate_cli.web.fetch import (
     DEFAULT_TIMEOUT,
     MAX_BYTES,
@@ -35,18 +35,21 @@ def article_from_bytes(
     ``name``: the input's name for messages, default the URL)."""
     from translate_cli.web.extract import extract_article
 
-    text, _ = decode_page(data, charset)
+    text, _ = decode_page(data, charset, name=name or (safe_url(url) if url else None))
     return extract_article(text, url, name=name)
 
 
-def read_article(source: str | bytes, *, timeout: float = DEFAULT_TIMEOUT) -> Article:
-    """The article of a URL (fetched), or of an HTML page given as text or bytes."""
+def read_article(
+    source: str | bytes, *, timeout: float = DEFAULT_TIMEOUT, allow_private_redirects: bool = False
+) -> Article:
+    """The article of a URL (fetched; a redirect from a public address to a private one is
+    refused unless ``allow_private_redirects``), or of an HTML page given as text or bytes."""
     from translate_cli.web.extract import extract_article
 
     if isinstance(source, bytes):
         return article_from_bytes(source)
     if is_url(source):
-        page = fetch(source, timeout=timeout)
+        page = fetch(source, timeout=timeout, allow_private_redirects=allow_private_redirects)
         return article_from_bytes(page.data, page.url, page.charset)
     return extract_article(source)
 
@@ -56,6 +59,7 @@ __all__ = [
     "MAX_BYTES",
     "META_KEYS",
     "Article",
+    "CharsetError",
     "FetchError",
     "Page",
     "article_from_bytes",

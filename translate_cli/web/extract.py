@@ -6,13 +6,17 @@ juga: …`` links, ``Foto: ANTARA/…`` credits, ``Penulis:``/``Editor:`` byline
 Wartawan …``, ``ADVERTISEMENT / SCROLL TO CONTINUE`` and copyright lines. Our pass drops each
 line that the news boilerplate patterns (``web/data/news_boilerplate.txt``, shared with
 the summariser) or the web-page patterns (``web/data/boilerplate.txt``) match, and the headline when
-it is repeated in the body. Old table layouts (the whole page in ``<td>`` cells) are first
-turned into ``<div>``s, which trafilatura reads as blocks instead of one table row.
+it is repeated in the body; every pattern is tested not to match prose. Before trafilatura
+reads the page, old table layouts (the whole page in ``<td>`` cells) become ``<div>``s, which
+trafilatura reads as blocks instead of one table row, and a block (one with no block inside)
+whose every line is boilerplate is removed. The page is parsed so that nothing nested deeply
+is lost (``web/tree.py``).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -21,11 +25,14 @@ from translate_cli.errors import InputError
 from translate_cli.resources import sections
 from translate_cli.web.article import Article
 from translate_cli.web.fetch import safe_url
+from translate_cli.web.tree import block_lines, flatten, parse, text_of
 
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
-# A layout table: a cell holding this much text, or paragraphs, is page structure, not data.
+# A layout table: a cell holding this much text, or a table inside, is page structure, not
+# data; so is a table with paragraphs or line breaks in its cells that holds most of the page.
 _LAYOUT_CELL_CHARS = 400
+_LAYOUT_SHARE = 0.5
 # A page whose body has no line this long holds menus and labels, not an article.
 _MIN_PROSE_WORDS = 5
 # Blocks longer than this are never dropped whole: boilerplate blocks are short.
@@ -62,8 +69,10 @@ def _norm(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
 
+# Table parts are no such block: a data table's cells ("5040", "-5.44%") are article text,
+# and a layout table's cells are <div>s by then.
 _BLOCKS = (
-    "p", "div", "li", "ul", "ol", "table", "tr", "td", "aside", "figure", "figcaption",
+    "p", "div", "li", "ul", "ol", "aside", "figure", "figcaption",
     "section", "center", "h2", "h3", "h4", "h5", "h6", "dl", "dd", "dt", "header", "footer",
 )  # fmt: skip
 _INLINE = ("strong", "b", "em", "i", "span", "a", "font", "small", "u")
@@ -80,45 +89,67 @@ def _prepare(html: str) -> _Prepared:
     "Baca juga" links, and note the ``<h1>`` headings."""
     import lxml.html
 
-    try:
-        tree = lxml.html.document_fromstring(re.sub(r"^\s*<\?xml[^>]*>", "", html))
-    except Exception:  # lxml raises ParserError / ValueError for empty or odd documents
+    html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
+    tree = parse(html)
+    if tree is None:
         return _Prepared(html, [])
+    flatten(tree)
     _unwrap_layout_tables(tree)
     _drop_boilerplate(tree)
-    headings = [_SPACES.sub(" ", h.text_content()).strip() for h in tree.iter("h1")]
+    headings = [unicodedata.normalize("NFC", text_of(h)) for h in tree.iter("h1")]
     # trafilatura is given text, not the tree: it reads <br> runs as paragraph breaks only
     # when it parses the page itself.
     return _Prepared(lxml.html.tostring(tree, encoding="unicode"), [h for h in headings if h])
 
 
+_TABLE_PARTS = ("table", "tbody", "thead", "tfoot", "tr", "td", "th")
+
+
 def _unwrap_layout_tables(tree: Any) -> None:
-    """Layout tables (a cell with long text, paragraphs or line breaks) become ``<div>``s;
-    trafilatura would read a whole page laid out in ``<td>`` cells as one table row."""
+    """Layout tables become ``<div>``s: trafilatura would read a whole page laid out in
+    ``<td>`` cells as one table row. Data tables (prices, scores, a recipe's ingredients)
+    stay tables, line breaks and paragraphs in their cells included."""
+    body = max(1, len(text_of(tree)))
     for table in list(tree.iter("table")):
         cells = table.findall(".//td")
-        if any(
-            len(cell.text_content()) > _LAYOUT_CELL_CHARS
-            or cell.find(".//p") is not None
-            or cell.find(".//br") is not None
-            or cell.find(".//table") is not None
+        layout = any(
+            len(text_of(cell)) > _LAYOUT_CELL_CHARS or cell.find(".//table") is not None
             for cell in cells
-        ):
-            for element in table.iter("table", "tbody", "thead", "tfoot", "tr", "td", "th"):
+        ) or (
+            any(cell.find(".//p") is not None or cell.find(".//br") is not None for cell in cells)
+            and len(text_of(table)) >= _LAYOUT_SHARE * body
+        )
+        if layout:
+            parts = [
+                element
+                for element in table.iter(*_TABLE_PARTS)
+                if element is table
+                or (element.tag != "table" and next(element.iterancestors("table"), None) is table)
+            ]  # a table inside a cell is judged on its own: a pull quote stays a table
+            for element in parts:
                 element.tag = "div"
                 for attribute in ("width", "valign", "colspan", "bgcolor"):
                     element.attrib.pop(attribute, None)
 
 
 def _drop_boilerplate(tree: Any) -> None:
-    """Remove short blocks whose whole text is boilerplate, and inline link labels."""
+    """Remove short blocks whose every line is boilerplate, and inline link labels. Only a
+    block with no block inside is judged whole: a container's text runs its children's
+    together ("© Foto Legende…Nach der Legende soll …"), so its children are judged one by
+    one."""
     doomed = []
     for element in tree.iter(*_BLOCKS):
-        text = _SPACES.sub(" ", element.text_content()).strip()
-        if text and len(text) <= _BLOCK_CHARS and is_boilerplate_line(text):
+        if next(element.iterdescendants(*_BLOCKS), None) is not None:
+            continue
+        lines = block_lines(element)
+        if (
+            lines
+            and sum(map(len, lines)) <= _BLOCK_CHARS
+            and all(is_boilerplate_line(line) for line in lines)
+        ):
             doomed.append(element)
     for element in tree.iter(*_INLINE):
-        text = _SPACES.sub(" ", element.text_content()).strip()
+        text = text_of(element)
         if text and len(text) <= _BLOCK_CHARS and any(p.match(text) for p in _inline_patterns()):
             doomed.append(element)
             # "<b>Baca juga:</b> <a>Judul berita lain</a>": the link is part of the label.
@@ -207,7 +238,9 @@ def extract_article(html: str, url: str | None = None, *, name: str | None = Non
         raise NoArticleError(f"{shown}: no article text found in the page")
     site = _field(document, "sitename")
     title = _clean_title(_field(document, "title"), site, prepared.headings)
-    body = getattr(document, "text", None) or ""
+    # Composed characters (NFC), as trafilatura's own text output has them: "ü", not "u" and a
+    # combining diaeresis.
+    body = unicodedata.normalize("NFC", getattr(document, "text", None) or "")
     paragraphs = clean_paragraphs(body.split("\n"), title)
     if not any(len(_WORD.findall(p)) >= _MIN_PROSE_WORDS for p in paragraphs):
         raise NoArticleError(f"{shown}: no article text found in the page")
@@ -224,5 +257,5 @@ def extract_article(html: str, url: str | None = None, *, name: str | None = Non
 def _field(document: Any, name: str) -> str | None:
     value = getattr(document, name, None)
     if isinstance(value, str) and value.strip():
-        return _SPACES.sub(" ", value).strip()
+        return unicodedata.normalize("NFC", _SPACES.sub(" ", value).strip())
     return None

@@ -3,7 +3,9 @@
 What is particular to pages: only a URL with a host is tried, the HTTP status and the content
 type are checked, and every failure is one ``FetchError`` line (exit 4) that says what happened
 (DNS, refused, timeout, HTTP status, content type, size) and never shows credentials in the URL.
-The limits: ``timeout`` for the whole download, ``MAX_BYTES`` decompressed, ``MAX_REDIRECTS``.
+The limits: ``timeout`` for the whole download, ``MAX_BYTES`` decompressed, ``MAX_REDIRECTS``;
+a redirect from a public address to a private one is refused unless
+``allow_private_redirects``.
 """
 
 from __future__ import annotations
@@ -88,6 +90,7 @@ def fetch(
     timeout: float = DEFAULT_TIMEOUT,
     max_bytes: int = MAX_BYTES,
     max_redirects: int = MAX_REDIRECTS,
+    allow_private_redirects: bool = False,
     transport: httpx.BaseTransport | None = None,
 ) -> Page:
     """GET ``url`` (redirects followed) and return its body, at most ``max_bytes``.
@@ -95,7 +98,9 @@ def fetch(
     ``timeout`` bounds the whole download. Raises ``FetchError``.
     """
     check_url(url)
-    limits = Limits(timeout, max_bytes, max_redirects)
+    limits = Limits(
+        timeout, max_bytes, max_redirects, allow_private_redirects=allow_private_redirects
+    )
     accept = {"Accept": "text/html,text/plain;q=0.9,*/*;q=0.5"}
     try:
         with exchange("GET", url, limits, headers=accept, transport=transport) as reply:
@@ -118,6 +123,10 @@ _FAILURES = {
     Trouble.TOO_MANY_REDIRECTS: "{shown}: more than {redirects} redirects",
     Trouble.REDIRECT_NOT_HTTP: (
         "{shown}: redirected to a URL that is not http:// or https:// ({target})"
+    ),
+    Trouble.REDIRECT_TO_PRIVATE: (
+        "{shown}: redirected from a public address to a private one ({target}); not followed "
+        "unless --allow-private-redirects"
     ),
     Trouble.INVALID_URL: "{shown}: not a valid URL ({reason})",
     Trouble.NO_ANSWER: "cannot fetch {shown}: no answer within {timeout} s (timeout) — {offline}",

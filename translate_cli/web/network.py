@@ -9,11 +9,16 @@ JSON). Its rules hold for both:
   it into a GET without its body) is refused; with ``Limits.same_origin`` one to another origin
   (scheme, host, port) is refused before anything is sent there. The ``Authorization`` header
   never crosses to another origin.
+- A redirect from a public address to a private one (loopback, private ranges, link-local and
+  with it the cloud metadata address 169.254.169.254, reserved, unspecified, multicast) is
+  refused unless ``Limits.allow_private_redirects``: a page on the internet must not point the
+  fetcher at this machine or its network. A URL given on its own may point anywhere.
 - ``Limits.timeout`` is a deadline for the whole exchange: connecting, each redirect, the
   headers and the body. Each wait is bounded by what is left of it, and at the deadline the
   connections are shut, so a server dripping bytes is stopped too.
-- At most ``Limits.max_bytes`` of the body are read, counted after decompression (a gzip bomb
-  stops).
+- At most ``Limits.max_bytes`` of the body are read, counted as it is decompressed, a step at a
+  time through every ``Content-Encoding`` layer (``translate_cli.web.inflate``): a gzip bomb,
+  single or nested, stops at the cap.
 - Proxies come from the environment (``HTTPS_PROXY``, ``HTTP_PROXY``, ``NO_PROXY``), as curl
   reads them; a server on this machine is never reached through one.
 - A failure is a ``NetworkError`` that says what happened (``Trouble``); each caller words it
@@ -39,6 +44,7 @@ from urllib.parse import urljoin, urlsplit
 
 from translate_cli.humanize import format_size, one_line
 from translate_cli.version import __version__
+from translate_cli.web.inflate import ACCEPT, EncodingError, decoded, encodings
 
 if TYPE_CHECKING:
     import httpx
@@ -100,13 +106,15 @@ def user_agent() -> str:
 # --- one exchange -----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Limits:
-    """How far an exchange may go: seconds in all, body bytes (decompressed), redirects, and
-    whether redirects must stay on the first URL's origin (an API: its request and key stay)."""
+    """How far an exchange may go: seconds in all, body bytes (decompressed), redirects,
+    whether redirects must stay on the first URL's origin (an API: its request and key stay),
+    and whether a public address may redirect to a private one."""
 
     timeout: float
     max_bytes: int
     max_redirects: int
     same_origin: bool = False
+    allow_private_redirects: bool = False
 
 
 class Trouble(Enum):
@@ -128,6 +136,7 @@ class Trouble(Enum):
     REDIRECT_CHANGES_REQUEST = "a redirect that would drop the request's body"
     REDIRECT_TO_OTHER_ORIGIN = "a redirect to another origin"
     REDIRECT_NOT_HTTP = "a redirect to a URL that is not http(s)"
+    REDIRECT_TO_PRIVATE = "a redirect from a public address to a private one"
 
 
 class NetworkError(Exception):
@@ -175,7 +184,8 @@ class Reply:
         chunks: list[bytes] = []
         size = 0
         try:
-            for chunk in self.response.iter_bytes():
+            layers = encodings(self.headers.get("content-encoding", ""))
+            for chunk in decoded(self.response.iter_raw(), layers):
                 if self._deadline.passed():
                     raise NetworkError(Trouble.NOT_COMPLETE, "not complete in time", self.url)
                 if size + len(chunk) > cap:
@@ -185,6 +195,9 @@ class Reply:
                     break
                 size += len(chunk)
                 chunks.append(chunk)
+        except EncodingError as error:
+            host = _host(self.url)
+            raise NetworkError(Trouble.PROTOCOL, f"{host} sent {error}", self.url) from None
         except httpx.HTTPError as error:
             raise _network_error(error, self.url, self._deadline.passed(), True) from None
         return b"".join(chunks)
@@ -213,7 +226,8 @@ def exchange(
 
     deadline = _Deadline(limits.timeout)
     client = httpx.Client(
-        headers={"User-Agent": user_agent()},
+        # Only the encodings ``inflate`` undoes in bounded steps.
+        headers={"User-Agent": user_agent(), "Accept-Encoding": ACCEPT},
         follow_redirects=False,  # _Hops follows them, by the rules above
         trust_env=True,  # proxies and NO_PROXY from the environment
         mounts=_direct_mounts(url),
@@ -323,7 +337,67 @@ class _Hops:
             valid = False
         if not valid:
             raise refuse(Trouble.REDIRECT_NOT_HTTP, "a redirect to a URL that is not http(s)")
+        if not self.limits.allow_private_redirects and leaves_the_internet(self.url, target):
+            raise refuse(Trouble.REDIRECT_TO_PRIVATE, "a redirect to a private address")
         return target
+
+
+# --- where a redirect may lead ------------------------------------------------------------------
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def is_public_address(address: Address) -> bool:
+    """Whether ``address`` is on the public internet: not loopback, private, link-local
+    (169.254.169.254, the cloud metadata service, is one), shared (CGNAT), reserved,
+    unspecified or multicast. An IPv6 address that carries an IPv4 one (mapped, 6to4, Teredo)
+    is judged by that one."""
+    if isinstance(address, ipaddress.IPv6Address):
+        teredo = address.teredo
+        embedded = address.ipv4_mapped or address.sixtofour or (teredo[1] if teredo else None)
+        if embedded is not None:
+            return is_public_address(embedded)
+        if address.is_site_local:
+            return False
+    return address.is_global and not (
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_reserved
+        or address.is_unspecified
+        or address.is_multicast
+    )
+
+
+def host_addresses(host: str) -> list[Address]:
+    """Every address ``host`` stands for: itself when it is one, else what the resolver
+    gives (none when the lookup fails)."""
+    try:
+        return [ipaddress.ip_address(host.strip("[]").partition("%")[0])]
+    except ValueError:
+        pass
+    try:
+        found = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError, ValueError):
+        return []
+    addresses: list[Address] = []
+    for *_, sockaddr in found:
+        with suppress(ValueError):
+            addresses.append(ipaddress.ip_address(str(sockaddr[0]).partition("%")[0]))
+    return list(dict.fromkeys(addresses))
+
+
+def leaves_the_internet(url: str, target: str) -> bool:
+    """Whether a redirect from ``url`` to ``target`` goes from a public address to a private
+    one. A server that is itself private (an intranet, this machine) may send anywhere; a
+    redirect within its own origin changes no address; a host that cannot be looked up
+    counts as public here (connecting to it will fail on its own)."""
+    here, there = _host(url), _host(target)
+    if "?" in (here, there) or (origin(url) is not None and origin(url) == origin(target)):
+        return False
+    sources = host_addresses(here)
+    if sources and not any(is_public_address(address) for address in sources):
+        return False
+    return any(not is_public_address(address) for address in host_addresses(there))
 
 
 class _Deadline:
