@@ -10,7 +10,7 @@ DEMO_MODEL := .cache/demo-model
 TORCH_INDEX_URL ?=
 TORCH_VERSION := $(shell sed -n 's/^ *"torch==\([^"]*\)".*/\1/p' pyproject.toml)
 
-.PHONY: install dev browser demo test lint typecheck layers check bench clean
+.PHONY: install dev browser ocr demo test lint typecheck layers check bench clean
 
 install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
@@ -43,8 +43,18 @@ browser:
 	  >/dev/null 2>&1 || echo "make: could not install chromium; browser tests will skip" >&2; }; } \
 	  || true
 
+# `--ocr` reads scanned PDFs with Tesseract and its Indonesian data (Debian packages), installed
+# the same way; where they cannot be, the OCR test skips itself saying why.
+ocr:
+	@{ command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx ind; } \
+	  || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	  tesseract-ocr tesseract-ocr-ind >/dev/null 2>&1 \
+	  || echo "make: could not install tesseract; the OCR test will skip" >&2; }; } \
+	  || true
+
 # pytest exits 5 when it collected nothing: that is a failure here, not a pass.
-test: dev browser
+test: dev browser ocr
 	@$(BIN)/python -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: FAILED, no tests ran" >&2; exit 1; fi; \
 	exit $$status

@@ -263,7 +263,7 @@ def test_jsonl_from_stdin_streams_line_by_line() -> None:
 
 
 def test_unknown_input_format_is_a_usage_error() -> None:
-    with pytest.raises(UsageError, match="'csv' is not one of auto, text, html, jsonl"):
+    with pytest.raises(UsageError, match="'csv' is not one of auto, text, html, pdf, docx, jsonl"):
         read_records(["-"], "csv", io.BytesIO(b""))
 
 
@@ -319,3 +319,52 @@ def test_run_url_shows_a_spinner_on_stderr_only(monkeypatch: pytest.MonkeyPatch)
     stdout = env.stdout.getvalue().decode()
     assert "Fetching" not in stdout
     assert json.loads(stdout)["sentences"][0]["source"].startswith("Banjir")
+
+
+# --- documents: by content, by media type, and "path" records ---------------------------------
+def _docx() -> bytes:
+    from tests.documents.builders import build_docx
+
+    return build_docx()
+
+
+def test_a_document_url_is_read_by_its_media_type_even_with_other_bytes() -> None:
+    from translate_cli.documents import DOCX_MEDIA_TYPE
+
+    routes = {
+        "/surat": Response(_docx(), headers={"Content-Type": DOCX_MEDIA_TYPE}),
+        "/bukan": Response(b"teks biasa", headers={"Content-Type": DOCX_MEDIA_TYPE}),
+    }
+    with serve(routes) as server:
+        good, bad = read_records([server.url("/surat"), server.url("/bukan")], "auto")
+    assert good.error is None and good.meta is not None
+    assert good.meta["url"] == server.url("/surat") and good.meta["footer"]
+    assert bad.error is not None and bad.error.exit_status == ExitStatus.BAD_INPUT
+    assert "not a readable .docx" in bad.error.message
+
+
+def test_a_path_record_is_not_read_from_a_jsonl_fetched_from_a_url(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("rahasia", encoding="utf-8")
+    line = json.dumps({"id": 1, "path": str(secret)}) + "\n"
+    with serve({"/batch.jsonl": Response(line.encode())}) as server:
+        (record,) = read_records([server.url("/batch.jsonl")], "jsonl")
+    assert record.text == "" and record.error is not None
+    assert '"path" is not read in records fetched from a URL' in record.error.message
+
+
+def test_a_path_record_reads_text_pages_and_documents_and_waits_when_asked(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "a.txt").write_text("Halo dunia.", encoding="utf-8")
+    (tmp_path / "b.docx").write_bytes(_docx())
+    line_a, line_b = (
+        json.dumps({"id": n, "path": f"{n}.{ext}"}) for n, ext in (("a", "txt"), ("b", "docx"))
+    )
+    assert parse_record(line_a, "in.jsonl", 1, base=str(tmp_path)).text == "Halo dunia."
+    document = parse_record(line_b, "in.jsonl", 2, base=str(tmp_path))
+    assert document.error is None and document.meta is not None and document.meta["header"]
+    waiting = parse_record(line_b, "in.jsonl", 2, base=str(tmp_path), fetch=False)
+    assert (waiting.id, waiting.text, waiting.error) == ("b", "", None)
+    missing = parse_record(line_a, "in.jsonl", 3, base=str(tmp_path / "nowhere"))
+    assert missing.error is not None and missing.error.message.startswith("in.jsonl: line 3: ")

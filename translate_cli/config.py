@@ -43,6 +43,7 @@ class Settings:
     prompts: tuple[str, ...] = ()  # "[NAME=]FILE" prompt template overrides
     timeout: float = 30.0  # longest wait for a web page (an http(s) INPUT), seconds
     allow_private_redirects: bool = False  # may a public page redirect to a private address?
+    ocr: bool = False  # read scanned PDF pages with Tesseract (docs/documents.md)
     memory: str = ""  # translation memory database; "" = <cache dir>/memory.sqlite3
     no_memory: bool = False  # translate everything afresh, neither reading nor writing it
     # Evidence (engines/quality.py): a sentence whose mean token log-probability is below

@@ -1,4 +1,5 @@
-"""Reading inputs: paths, ``-`` for standard input, http(s) URLs; text, HTML or JSONL batches.
+"""Reading inputs: paths, ``-`` for standard input, http(s) URLs; text, HTML, documents (PDF,
+Word) or JSONL batches.
 
 A file that cannot be read as text raises ``InputError`` (exit 4) naming the file and, for bad
 bytes, the byte offset; a wrong command line raises ``UsageError`` (exit 2). Every named path is
@@ -9,8 +10,9 @@ says what is wrong (file and line), and the caller reports it and goes on. The s
 URL that cannot be fetched and a page with no article: the record carries the error.
 
 ``--input-format auto`` (the default) reads HTML as a web page (its article is extracted, see
-``translate_cli.web``) and everything else exactly as ``text`` does; JSONL is read only when
-asked for.
+``translate_cli.web``), a PDF or Word file as a document (recognised by its bytes, or for a URL
+by its media type; see ``translate_cli.documents``) and everything else exactly as ``text``
+does; JSONL is read only when asked for. ``pdf`` and ``docx`` force a document's kind.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import urlsplit
 
+from translate_cli.documents import DOCUMENTS, MEDIA_TYPES, read_document, sniff
 from translate_cli.errors import InputError, TranslateCliError, UsageError
 from translate_cli.registry import Registry
 from translate_cli.web.fetch import DEFAULT_TIMEOUT, check_url, is_url, safe_url, url_scheme
@@ -40,11 +43,17 @@ STDIN_NAME = "<stdin>"
 NO_INPUT = "no input: give a file path, or '-' to read standard input"
 # How an INPUT is read (``--input-format``); the reading itself is ``_records``'s.
 INPUT_FORMATS: Registry[str] = Registry("input format", "--input-format")
-INPUT_FORMATS.register("auto", "auto", help="HTML is read as a web page, anything else as text")
+INPUT_FORMATS.register(
+    "auto",
+    "auto",
+    help="HTML is read as a web page, PDF and Word files as documents, the rest as text",
+)
 INPUT_FORMATS.register("text", "text")
 INPUT_FORMATS.register("html", "html")
+INPUT_FORMATS.register("pdf", "pdf", help="a PDF document")
+INPUT_FORMATS.register("docx", "docx", help="a Word (.docx) document")
 INPUT_FORMATS.register(
-    "jsonl", "jsonl", help='one {"id", "text"|"html"|"url"} object a line: batch mode'
+    "jsonl", "jsonl", help='one {"id", "text"|"html"|"url"|"path"} object a line: batch mode'
 )
 Meta = dict[str, str | None]
 # The caller's "this is what we wait for" hook (the CLI's spinner), e.g. ``Environment.status``.
@@ -59,7 +68,9 @@ class Record:
     several text inputs are given, and for JSONL the record's ``"id"`` (default: its line number),
     kept as parsed. ``source`` is the display name of the input (``<stdin>`` or the path).
     ``error`` set means this record could not be read; ``text`` is then empty. ``meta`` is the
-    page's metadata (url, title, date, author, site) when the record came from HTML.
+    page's metadata (url, title, date, author, site) when the record came from HTML, or the
+    document's (title, date, author, and what was set apart, e.g. header, footer) for a PDF or
+    Word file.
     """
 
     id: Any
@@ -72,11 +83,13 @@ class Record:
 @dataclass(frozen=True)
 class Fetching:
     """How URL inputs are fetched: ``timeout`` for each whole download; whether a public page
-    may redirect to a private address; ``status``, shown while waiting (named by the host)."""
+    may redirect to a private address; ``status``, shown while waiting (named by the host).
+    And ``ocr``: whether scanned PDF pages, fetched or not, are read with OCR."""
 
     timeout: float = DEFAULT_TIMEOUT
     allow_private_redirects: bool = False
     status: Status | None = None
+    ocr: bool = False
 
     def fetch(self, url: str) -> Page:
         from translate_cli.web import fetch
@@ -221,20 +234,22 @@ def read_records(
     timeout: float = DEFAULT_TIMEOUT,
     allow_private_redirects: bool = False,
     status: Status | None = None,
+    ocr: bool = False,
 ) -> Iterator[Record]:
     """Check all inputs now, then yield their documents: one per file or URL, one per JSONL line.
 
     ``sources`` are the INPUT arguments (``-`` is standard input; none means standard input when
     it is not a terminal; ``http(s)://`` is fetched, waiting at most ``timeout`` seconds, under
     ``status(label)`` when given, and refusing a redirect from a public address to a private one
-    unless ``allow_private_redirects``). The checks of ``check_inputs`` run when this is called,
-    before the first record; a text file that turns out binary or undecodable raises
-    ``InputError`` when reached, while a URL or page that cannot be read becomes a record with
-    an ``error``. A URL's id and name never hold its credentials.
+    unless ``allow_private_redirects``; ``ocr``: read scanned PDFs with OCR). The checks of
+    ``check_inputs`` run when this is called, before the first record; a text file that turns
+    out binary or undecodable raises ``InputError`` when reached, while a URL, page or document
+    that cannot be read becomes a record with an ``error``. A URL's id and name never hold its
+    credentials.
     """
     input_format = INPUT_FORMATS.check(input_format)
     check_inputs(sources, stdin)
-    fetching = Fetching(timeout, allow_private_redirects, status)
+    fetching = Fetching(timeout, allow_private_redirects, status, ocr)
     return _records(list(sources) or ["-"], len(sources) > 1, input_format, stdin, fetching)
 
 
@@ -255,26 +270,77 @@ def _records(
                 yield _url_record(record_id, source, input_format, fetching)
                 continue
             name, data = read_input_bytes(source, stdin)
-            if input_format == "html" or (input_format == "auto" and looks_like_html(data)):
-                yield _html_record(record_id, name, data)
-            else:
-                yield Record(record_id, decode_text(data, name), name)
+            yield _bytes_record(record_id, name, data, input_format, fetching.ocr)
             continue
         lines: Iterable[str]
+        base: str | None = "."  # where a record's relative "path" is; None: no "path" at all
         if is_url(source):
             fetched = _fetch_text(source, fetching)
             if isinstance(fetched, Record):
                 yield fetched
                 continue
-            name, lines = safe_url(source, query=True), fetched.split("\n")
+            name, lines, base = safe_url(source, query=True), fetched.split("\n"), None
         elif source == "-":
             name, lines = STDIN_NAME, _stream_lines(_stdin_stream(stdin), STDIN_NAME)
         else:
             name, data = read_input_bytes(source, stdin)
             lines = decode_text(data, name).split("\n")
+            base = os.path.dirname(source) or "."
         for number, line in enumerate(lines, start=1):
             if line.strip():
-                yield _parse_record(line, name, number, fetching)
+                yield _parse_record(line, name, number, fetching, base=base)
+
+
+def document_kind(data: bytes, input_format: str, media_type: str = "") -> str | None:
+    """The document kind to read ``data`` as: forced by ``input_format``, else (``auto``) by
+    the media type a server declared or by the bytes; None for anything not a document."""
+    if input_format in DOCUMENTS:
+        return input_format
+    if input_format != "auto":
+        return None
+    return MEDIA_TYPES.get(media_type) or sniff(data)
+
+
+def read_source(
+    source: str | None,
+    stdin: BinaryIO | None = None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    allow_private_redirects: bool = False,
+    status: Status | None = None,
+) -> tuple[str, bytes, str]:
+    """``(name, bytes, media type)`` of one input as it is (a path, ``-``/None for stdin, or a
+    URL, fetched): for writing a translated copy of a document. The media type is the server's
+    ("" for a file)."""
+    if source is not None and is_url(source):
+        page = Fetching(timeout, allow_private_redirects, status).fetch(source)
+        return safe_url(source, query=True), page.data, page.content_type
+    name, data = read_input_bytes(source, stdin)
+    return name, data, ""
+
+
+def _document_record(
+    record_id: Any, name: str, data: bytes, kind: str, ocr: bool, *, url: str | None = None
+) -> Record:
+    """A document's article as a record (the title as paragraph 0, then the body); or its
+    error."""
+    try:
+        article = read_document(data, kind, name=name, ocr=ocr)
+    except InputError as error:
+        return Record(record_id, "", name, error)
+    meta = article.meta if url is None else {**article.meta, "url": url}
+    return Record(record_id, article.text, name, meta=meta)
+
+
+def _bytes_record(record_id: Any, name: str, data: bytes, input_format: str, ocr: bool) -> Record:
+    """A file's (or stdin's) record: a document, a web page or text, as ``input_format`` says
+    or, for ``auto``, as the bytes show. Text that is not text raises ``InputError``."""
+    kind = document_kind(data, input_format)
+    if kind is not None:
+        return _document_record(record_id, name, data, kind, ocr)
+    if input_format == "html" or (input_format == "auto" and looks_like_html(data)):
+        return _html_record(record_id, name, data)
+    return Record(record_id, decode_text(data, name), name)
 
 
 def _html_record(
@@ -291,7 +357,8 @@ def _html_record(
 
 
 def _url_record(record_id: Any, url: str, input_format: str, fetching: Fetching) -> Record:
-    """A fetched page: HTML (by Content-Type or by its bytes) is extracted, text read as is."""
+    """A fetched page: a document (PDF, Word: by Content-Type or by its bytes) is read, HTML
+    (likewise) extracted, text read as is."""
     from translate_cli.web import decode_page
 
     name = safe_url(url, query=True)  # the page's name: ?id=1 is not ?id=2
@@ -299,6 +366,9 @@ def _url_record(record_id: Any, url: str, input_format: str, fetching: Fetching)
         page = fetching.fetch(url)
     except InputError as error:
         return Record(record_id, "", name, error)
+    kind = document_kind(page.data, input_format, page.content_type)
+    if kind is not None:
+        return _document_record(record_id, name, page.data, kind, fetching.ocr, url=page.url)
     html_type = page.content_type in ("text/html", "application/xhtml+xml")
     if input_format == "html" or (
         input_format == "auto" and (html_type or looks_like_html(page.data))
@@ -325,6 +395,16 @@ def _fetch_text(url: str, fetching: Fetching) -> str | Record:
     except InputError as error:
         return Record(None, "", name, error)
     return _newlines(text)
+
+
+def _path_record(record_id: Any, path: str, ocr: bool) -> Record:
+    """A JSONL record's ``"path"``: the file, read as a file argument is; or its error."""
+    try:
+        _check_readable(path)
+        name, data = read_input_bytes(path)
+        return _bytes_record(record_id, name, data, "auto", ocr)
+    except InputError as error:
+        return Record(record_id, "", path, error)
 
 
 def _non_finite(value: Any) -> bool:
@@ -359,18 +439,29 @@ def parse_record(
     timeout: float = DEFAULT_TIMEOUT,
     fetch: bool = True,
     allow_private_redirects: bool = False,
+    ocr: bool = False,
+    base: str | None = ".",
 ) -> Record:
     """One JSONL line to a ``Record``; never raises: problems become ``Record.error``.
 
     The object carries ``"text"``, or ``"html"`` (a page, whose article is extracted), or
-    ``"url"`` (fetched, then read as a URL argument is; with ``fetch=False`` not fetched: the
-    record comes back with its id and no text).
+    ``"url"`` (fetched, then read as a URL argument is), or ``"path"`` (a local file, read as a
+    file argument is: a document, a page or text; relative to ``base``, the folder of the JSONL
+    file; ``base=None`` refuses it, for lines that came from a URL). With ``fetch=False`` a
+    ``"url"`` or ``"path"`` is not read: the record comes back with its id and no text.
     """
-    return _parse_record(line, name, number, Fetching(timeout, allow_private_redirects), fetch)
+    fetching = Fetching(timeout, allow_private_redirects, ocr=ocr)
+    return _parse_record(line, name, number, fetching, fetch, base=base)
 
 
 def _parse_record(
-    line: str, name: str, number: int, fetching: Fetching, fetch: bool = True
+    line: str,
+    name: str,
+    number: int,
+    fetching: Fetching,
+    fetch: bool = True,
+    *,
+    base: str | None = ".",
 ) -> Record:
 
     def failed(message: str, record_id: Any = number) -> Record:
@@ -409,6 +500,16 @@ def _parse_record(
             message = f"{name}: line {number}: {fetched.error.message}"
             return replace(fetched, source=name, error=InputError(message))
         return replace(fetched, source=name)
+    if text is None and isinstance(value.get("path"), str):
+        if base is None:
+            return failed('"path" is not read in records fetched from a URL', record_id)
+        if not fetch:
+            return Record(record_id, "", name)
+        read = _path_record(record_id, os.path.join(base, value["path"]), fetching.ocr)
+        if read.error is not None:
+            message = f"{name}: line {number}: {read.error.message}"
+            return replace(read, source=name, error=InputError(message))
+        return replace(read, source=name)
     if not isinstance(text, str):
         return failed('expected a JSON object with a "text" string', record_id)
     if _has_surrogate(text):

@@ -283,14 +283,19 @@ class OutputStream(io.TextIOBase):
             raise ValueError(f"write to {self._name} after it was closed")
         if not isinstance(text, str):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
-        data = text.encode("utf-8")
+        self.write_bytes(text.encode("utf-8"))
+        return len(text)
+
+    def write_bytes(self, data: bytes) -> None:
+        """Write bytes as they are: a binary document (``translate -f docx``)."""
+        if self.closed:
+            raise ValueError(f"write to {self._name} after it was closed")
         if self._buffered:
             self._pending += data
             if len(self._pending) >= _CHUNK:
                 self.flush()
         elif data:
             self._emit(data)
-        return len(text)
 
     def flush(self) -> None:
         if self.closed or not self._pending:

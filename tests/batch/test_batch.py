@@ -345,6 +345,7 @@ def test_a_partly_failed_batch_exits_with_its_worst_failure() -> None:
         ((), ("--flag-below", "-0.5"), "flag_below: -1.0 then, -0.5 now"),
         ((), ("--command", "summarize"), "command: 'translate' then, 'summarize' now"),
         ((), ("--device", "cpu"), "device: 'auto' then, 'cpu' now"),
+        ((), ("--ocr",), "ocr: False then, True now"),
         (
             ("--command", "summarize"),
             ("--command", "summarize", "--no-translate"),

@@ -616,7 +616,7 @@ def _completions(
         ("translate --engine ", "auto ctranslate2 transformers"),  # not the hidden "fake"
         ("run --device ", "auto cpu cuda"),
         ("summarize --summarizer ", "extractive llm"),
-        ("segment --input-format ", "auto text html jsonl"),
+        ("segment --input-format ", "auto text html pdf docx jsonl"),
         ("extract -f ", "text json jsonl"),
         ("eval --engine c", "ctranslate2"),
         ("batch --command ", "translate summarize run"),

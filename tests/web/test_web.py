@@ -113,7 +113,7 @@ def site() -> Iterator[Server]:
         "/png": Response(
             b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, headers={"Content-Type": "image/png"}
         ),
-        "/pdf": Response(b"%PDF-1.7\n", headers={"Content-Type": "application/pdf"}),
+        "/zip": Response(b"PK\x03\x04", headers={"Content-Type": "application/zip"}),
         "/empty": Response(
             b"<html><head><title>Kosong</title></head><body><nav><a href='/'>Beranda</a></nav>"
             b"</body></html>",
@@ -252,7 +252,7 @@ def test_windows_1252_with_and_without_a_charset(site: Server, path: str) -> Non
         ("/loop", "more than 10 redirects"),
         ("/to-file", "not http:// or https://"),
         ("/png", "not a web page or text (image/png)"),
-        ("/pdf", "not a web page or text (application/pdf)"),
+        ("/zip", "not a web page or text (application/zip)"),
         ("/big", "larger than the 20 MB limit"),
         ("/big-chunked", "larger than the 20 MB limit"),
     ],

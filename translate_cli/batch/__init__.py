@@ -70,6 +70,7 @@ _IDENTITY = (
     "prompts",
     "flag_below",
     "guard",
+    "ocr",  # a scanned page read, or left out with a notice
 )
 
 

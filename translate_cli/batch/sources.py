@@ -109,6 +109,8 @@ class Pending:
             self.number,
             timeout=settings.timeout,
             allow_private_redirects=settings.allow_private_redirects,
+            ocr=settings.ocr,
+            base=os.path.dirname(self.source) or ".",  # a "path" is relative to its JSONL file
         )
 
 

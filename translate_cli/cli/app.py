@@ -8,7 +8,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from translate_cli.cli.archive import BATCH_HELP, BATCH_SUMMARY, batch_command, memory_app
-from translate_cli.cli.common import environment, settings_from
+from translate_cli.cli.common import check_llm_options, environment, settings_from
 from translate_cli.cli.driver import Io, Job, drive, drive_extract
 from translate_cli.cli.options import (
     DOCUMENT_OPTIONS,
@@ -18,6 +18,7 @@ from translate_cli.cli.options import (
     QUIET_OPTION,
     RESULT_FORMATS,
     SUMMARY_OPTIONS,
+    TRANSLATE_DOCUMENT_OPTIONS,
     AllowPrivateRedirectsOpt,
     BatchOpt,
     ComputeTypeOpt,
@@ -36,6 +37,7 @@ from translate_cli.cli.options import (
     LlmTimeoutOpt,
     LlmUrlOpt,
     NoTranslateOpt,
+    OcrOpt,
     OutputOpt,
     PromptOpt,
     QuietOpt,
@@ -156,7 +158,7 @@ def segment_command(ctx: typer.Context, inputs: InputsArg = None, **options: Any
     "Translate every sentence, aligned with its source.",
     _help("Translate every sentence; output stays aligned sentence by sentence."),
 )
-@with_options(DOCUMENT_OPTIONS, MODEL_OPTIONS, QUIET_OPTION)
+@with_options(TRANSLATE_DOCUMENT_OPTIONS, MODEL_OPTIONS, QUIET_OPTION)
 def translate_command(ctx: typer.Context, inputs: InputsArg = None, **options: Any) -> None:
     _exit(drive(_job(ctx, "translate", {"inputs": inputs, **options}), environment(ctx)))
 
@@ -180,11 +182,7 @@ def summarize_command(
 ) -> None:
     given = {**locals(), **options}
     job = _job(ctx, "summarize", given, options={"translate": not no_translate})
-    if job.work.settings.summarizer != "llm":
-        llm_options = (("--llm-url", llm_url), ("--llm-model", llm_model), ("--prompt", prompts))
-        used = [flag for flag, value in llm_options if value]
-        if used:
-            raise UsageError(f"{used[0]} needs --summarizer llm")
+    check_llm_options(job.work.settings, llm_url=llm_url, llm_model=llm_model, prompts=prompts)
     _exit(drive(job, environment(ctx)))
 
 
@@ -202,8 +200,8 @@ def run_command(ctx: typer.Context, inputs: InputsArg = None, **options: Any) ->
     "extract",
     "The clean article of a web page; no model needed.",
     _help(
-        "The clean article of a web page: title, then paragraphs, blank lines between "
-        "(--format json adds the page's url, title, date, author, site). No model needed."
+        "The clean article of a web page or document: title, then paragraphs, blank lines "
+        "between (--format json adds the url, title, date, author, site). No model needed."
     ),
 )
 def extract_command(
@@ -214,6 +212,7 @@ def extract_command(
     input_format: InputFormatOpt = "auto",
     timeout: TimeoutOpt = None,
     allow_private_redirects: AllowPrivateRedirectsOpt = None,
+    ocr: OcrOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """The clean article of a web page, for pipelines that want only that."""

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from translate_cli.cli.common import environment, settings_from
+from translate_cli.cli.common import check_llm_options, environment, settings_from
 from translate_cli.cli.options import (
     MODEL_OPTIONS,
     QUIET_OPTION,
@@ -23,6 +23,7 @@ from translate_cli.cli.options import (
     LlmUrlOpt,
     MemoryOpt,
     NoTranslateOpt,
+    OcrOpt,
     OutputFormatOpt,
     OutputOpt,
     PromptOpt,
@@ -91,6 +92,7 @@ def batch_command(
     no_translate: NoTranslateOpt = False,
     timeout: TimeoutOpt = None,
     allow_private_redirects: AllowPrivateRedirectsOpt = None,
+    ocr: OcrOpt = None,
     summarizer: SummarizerOpt = None,
     llm_url: LlmUrlOpt = None,
     llm_model: LlmModelOpt = None,
@@ -124,6 +126,7 @@ def batch_command(
             **options,
             "timeout": timeout,
             "allow_private_redirects": allow_private_redirects,
+            "ocr": ocr,
             "summarizer": summarizer,
             "llm_url": llm_url,
             "llm_model": llm_model,
@@ -131,11 +134,7 @@ def batch_command(
             "prompts": prompts,
         }
     )
-    if settings.summarizer != "llm":
-        llm_options = (("--llm-url", llm_url), ("--llm-model", llm_model), ("--prompt", prompts))
-        used = [flag for flag, value in llm_options if value]
-        if used:
-            raise UsageError(f"{used[0]} needs --summarizer llm")
+    check_llm_options(settings, llm_url=llm_url, llm_model=llm_model, prompts=prompts)
     job = BatchJob(
         inputs=inputs,
         output=Path(output),

@@ -8,6 +8,7 @@ from typing import Any
 import typer
 
 from translate_cli.config import Settings
+from translate_cli.errors import UsageError
 from translate_cli.pipeline import resolve_settings
 from translate_cli.terminal import Environment
 
@@ -30,3 +31,14 @@ def settings_from(given: dict[str, Any]) -> Settings:
     if flags.get("prompts") == []:
         flags["prompts"] = None
     return resolve_settings(flags)
+
+
+def check_llm_options(settings: Settings, **given: Any) -> None:
+    """The LLM summariser's options (``llm_url``, ``llm_model``, ``prompts``) given on the command
+    line with another summariser: a usage error naming the first, not a silent no-op."""
+    if settings.summarizer == "llm":
+        return
+    flags = {"llm_url": "--llm-url", "llm_model": "--llm-model", "prompts": "--prompt"}
+    used = [flags[name] for name, value in given.items() if value]
+    if used:
+        raise UsageError(f"{used[0]} needs --summarizer llm")

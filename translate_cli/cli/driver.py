@@ -13,7 +13,15 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from translate_cli.config import Settings
-from translate_cli.inputs import INPUT_FORMATS, Record, check_inputs, read_records
+from translate_cli.errors import UsageError
+from translate_cli.inputs import (
+    INPUT_FORMATS,
+    Record,
+    check_inputs,
+    document_kind,
+    read_records,
+    read_source,
+)
 from translate_cli.output import check_output, json_document, open_output
 from translate_cli.pipeline import BatchResult, Pipeline, Work, batch_status
 from translate_cli.registry import Registry
@@ -48,6 +56,9 @@ class Job:
 def drive(job: Job, env: Environment) -> int:
     """Run ``job``; returns the exit status (non-zero when a batch record failed)."""
     io, work = job.io, job.work
+    copy = copy_format(io, work.task)
+    if copy is not None:
+        return drive_copy(job, copy, env)
     fmt = FORMATS.check(io.format)
     renderer = FORMATS.get(fmt)
     input_format = INPUT_FORMATS.check(io.input_format)
@@ -69,6 +80,7 @@ def drive(job: Job, env: Environment) -> int:
             timeout=work.settings.timeout,
             allow_private_redirects=work.settings.allow_private_redirects,
             status=env.status,  # a spinner naming the host while a page downloads
+            ocr=work.settings.ocr,
         )
         if batch:
             return _write_batch(pipeline, work, records, env, out)
@@ -161,6 +173,7 @@ def drive_extract(io: Io, settings: Settings, env: Environment) -> int:
             timeout=settings.timeout,
             allow_private_redirects=settings.allow_private_redirects,
             status=env.status,
+            ocr=settings.ocr,
         )
         for number, record in enumerate(records):
             if record.error is not None:
@@ -198,3 +211,73 @@ def extracted(record: Record) -> dict[str, Any]:
     """What ``extract --format json`` prints: the page's meta (null for text) and paragraphs,
     the title first."""
     return {"meta": record.meta, "paragraphs": _paragraphs(record.text)}
+
+
+# Translated copies of documents: the input's own file, its text in English. A format here is a
+# document kind (translate_cli.documents) and its writer: ``write(data, translate, name=...)``.
+CopyWriter = Callable[..., bytes]
+COPY_FORMATS: Registry[CopyWriter] = Registry("format")
+COPY_FORMATS.register(
+    "docx",
+    "translate_cli.documents.docx_copy:translate_docx",
+    help="a translated copy of a Word input (-o FILE.docx implies it)",
+)
+
+
+def copy_format(io: Io, task: str) -> str | None:
+    """The copy asked for: ``-f docx``, or ``translate``'s ``-o FILE.docx`` with no ``-f``."""
+    fmt = io.format.strip().lower()
+    if fmt in COPY_FORMATS:
+        return fmt
+    output = (io.output or "").lower()
+    if fmt == "text" and task == "translate":
+        return next((name for name in COPY_FORMATS.names() if output.endswith(f".{name}")), None)
+    return None
+
+
+def drive_copy(job: Job, fmt: str, env: Environment) -> int:
+    """``translate -f docx``: one Word file in, its translated copy out (bytes)."""
+    io, work = job.io, job.work
+    what = f"-f {fmt}" if io.format.strip().lower() == fmt else f"-o {io.output}"
+    if work.task != "translate":
+        raise UsageError(f"{what}: only translate writes a translated copy of a document")
+    if io.several:
+        raise UsageError(f"{what}: a translated copy is one file; give one INPUT")
+    input_format = INPUT_FORMATS.check(io.input_format)
+    if input_format not in ("auto", fmt):
+        raise UsageError(
+            f"{what}: writes a copy of a {fmt} input, not --input-format {input_format}"
+        )
+    if io.output in (None, "-") and env.stdout_isatty:
+        raise UsageError(
+            f"{what}: a {fmt} file is binary; give -o FILE.{fmt} or redirect standard output"
+        )
+    check_inputs(io.inputs, stdin=env.stdin)
+    check_output(io.output)
+    settings = work.settings
+    name, data, media_type = read_source(
+        io.inputs[0] if io.inputs else None,
+        env.stdin,
+        timeout=settings.timeout,
+        allow_private_redirects=settings.allow_private_redirects,
+        status=env.status,
+    )
+    kind = document_kind(data, input_format, media_type)
+    if kind != fmt:
+        found = f"a {kind.upper()} document" if kind else "not a document"
+        hint = (
+            "use -f text (or markdown, json, html) for a translation of any input"
+            if what.startswith("-f")
+            else f"a FILE.{fmt} gets a translated copy; name the output otherwise for text"
+        )
+        raise UsageError(
+            f"{what}: {name} is {found}; a translated copy is written only for a {fmt} input",
+            hint=hint,
+        )
+    write = COPY_FORMATS.get(fmt)
+    with Pipeline(settings, hooks=env) as pipeline:
+        pipeline.load()  # errors (model unavailable) before any output
+        copy = write(data, lambda document: pipeline.translate(document).sentences, name=name)
+    with open_output(io.output, stdout=env.stdout) as out:
+        out.write_bytes(copy)
+    return 0

@@ -16,7 +16,7 @@ import typer
 
 from translate_cli.batch import COMMANDS, EXECUTORS
 from translate_cli.batch.shards import OUTPUT_FORMATS
-from translate_cli.cli.driver import EXTRACT_FORMATS
+from translate_cli.cli.driver import COPY_FORMATS, EXTRACT_FORMATS
 from translate_cli.config import BOUNDS, DEFAULT_MODEL, DEVICES, Settings
 from translate_cli.inputs import INPUT_FORMATS
 from translate_cli.registry import Registry
@@ -72,14 +72,18 @@ def _described(choices: Registry[Any], default: str) -> str:
     return f"{', '.join(named)} (default: {default})"
 
 
-def _format_option(formats: Registry[Any], default: str = "text") -> Any:
-    """``-f/--format``, its help listing the choices of ``formats``."""
+def _format_option(
+    formats: Registry[Any], default: str = "text", copies: Registry[Any] | None = None
+) -> Any:
+    """``-f/--format``, its help listing the choices of ``formats``, then the document copies
+    (``copies``) a command also writes."""
+    more = "".join(f" or {e.name}, {e.help}" for e in (copies or Registry("")).entries())
     return typer.Option(
         "--format",
         "-f",
         metavar="FORMAT",
         show_default=False,
-        help=_choices(formats.names(), default),
+        help=_choices(formats.names(), default) + more,
         autocompletion=complete_from(formats),
     )
 
@@ -98,8 +102,8 @@ RESULT_FORMATS = _data_formats("text", "json")  # eval, memory stats: one object
 
 
 INPUT_HELP = (
-    "INPUT is one or more article files (text or HTML), http(s) URLs of news pages, or '-' "
-    "for stdin (read when piped and none is given)."
+    "INPUT is one or more article files (text, HTML, PDF or Word .docx), http(s) URLs of news "
+    "pages or documents, or '-' for stdin (read when piped and none is given)."
 )
 InputsArg = Annotated[
     list[str] | None,
@@ -110,6 +114,7 @@ InputsArg = Annotated[
     ),
 ]
 FormatOpt = Annotated[str, _format_option(FORMATS)]
+TranslateFormatOpt = Annotated[str, _format_option(FORMATS, copies=COPY_FORMATS)]
 ExtractFormatOpt = Annotated[str, _format_option(EXTRACT_FORMATS)]
 ListingFormatOpt = Annotated[str, _format_option(LISTING_FORMATS)]
 ResultFormatOpt = Annotated[str, _format_option(RESULT_FORMATS)]
@@ -143,6 +148,14 @@ AllowPrivateRedirectsOpt = Annotated[
         show_default=False,
         help="Follow a redirect from a public address to a private one (this machine, a "
         "private network, 169.254.169.254); refused by default.",
+    ),
+]
+OcrOpt = Annotated[
+    bool | None,  # None: not given, so the environment or config file decides
+    typer.Option(
+        "--ocr",
+        show_default=False,
+        help="Read scanned PDF pages (no text layer) with Tesseract OCR (tesseract-ocr-ind).",
     ),
 ]
 QuietOpt = Annotated[
@@ -452,7 +465,12 @@ DOCUMENT_OPTIONS = _group(
     input_format=(InputFormatOpt, "auto"),
     timeout=(TimeoutOpt, None),
     allow_private_redirects=(AllowPrivateRedirectsOpt, None),
+    ocr=(OcrOpt, None),
 )
+# translate's: -f also names the document copies it writes (-f docx).
+TRANSLATE_DOCUMENT_OPTIONS = [
+    p.replace(annotation=TranslateFormatOpt) if p.name == "format" else p for p in DOCUMENT_OPTIONS
+]
 MODEL_OPTIONS = _group(
     model=(ModelOpt, None),
     engine=(EngineOpt, None),

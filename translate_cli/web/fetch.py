@@ -49,9 +49,13 @@ DEFAULT_TIMEOUT: float = Settings.timeout  # the one default lives in config
 MAX_BYTES = 20 * 1024 * 1024
 MAX_REDIRECTS = 10
 OFFLINE = "translate-cli works offline on files"
-# What a page may be: HTML, or text we can read; anything else (images, PDF) is named and
-# refused. No Content-Type at all is allowed: the bytes are sniffed.
-_READABLE = re.compile(r"^(?:text/.*|application/(?:xhtml\+xml|xml|json|x-ndjson|jsonl?))$")
+# What a page may be: HTML, text we can read, or a document (PDF, Word: translate_cli.documents
+# reads it); anything else (images, archives) is named and refused. No Content-Type at all is
+# allowed: the bytes are sniffed.
+_READABLE = re.compile(
+    r"^(?:text/.*|application/(?:xhtml\+xml|xml|json|x-ndjson|jsonl?|pdf"
+    r"|vnd\.openxmlformats-officedocument\.wordprocessingml\.document))$"
+)
 
 
 class FetchError(InputError):
