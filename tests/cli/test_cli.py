@@ -764,8 +764,10 @@ def test_terminal_escapes_in_a_web_page_never_reach_the_output(fake_engine: None
 
 
 def test_error_lines_never_carry_terminal_escapes(tmp_path: Path) -> None:
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from http.server import BaseHTTPRequestHandler
     from threading import Thread
+
+    from tests.web.server import QuietServer
 
     missing = invoke("segment", str(tmp_path / f"nama{ESCAPES}.txt"))
     assert missing.exit_code == 4 and "nama" in missing.stderr
@@ -787,7 +789,7 @@ def test_error_lines_never_carry_terminal_escapes(tmp_path: Path) -> None:
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
+    server = QuietServer(("127.0.0.1", 0), Hostile)
     Thread(target=server.serve_forever, daemon=True).start()
     try:
         base = f"http://127.0.0.1:{server.server_address[1]}"

@@ -18,12 +18,12 @@ import time
 import tracemalloc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
 
-from tests.web.server import nested_gzip
+from tests.web.server import QuietServer, nested_gzip
 from translate_cli.config import Settings
 from translate_cli.errors import ExitStatus, RuntimeFailure, UsageError
 from translate_cli.llm import ChatMessage, clean_answer, make_client
@@ -156,7 +156,7 @@ def serve() -> Iterator[Stub]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = QuietServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     server.block_on_close = False  # a deliberately slow handler must not hold up teardown
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
