@@ -14,6 +14,7 @@ from translate_cli.cli.options import (
     DOCUMENT_OPTIONS,
     INPUT_HELP,
     LISTING_FORMATS,
+    LLM_OPTIONS,
     MODEL_OPTIONS,
     QUIET_OPTION,
     RESULT_FORMATS,
@@ -33,16 +34,11 @@ from translate_cli.cli.options import (
     InputFormatOpt,
     InputsArg,
     ListingFormatOpt,
-    LlmModelOpt,
-    LlmTimeoutOpt,
-    LlmUrlOpt,
     NoTranslateOpt,
     OcrOpt,
     OutputOpt,
-    PromptOpt,
     QuietOpt,
     ResultFormatOpt,
-    SummarizerOpt,
     ThreadsOpt,
     TimeoutOpt,
     TranslationsOpt,
@@ -168,21 +164,16 @@ def translate_command(ctx: typer.Context, inputs: InputsArg = None, **options: A
     "Bilingual summary; translates only the sentences it picks.",
     _help("Bilingual summary: picks the key sentences and translates only those."),
 )
-@with_options(SUMMARY_OPTIONS, DOCUMENT_OPTIONS, MODEL_OPTIONS, QUIET_OPTION)
+@with_options(SUMMARY_OPTIONS, LLM_OPTIONS, DOCUMENT_OPTIONS, MODEL_OPTIONS, QUIET_OPTION)
 def summarize_command(
     ctx: typer.Context,
     inputs: InputsArg = None,
     no_translate: NoTranslateOpt = False,
-    summarizer: SummarizerOpt = None,
-    llm_url: LlmUrlOpt = None,
-    llm_model: LlmModelOpt = None,
-    llm_timeout: LlmTimeoutOpt = None,
-    prompts: PromptOpt = None,
     **options: Any,
 ) -> None:
-    given = {**locals(), **options}
+    given = {"inputs": inputs, **options}
     job = _job(ctx, "summarize", given, options={"translate": not no_translate})
-    check_llm_options(job.work.settings, llm_url=llm_url, llm_model=llm_model, prompts=prompts)
+    check_llm_options(job.work.settings, **options)
     _exit(drive(job, environment(ctx)))
 
 

@@ -10,27 +10,21 @@ import typer
 
 from translate_cli.cli.common import check_llm_options, environment, settings_from
 from translate_cli.cli.options import (
+    LLM_OPTIONS,
     MODEL_OPTIONS,
     QUIET_OPTION,
+    READING_OPTIONS,
     RESULT_FORMATS,
     SUMMARY_OPTIONS,
-    AllowPrivateRedirectsOpt,
     CommandOpt,
     ExecutorOpt,
     ExportFormatOpt,
-    LlmModelOpt,
-    LlmTimeoutOpt,
-    LlmUrlOpt,
     MemoryOpt,
     NoTranslateOpt,
-    OcrOpt,
     OutputFormatOpt,
     OutputOpt,
-    PromptOpt,
     QuietOpt,
     ResultFormatOpt,
-    SummarizerOpt,
-    TimeoutOpt,
     with_options,
 )
 from translate_cli.cli.usage import ConventionalCommand
@@ -56,7 +50,7 @@ BATCH_HELP = (
 _RAY_FLAGS = ("--workers", "--num-cpus", "--num-gpus", "--ray-address")
 
 
-@with_options(SUMMARY_OPTIONS, MODEL_OPTIONS, QUIET_OPTION)
+@with_options(SUMMARY_OPTIONS, LLM_OPTIONS, READING_OPTIONS, MODEL_OPTIONS, QUIET_OPTION)
 def batch_command(
     ctx: typer.Context,
     inputs: Annotated[list[str], typer.Argument(metavar="INPUT", show_default=False, hidden=True)],
@@ -90,14 +84,6 @@ def batch_command(
         ),
     ] = 100,
     no_translate: NoTranslateOpt = False,
-    timeout: TimeoutOpt = None,
-    allow_private_redirects: AllowPrivateRedirectsOpt = None,
-    ocr: OcrOpt = None,
-    summarizer: SummarizerOpt = None,
-    llm_url: LlmUrlOpt = None,
-    llm_model: LlmModelOpt = None,
-    llm_timeout: LlmTimeoutOpt = None,
-    prompts: PromptOpt = None,
     **options: Any,
 ) -> None:
     from translate_cli.batch import BatchJob, RayOptions, run_batch
@@ -121,20 +107,8 @@ def batch_command(
             num_gpus=defaults.num_gpus if num_gpus is None else num_gpus,
             address=ray_address or None,
         )
-    settings = settings_from(
-        {
-            **options,
-            "timeout": timeout,
-            "allow_private_redirects": allow_private_redirects,
-            "ocr": ocr,
-            "summarizer": summarizer,
-            "llm_url": llm_url,
-            "llm_model": llm_model,
-            "llm_timeout": llm_timeout,
-            "prompts": prompts,
-        }
-    )
-    check_llm_options(settings, llm_url=llm_url, llm_model=llm_model, prompts=prompts)
+    settings = settings_from(options)
+    check_llm_options(settings, **options)
     job = BatchJob(
         inputs=inputs,
         output=Path(output),

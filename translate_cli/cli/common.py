@@ -34,11 +34,12 @@ def settings_from(given: dict[str, Any]) -> Settings:
 
 
 def check_llm_options(settings: Settings, **given: Any) -> None:
-    """The LLM summariser's options (``llm_url``, ``llm_model``, ``prompts``) given on the command
-    line with another summariser: a usage error naming the first, not a silent no-op."""
+    """The LLM summariser's options (``--llm-url``, ``--llm-model``, ``--prompt``) among a
+    command's ``given`` options with another summariser: a usage error naming the first, not a
+    silent no-op."""
     if settings.summarizer == "llm":
         return
     flags = {"llm_url": "--llm-url", "llm_model": "--llm-model", "prompts": "--prompt"}
-    used = [flags[name] for name, value in given.items() if value]
+    used = [flag for name, flag in flags.items() if given.get(name)]
     if used:
         raise UsageError(f"{used[0]} needs --summarizer llm")

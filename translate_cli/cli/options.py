@@ -459,13 +459,19 @@ def _group(**declared: tuple[Any, Any]) -> list[inspect.Parameter]:
     ]
 
 
-DOCUMENT_OPTIONS = _group(
-    format=(FormatOpt, "text"),
-    output=(OutputOpt, None),
-    input_format=(InputFormatOpt, "auto"),
+# How inputs are fetched and read: every command that reads documents, batch included.
+READING_OPTIONS = _group(
     timeout=(TimeoutOpt, None),
     allow_private_redirects=(AllowPrivateRedirectsOpt, None),
     ocr=(OcrOpt, None),
+)
+DOCUMENT_OPTIONS = (
+    _group(
+        format=(FormatOpt, "text"),
+        output=(OutputOpt, None),
+        input_format=(InputFormatOpt, "auto"),
+    )
+    + READING_OPTIONS
 )
 # translate's: -f also names the document copies it writes (-f docx).
 TRANSLATE_DOCUMENT_OPTIONS = [
@@ -485,6 +491,15 @@ MODEL_OPTIONS = _group(
     guard=(GuardOpt, None),
 )
 SUMMARY_OPTIONS = _group(sentences=(SentencesOpt, None), ratio=(RatioOpt, None))
+# The summariser and the LLM's: summarize and batch (check_llm_options refuses an LLM option
+# given with another summariser).
+LLM_OPTIONS = _group(
+    summarizer=(SummarizerOpt, None),
+    llm_url=(LlmUrlOpt, None),
+    llm_model=(LlmModelOpt, None),
+    llm_timeout=(LlmTimeoutOpt, None),
+    prompts=(PromptOpt, None),
+)
 QUIET_OPTION = _group(quiet=(QuietOpt, False))
 
 F = TypeVar("F", bound=Callable[..., Any])
