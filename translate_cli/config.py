@@ -51,6 +51,13 @@ class Settings:
     # degenerate outputs (loops) again.
     flag_below: float = -1.0
     guard: bool = True
+    # Terms (engines/terms.py, docs/terms.md): a glossary TSV file enforced on every sentence;
+    # names and acronyms kept as written unless the glossary maps them.
+    glossary: str = ""
+    keep_names: bool = True
+    # Sentences already in English inside a non-English document are kept as written
+    # (segment/language.py) unless this sends everything to the model.
+    translate_all: bool = False
 
     def __post_init__(self) -> None:
         # Library callers get the same checks as the command line: Settings(beam_size=0) is

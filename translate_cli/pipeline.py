@@ -27,11 +27,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 from translate_cli.config import Choice, Settings
 from translate_cli.config import resolve_settings as merge_settings
 from translate_cli.document import Document, Sentence
-from translate_cli.engines import ENGINES, check_compute_type, quality
+from translate_cli.engines import ENGINES, check_compute_type, checks, quality
 from translate_cli.engines.base import Translation, translations
+from translate_cli.engines.terms import missed_terms, use_document
 from translate_cli.errors import InputError, TranslateCliError
 from translate_cli.registry import Registry
 from translate_cli.report import Report, SummaryItem, TranslatedSentence
+from translate_cli.segment import language
 from translate_cli.segment import segment as segment_text
 from translate_cli.summarize import SUMMARIZERS
 from translate_cli.web.article import Article
@@ -172,6 +174,7 @@ class Pipeline:
         self.hooks: Hooks = hooks or SilentHooks()
         self._translator: Translator | None = None
         self._summarizer: Summarizer | None = None
+        self._identified: tuple[Document, language.Languages] | None = None
 
     # --- resources --------------------------------------------------------------------------
     @property
@@ -180,11 +183,15 @@ class Pipeline:
         if self._translator is None:
             # Looked up now, not at import: tests put a stand-in engine behind this name.
             from translate_cli.engines import open_translator
+            from translate_cli.engines.terms import with_terms
             from translate_cli.memory import with_memory
 
+            language.prefetch()  # the language model decompresses while the translator loads
             with _notices_to(self.hooks), self.hooks.status(f"Loading {self.settings.model}…"):
                 engine = open_translator(self.settings, download_progress=self.hooks.shows_progress)
-                self._translator = with_memory(engine, self.settings)
+                # engine → terms → memory: the memory answers the enforced translation, keyed
+                # on the glossary's digest too (memory/fingerprints.py ``descriptor``).
+                self._translator = with_memory(with_terms(engine, self.settings), self.settings)
         return self._translator
 
     def load(self) -> None:
@@ -221,14 +228,26 @@ class Pipeline:
             return
         started = time.monotonic()
         retried = flagged = 0
-        with self.hooks.progress(len(document.sentences), "Translating") as tick:
-            texts = (s.text for s in document.sentences)
+        use_document(self.translator, [s.text for s in document.sentences])
+        languages = self._languages(document)
+        kept = self._kept_english(languages)
+        with self.hooks.progress(len(document.sentences) - len(kept), "Translating") as tick:
+            texts = (s.text for s in document.sentences if s.index not in kept)
             outputs = translations(self.translator, texts, tick)
-            for sentence, output in zip(document.sentences, outputs, strict=True):
-                item = self._with_evidence(sentence, output)
+            for sentence in document.sentences:
+                item = (
+                    TranslatedSentence(sentence, sentence.text, None, (quality.KEPT_ENGLISH,))
+                    if sentence.index in kept
+                    else self._with_evidence(sentence, next(outputs))
+                )
+                item = replace(item, language=languages.sentences[sentence.index])
                 retried += quality.REPETITION in item.flags
                 flagged += bool(item.flags)
                 yield item
+            # Run the translator to its end: a layer may finish its work there (the memory
+            # stores its window's new translations after the window's last output).
+            for _ in outputs:
+                raise AssertionError("the translator gave more outputs than texts")
         elapsed = time.monotonic() - started
         if elapsed >= LONG_RUN_SECONDS:
             count = len(document.sentences)
@@ -237,15 +256,49 @@ class Pipeline:
                 f"{retried} retried by the guard, {flagged} flagged"
             )
 
+    def _languages(self, document: Document) -> language.Languages:
+        """The document's languages (identified once per document; a non-Indonesian document
+        gets its notice line then)."""
+        if self._identified is None or self._identified[0] is not document:
+            found = language.identify([s.text for s in document.sentences])
+            self._identified = (document, found)
+            message = language.notice(found.document)
+            if message:
+                self.hooks.notice(message)
+        return self._identified[1]
+
+    def _document_language(self, document: Document) -> str | None:
+        """The language identified for ``document``, if it was (only translating does)."""
+        if self._identified is not None and self._identified[0] is document:
+            return self._identified[1].document
+        return None
+
+    def _kept_english(self, languages: language.Languages) -> frozenset[int]:
+        """Indexes of the English sentences of a non-English document: kept as written."""
+        if self.settings.translate_all or languages.document == language.ENGLISH:
+            return frozenset()
+        return frozenset(
+            i for i, code in enumerate(languages.sentences) if code == language.ENGLISH
+        )
+
     def _with_evidence(self, sentence: Sentence, output: Translation) -> TranslatedSentence:
         """The sentence with its translation, score and flags (``low-confidence`` added here:
-        the threshold is the reader's setting, not the engine's)."""
-        flags = quality.with_threshold(output.flags, output.score, self.settings.flag_below)
-        return TranslatedSentence(sentence, output.text, output.score, flags)
+        the threshold is the reader's setting, not the engine's), checked against its source
+        (``engines/checks.py``; the terms layer's misses named in ``details``)."""
+        # An engine that scores its outputs judges echoes itself (``quality.sentence_flags``).
+        found = checks.findings(sentence.text, output.text, echo=output.score is None)
+        found |= missed_terms(self.translator, sentence.text, output.text)
+        flags = quality.with_threshold(
+            (*output.flags, *found), output.score, self.settings.flag_below
+        )
+        details = {flag: terms for flag, terms in found.items() if terms}
+        return TranslatedSentence(sentence, output.text, output.score, flags, details=details)
 
     def translate(self, text: Text) -> Report:
         """Every sentence translated."""
-        return self._report(tuple(self.stream(text)), translated=True)
+        document = _document(text)
+        items = tuple(self.stream(document))
+        return self._report(items, translated=True, language=self._document_language(document))
 
     def summarize(
         self,
@@ -340,7 +393,14 @@ class Pipeline:
             evidence.get(s.index) or TranslatedSentence(s, english.get(s.index))
             for s in document.sentences
         )
-        return self._report(items, translated=True, title=title, summary=summary, english=translate)
+        return self._report(
+            items,
+            translated=True,
+            title=title,
+            summary=summary,
+            english=translate,
+            language=self._document_language(document),
+        )
 
     def _translate_summary(
         self,
@@ -362,6 +422,8 @@ class Pipeline:
         unique = list(dict.fromkeys(t for t in wanted if t not in known))
         # Nothing new to translate (an empty document, a run that translated everything):
         # the model is not even loaded.
+        if unique:
+            use_document(self.translator, [s.text for s in document.sentences])
         found = (
             dict(zip(unique, translations(self.translator, unique), strict=True)) if unique else {}
         )
@@ -387,6 +449,7 @@ class Pipeline:
         title: SummaryItem | None = None,
         summary: tuple[SummaryItem, ...] | None = None,
         english: bool = True,
+        language: str | None = None,
     ) -> Report:
         return Report(
             sentences=items,
@@ -395,6 +458,7 @@ class Pipeline:
             title=title,
             summary=summary,
             target_lang=TARGET_LANG if english else None,
+            language=language,
         )
 
 

@@ -6,8 +6,8 @@ languages, so renderers decide from the content, never from the command that mad
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from translate_cli.document import Sentence
@@ -23,6 +23,9 @@ class TranslatedSentence:
     translation: str | None  # None when translation was not asked for
     score: float | None = None
     flags: tuple[str, ...] = ()
+    language: str | None = None  # ISO 639-1 (segment/language.py); None when not identified
+    # What a flag names, by flag ({"number-mismatch": ("2,5",)}); empty when no flag names anything.
+    details: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class Report:
     source_lang: str = "id"
     target_lang: str | None = None
     meta: dict[str, Any] | None = None  # the page's title/date/author/site/url, when known
+    language: str | None = None  # the document's language, when identified: meta.language
 
     @property
     def flagged(self) -> int:
@@ -67,8 +71,9 @@ class Report:
     def to_dict(self) -> dict[str, Any]:
         """The JSON object ``--format json`` prints (keys documented in docs/output.md)."""
         record: dict[str, Any] = {}
-        if self.meta is not None:
-            record["meta"] = self.meta
+        meta = self._meta()
+        if meta is not None:
+            record["meta"] = meta
         if self.translated:
             record["model"] = self.model
         if self.summary is not None:
@@ -78,9 +83,14 @@ class Report:
         ]
         if self.summary is not None:
             record["summary"] = [_summary_record(item) for item in self.summary]
-        if self.meta is not None:
-            record["meta"] = dict(self.meta)
+        if meta is not None:
+            record["meta"] = meta
         return record
+
+    def _meta(self) -> dict[str, Any] | None:
+        if self.language is None:
+            return None if self.meta is None else dict(self.meta)
+        return {**(self.meta or {}), "language": self.language}
 
 
 def sentence_record(item: TranslatedSentence, *, translated: bool) -> dict[str, Any]:
@@ -94,6 +104,10 @@ def sentence_record(item: TranslatedSentence, *, translated: bool) -> dict[str, 
         record["translation"] = item.translation
         record["score"] = None if item.score is None else round(item.score, 4)
         record["flags"] = list(item.flags)
+        if item.details:
+            record["details"] = {flag: list(terms) for flag, terms in item.details.items()}
+    if item.language is not None:
+        record["language"] = item.language
     return record
 
 

@@ -88,9 +88,10 @@ def test_translate_jsonl_is_sentence_aligned(fake_engine: None) -> None:
 
 def test_translate_json_shape(fake_engine: None) -> None:
     out = json.loads(invoke("translate", str(EXAMPLE), "-m", "some/model", "-f", "json").stdout)
-    assert set(out) == {"model", "sentences"}
+    assert set(out) == {"model", "sentences", "meta"}
+    assert out["meta"] == {"language": "id"}
     assert out["model"] == "some/model"
-    keys = {"paragraph", "index", "source", "translation", "score", "flags"}
+    keys = {"paragraph", "index", "source", "translation", "score", "flags", "language"}
     assert all(set(s) == keys for s in out["sentences"])
     assert all(s["score"] == 0.0 and s["flags"] == [] for s in out["sentences"])  # fake: sure
 
@@ -119,7 +120,7 @@ def test_translate_batch_mode_keeps_ids(fake_engine: None) -> None:
     out = jsonl(result.stdout)
     assert [o["id"] for o in out] == ["doc0", "doc1", "doc2"]
     assert out[0]["sentences"] == out[2]["sentences"]
-    assert set(out[0]) == {"id", "model", "sentences"}
+    assert set(out[0]) == {"id", "model", "sentences", "meta"}
 
 
 def test_output_file_is_written(fake_engine: None, tmp_path: Path) -> None:
@@ -219,7 +220,7 @@ def test_summarize_no_translate_table_has_no_english_column() -> None:
 
 def test_run_json_has_every_translation_and_a_summary(fake_engine: None) -> None:
     out = json.loads(invoke("run", str(EXAMPLE), "-f", "json").stdout)
-    assert set(out) == {"model", "title", "sentences", "summary"}
+    assert set(out) == {"model", "title", "sentences", "summary", "meta"}
     assert [s["translation"] for s in out["sentences"]] == [
         fake_translation(s.text) for s in SENTENCES
     ]
@@ -831,6 +832,8 @@ def test_a_hard_wrapped_article_prints_each_sentence_on_one_line(
     keys = {"paragraph", "index", "source"} | (
         {"translation", "score", "flags"} if command != "segment" else set()
     )
+    if command in ("translate", "run"):  # every sentence translated: its language identified
+        keys.add("language")
     assert all(set(s) == keys for s in exact["sentences"])  # and adds nothing
     # A terminal wide enough that no cell wraps: each sentence whole on one row.
     shown = invoke(command, str(source), stdout_tty=tty, width=3000).stdout.splitlines()

@@ -163,3 +163,47 @@ def test_an_unflagged_summary_has_no_marks_and_no_legend() -> None:
     for fmt, view in (("text", {}), ("text", {"terminal": True}), ("markdown", {})):
         shown = _rendered(fmt, clean, **view)
         assert "[!" not in shown and "low-confidence" not in shown, fmt
+
+
+CHECK_FLAGS = ("glossary-missed", "name-changed", "number-mismatch", "kept-english")
+
+
+def _checked_report() -> Report:
+    """Each check's flag on a sentence of its own (0-3), one naming its number in ``details``."""
+    items = tuple(
+        TranslatedSentence(
+            s,
+            f"EN {s.text}",
+            -0.5,
+            (CHECK_FLAGS[s.index],),
+            details={"number-mismatch": ("2,5",)} if s.index == 2 else {},
+        )
+        for s in DOCUMENT.sentences
+    )
+    return Report(sentences=items, translated=True, model="m", target_lang="en")
+
+
+def test_the_check_flags_have_marks_and_legend_lines_in_every_format() -> None:
+    from translate_cli.render.html import page
+
+    report = _checked_report()
+    letters = {"glossary-missed": "G", "name-changed": "N", "number-mismatch": "M"}
+    letters["kept-english"] = "E"
+    text = _rendered("text", report)
+    markdown = _rendered("markdown", report)
+    table = _rendered("text", report, terminal=True, width=90)
+    html = page(report)
+    for flag, letter in letters.items():
+        assert mark((flag,)) == f"[!{letter}]"
+        assert f"[!{letter}]" in text and f"| {letter} |" in markdown
+        assert legend_lines([flag])[0] in text.splitlines()
+        assert f"- `{legend_lines([flag])[0]}`" in markdown
+        assert legend_lines([flag])[0] in table
+        assert f'title="{flag}' in html and f">{letter}</span>" in html
+
+
+def test_json_names_what_a_flag_names_in_details_only_when_there_is_some() -> None:
+    data = json.loads(_rendered("json", _checked_report()))
+    assert [s["flags"] for s in data["sentences"]] == [[f] for f in CHECK_FLAGS]
+    assert data["sentences"][2]["details"] == {"number-mismatch": ["2,5"]}
+    assert ["details" in s for s in data["sentences"]] == [False, False, True, False]

@@ -23,6 +23,7 @@ from translate_cli.batch.ray import RayOptions
 from translate_cli.batch.shards import OUTPUT_FORMATS, OutputFolder, ShardResult
 from translate_cli.batch.sources import Item, Pending, id_key, read_inputs, to_item
 from translate_cli.config import Settings
+from translate_cli.engines.terms import glossary_digest
 from translate_cli.errors import RuntimeFailure, UsageError
 from translate_cli.pipeline import TASKS, Hooks, SilentHooks, Task, Work, batch_status
 from translate_cli.registry import Registry
@@ -71,6 +72,7 @@ _IDENTITY = (
     "flag_below",
     "guard",
     "ocr",  # a scanned page read, or left out with a notice
+    "translate_all",  # English sentences kept as written, or translated
 )
 
 
@@ -112,6 +114,8 @@ def identity(work: Work) -> dict[str, Any]:
         "task_options": dict(work.options),
         **{name: settings[name] for name in _IDENTITY},
         "prompts_sha256": _prompts_digest(work),
+        # the glossary's content and whether names are kept (only a translation depends on it)
+        "glossary": glossary_digest(work.settings) if work.needs_model else None,
     }
     return dict(json.loads(json.dumps(value)))  # as the manifest holds it: tuples are lists
 

@@ -31,9 +31,11 @@ from translate_cli.cli.options import (
     EvalReferenceArg,
     EvalSourceArg,
     ExtractFormatOpt,
+    GlossaryOpt,
     InputFormatOpt,
     InputsArg,
     ListingFormatOpt,
+    NoKeepNamesOpt,
     NoTranslateOpt,
     OcrOpt,
     OutputOpt,
@@ -229,6 +231,8 @@ def eval_command(
     compute_type: ComputeTypeOpt = None,
     threads: ThreadsOpt = None,
     no_memory: EvalNoMemoryOpt = False,  # accepted; eval never uses the memory
+    glossary: GlossaryOpt = None,
+    no_keep_names: NoKeepNamesOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Score models on parallel text: BLEU and chrF (sacrebleu), speed, side by side.
@@ -249,7 +253,13 @@ def eval_command(
     env = environment(ctx)
     env.quiet = quiet
     fmt = RESULT_FORMATS.check(format)
-    shared = {"batch_size": batch_size, "device": device, "compute_type": compute_type}
+    shared = {
+        "batch_size": batch_size,
+        "device": device,
+        "compute_type": compute_type,
+        "glossary": glossary,
+        "keep_names": False if no_keep_names else None,
+    }
     unset: list[str | None] = [None]  # not given: the environment, config file or default
     variants = [
         resolve_settings({**shared, "threads": threads, "model": m, "engine": e, "beam_size": b})

@@ -30,6 +30,8 @@ def settings_from(given: dict[str, Any]) -> Settings:
     flags = {k: v for k, v in given.items() if k in _SETTING_NAMES}
     if flags.get("prompts") == []:
         flags["prompts"] = None
+    if given.get("no_keep_names"):  # a switch that turns a setting off
+        flags["keep_names"] = False
     return resolve_settings(flags)
 
 

@@ -317,6 +317,32 @@ NoMemoryOpt = Annotated[
         show_default=False,
     ),
 ]
+GlossaryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--glossary",
+        metavar="FILE",
+        show_default=False,
+        help="Enforce the terms of FILE (UTF-8 TSV: source<TAB>target a line; see docs/terms.md).",
+    ),
+]
+NoKeepNamesOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-keep-names",
+        show_default=False,
+        help="Translate names and acronyms freely (default: kept as written unless the "
+        "glossary maps them).",
+    ),
+]
+TranslateAllOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--translate-all",
+        show_default=False,
+        help="Send every sentence to the model, even those already in English (kept by default).",
+    ),
+]
 
 # --- eval: the variant options repeat; each combination is one result -----------------------
 EvalNoMemoryOpt = Annotated[
@@ -489,6 +515,9 @@ MODEL_OPTIONS = _group(
     no_memory=(NoMemoryOpt, None),
     flag_below=(FlagBelowOpt, None),
     guard=(GuardOpt, None),
+    glossary=(GlossaryOpt, None),
+    no_keep_names=(NoKeepNamesOpt, False),  # sets keep_names (cli/common.py)
+    translate_all=(TranslateAllOpt, None),
 )
 SUMMARY_OPTIONS = _group(sentences=(SentencesOpt, None), ratio=(RatioOpt, None))
 # The summariser and the LLM's: summarize and batch (check_llm_options refuses an LLM option

@@ -26,13 +26,31 @@ REPETITION = "repetition"
 SPLIT = "split"
 UNTRANSLATED = "untranslated"
 TRUNCATED = "truncated-by-cap"
-FLAGS = (LOW_CONFIDENCE, REPETITION, SPLIT, UNTRANSLATED, TRUNCATED)
+GLOSSARY_MISSED = "glossary-missed"
+NAME_CHANGED = "name-changed"
+NUMBER_MISMATCH = "number-mismatch"
+KEPT_ENGLISH = "kept-english"
+FLAGS = (
+    LOW_CONFIDENCE,
+    REPETITION,
+    SPLIT,
+    UNTRANSLATED,
+    TRUNCATED,
+    GLOSSARY_MISSED,
+    NAME_CHANGED,
+    NUMBER_MISMATCH,
+    KEPT_ENGLISH,
+)
 FLAG_HELP = {
     LOW_CONFIDENCE: "the model was unsure (score below the --flag-below threshold)",
     REPETITION: "the output looped; the guard decoded it again and kept the better output",
     SPLIT: "longer than the model's input limit: translated in pieces",
     UNTRANSLATED: "the output is essentially the source copied",
     TRUNCATED: "the output hit its length cap and may be cut short",
+    GLOSSARY_MISSED: "a glossary term's target is missing from the output",
+    NAME_CHANGED: "a protected name of the source is missing from the output",
+    NUMBER_MISMATCH: "a number of the source is missing from the output",
+    KEPT_ENGLISH: "already English: kept as written, not translated",
 }
 
 # Decoding options of the guard's second try (both engines support them).

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from translate_cli.engines.base import Translator
+from translate_cli.engines.terms import glossary_digest
 from translate_cli.models.files import content_digest
 from translate_cli.version import __version__
 
@@ -55,6 +56,8 @@ def descriptor(translator: Translator, settings: Settings) -> dict[str, Any]:
         "device": str(getattr(translator, "device", settings.device)),
         "beam_size": getattr(options, "beam_size", settings.beam_size),
         "guard": settings.guard,  # the guard decodes degenerate outputs again
+        # The glossary's content and name protection: a changed glossary reuses nothing stale.
+        "glossary": glossary_digest(settings),
         # CTranslate2 plans its batches by worker count, and batch composition can change an
         # int8 result in the last bit: a different thread plan is a different translation.
         "workers": getattr(translator, "workers", None),

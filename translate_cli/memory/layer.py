@@ -124,7 +124,10 @@ def with_memory(translator: Translator, settings: Settings) -> Translator:
 
 
 def fingerprint_of(translator: Translator, settings: Settings) -> str:
-    """The content fingerprint of ``translator``'s model (from the memory when it has one)."""
+    """The content fingerprint of ``translator``'s model (from the memory when it has one;
+    layers outside the memory, such as the terms layer, are looked through)."""
+    while not isinstance(translator, MemoryLayer) and isinstance(translator, TranslatorLayer):
+        translator = translator.inner
     if isinstance(translator, MemoryLayer):
         return translator.fingerprint
     model_dir = getattr(translator, "model_dir", None)

@@ -19,6 +19,10 @@ LETTERS = {
     "split": "S",
     "untranslated": "U",
     "truncated-by-cap": "C",
+    "glossary-missed": "G",
+    "name-changed": "N",
+    "number-mismatch": "M",
+    "kept-english": "E",
 }
 assert set(LETTERS) == set(FLAGS), "every documented flag has a letter"
 
