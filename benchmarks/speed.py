@@ -214,8 +214,11 @@ def contender_command(name: str, article: Path) -> list[str]:
         binary = Path(sys.executable).with_name("translate-cli")
         # The same work as the others: no translation memory (a repeat would be answered from
         # it), and no guard (this model's outputs all run to their caps, which the guard takes
-        # for loops and decodes again; --evidence measures that cost).
+        # for loops and decodes again; --evidence measures that cost), and no name protection
+        # (random weights lose every name, which would be decoded again: not engine speed).
         flags = ["--no-memory", "--no-guard"] if cli_has_evidence() else []
+        if (ROOT / "translate_cli" / "engines" / "terms.py").is_file():
+            flags.append("--no-keep-names")
         return [
             str(binary),
             "translate",
