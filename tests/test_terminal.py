@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import io
 
-from translate_cli.terminal import Environment, _label, printable
+from translate_cli.humanize import printable
+from translate_cli.terminal import Environment, _label
 
 ESCAPES = "\x1b]52;c;eA==\x07\x1b[2J\x9b2J\u202e\u2066\r\x00\x7f\x85"
 

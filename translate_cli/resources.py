@@ -51,9 +51,15 @@ def sections(package: str, name: str) -> Mapping[str, tuple[str, ...]]:
 
     Raises ValueError for a line before the first section.
     """
+    return parse_sections(text(package, name), f"{package}: data/{name}")
+
+
+def parse_sections(content: str, where: str) -> Mapping[str, tuple[str, ...]]:
+    """``sections``' rule over ``content`` (``where`` names it in errors): whole-line ``#``
+    comments and blank lines skipped, ``[name]`` starts a section."""
     found: dict[str, list[str]] = {}
     current: list[str] | None = None
-    for raw in text(package, name).splitlines():
+    for raw in content.splitlines():
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
@@ -61,7 +67,7 @@ def sections(package: str, name: str) -> Mapping[str, tuple[str, ...]]:
         if header:
             current = found.setdefault(header[1], [])
         elif current is None:
-            raise ValueError(f"{package}: data/{name}: a line outside any section: {line!r}")
+            raise ValueError(f"{where}: a line outside any section: {line!r}")
         else:
             current.append(line)
     return MappingProxyType({section: tuple(lines) for section, lines in found.items()})

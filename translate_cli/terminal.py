@@ -11,7 +11,6 @@ sequence.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import sys
 from collections.abc import Callable, Iterator
@@ -19,20 +18,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO, Any, BinaryIO
 
+from translate_cli.humanize import printable
+
 PROG = "translate-cli"
 
 Tick = Callable[[int], None]
-
-# What a terminal would act on instead of showing: C0 controls but tab and line feed (ESC starts
-# ``ESC[2J``, clear the screen, and ``ESC]52;…``, write the clipboard; CR overwrites the line),
-# DEL, the C1 controls (U+009B is a one-character ESC[), and the bidi embeddings, overrides and
-# isolates, which make the text shown differ from the text held.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def printable(text: str) -> str:
-    """``text`` without the characters a terminal would act on (tab and line feed kept)."""
-    return _UNPRINTABLE.sub("", text)
 
 
 @dataclass

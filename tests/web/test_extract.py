@@ -8,32 +8,21 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import invoke
-from translate_cli.resources import sections
+from translate_cli.resources import parse_sections, sections
 from translate_cli.web.extract import extract_article, is_boilerplate_line
 
 DATA = Path(__file__).parents[1] / "data"
-_SECTION = re.compile(r"\[(\w+)\]")
 
 
-def _table(name: str) -> dict[str, list[str]]:
-    """The lines of each ``[section]`` of a table in tests/data; ``#`` lines are comments."""
-    found: dict[str, list[str]] = {}
-    current: list[str] = []
-    for raw in (DATA / name).read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        header = _SECTION.fullmatch(line)
-        if header:
-            current = found.setdefault(header[1], [])
-        else:
-            current.append(line)
-    return found
+def _table(name: str) -> Mapping[str, tuple[str, ...]]:
+    """The lines of each ``[section]`` of a table in tests/data (the package's own rule)."""
+    return parse_sections((DATA / name).read_text(encoding="utf-8"), name)
 
 
 PROSE = [

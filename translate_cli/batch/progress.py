@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from typing import IO, TYPE_CHECKING
 
-from translate_cli.terminal import printable
+from translate_cli.humanize import printable
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager

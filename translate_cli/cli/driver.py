@@ -14,6 +14,7 @@ from typing import Any
 
 from translate_cli.config import Settings
 from translate_cli.errors import UsageError
+from translate_cli.humanize import printable
 from translate_cli.inputs import (
     INPUT_FORMATS,
     Record,
@@ -28,7 +29,7 @@ from translate_cli.registry import Registry
 from translate_cli.render import FORMATS, Renderer, View, Writer
 from translate_cli.render.json import write_line
 from translate_cli.segment import segment
-from translate_cli.terminal import Environment, printable
+from translate_cli.terminal import Environment
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,25 @@ def _choices(names: tuple[str, ...], default: str) -> str:
     return f"{', '.join(names)} (default: {default})"
 
 
+def _choice_option(
+    flag: str,
+    choices: Registry[Any] | Callable[[], Registry[Any]],
+    default: str,
+    *,
+    metavar: str,
+) -> Any:
+    """An option whose values are a registry's names: listed in its help, offered by shell
+    completion; the registry checks the value where it is used."""
+    registry = choices if isinstance(choices, Registry) else choices()
+    return typer.Option(
+        flag,
+        metavar=metavar,
+        show_default=False,
+        help=_choices(registry.names(), default),
+        autocompletion=complete_from(choices),
+    )
+
+
 def _most(name: str) -> str:
     return f"{BOUNDS[name].maximum:g}"
 
@@ -172,14 +191,7 @@ ModelOpt = Annotated[
     ),
 ]
 EngineOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--engine",
-        metavar="ENGINE",
-        show_default=False,
-        help=_choices(_engines().names(), _DEFAULTS.engine),
-        autocompletion=complete_from(_engines),
-    ),
+    str | None, _choice_option("--engine", _engines, _DEFAULTS.engine, metavar="ENGINE")
 ]
 BeamOpt = Annotated[
     str | None,
@@ -200,14 +212,7 @@ BatchOpt = Annotated[
     ),
 ]
 DeviceOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--device",
-        metavar="DEVICE",
-        show_default=False,
-        help=_choices(DEVICES.names(), _DEFAULTS.device),
-        autocompletion=complete_from(DEVICES),
-    ),
+    str | None, _choice_option("--device", DEVICES, _DEFAULTS.device, metavar="DEVICE")
 ]
 ComputeTypeOpt = Annotated[
     str | None,
@@ -247,14 +252,7 @@ RatioOpt = Annotated[
     ),
 ]
 SummarizerOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--summarizer",
-        metavar="NAME",
-        show_default=False,
-        help=_choices(_summarizers().names(), _DEFAULTS.summarizer),
-        autocompletion=complete_from(_summarizers),
-    ),
+    str | None, _choice_option("--summarizer", _summarizers, _DEFAULTS.summarizer, metavar="NAME")
 ]
 LlmUrlOpt = Annotated[
     str | None,
@@ -430,35 +428,10 @@ GuardOpt = Annotated[
 ]
 
 # --- batch ------------------------------------------------------------------------------------
-CommandOpt = Annotated[
-    str,
-    typer.Option(
-        "--command",
-        metavar="COMMAND",
-        show_default=False,
-        help=_choices(COMMANDS.names(), "translate"),
-        autocompletion=complete_from(COMMANDS),
-    ),
-]
-ExecutorOpt = Annotated[
-    str,
-    typer.Option(
-        "--executor",
-        metavar="NAME",
-        show_default=False,
-        help=_choices(EXECUTORS.names(), "local"),
-        autocompletion=complete_from(EXECUTORS),
-    ),
-]
+CommandOpt = Annotated[str, _choice_option("--command", COMMANDS, "translate", metavar="COMMAND")]
+ExecutorOpt = Annotated[str, _choice_option("--executor", EXECUTORS, "local", metavar="NAME")]
 OutputFormatOpt = Annotated[
-    str,
-    typer.Option(
-        "--output-format",
-        metavar="FORMAT",
-        show_default=False,
-        help=_choices(OUTPUT_FORMATS.names(), "jsonl"),
-        autocompletion=complete_from(OUTPUT_FORMATS),
-    ),
+    str, _choice_option("--output-format", OUTPUT_FORMATS, "jsonl", metavar="FORMAT")
 ]
 
 

@@ -102,21 +102,30 @@ class EngineFactory(Protocol):
     def __call__(self, settings: Settings, *, download_progress: bool = False) -> Translator: ...
 
 
-class WindowedTranslator:
-    """A translator that works window by window, each output with its evidence.
-
-    Subclasses give ``window_size`` and ``translate_window``; reading the texts lazily in
-    windows keeps memory flat and lets outputs stream, and ``translate`` is the texts of the
-    outputs with evidence, so the two can never disagree.
-    """
-
-    window_size: int
+class EvidenceTranslator:
+    """A translator whose outputs come with their evidence first: ``translate`` is the texts of
+    ``translate_with_evidence``, so the two can never disagree."""
 
     def translate(
         self, texts: Iterable[str], progress: ProgressCallback | None = None
     ) -> Iterator[str]:
-        """Yield a translation for every text, in input order, window by window."""
+        """Yield a translation for every text, in input order."""
         return (t.text for t in self.translate_with_evidence(texts, progress))
+
+    def translate_with_evidence(
+        self, texts: Iterable[str], progress: ProgressCallback | None = None
+    ) -> Iterator[Translation]:
+        raise NotImplementedError
+
+
+class WindowedTranslator(EvidenceTranslator):
+    """A translator that works window by window, each output with its evidence.
+
+    Subclasses give ``window_size`` and ``translate_window``; reading the texts lazily in
+    windows keeps memory flat and lets outputs stream.
+    """
+
+    window_size: int
 
     def translate_with_evidence(
         self, texts: Iterable[str], progress: ProgressCallback | None = None
@@ -167,6 +176,7 @@ class TranslatorLayer:
 
 __all__ = [
     "EngineFactory",
+    "EvidenceTranslator",
     "ProgressCallback",
     "Translation",
     "Translator",

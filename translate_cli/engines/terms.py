@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from translate_cli.engines.base import (
+    EvidenceTranslator,
     ProgressCallback,
     Translation,
     Translator,
@@ -259,7 +260,7 @@ def missing(output: str, found: list[Found]) -> list[Term]:
 
 
 # --- the layer ----------------------------------------------------------------------------
-class TermsLayer(TranslatorLayer):
+class TermsLayer(EvidenceTranslator, TranslatorLayer):
     """Enforces the glossary and the protected names around ``inner`` (see the module).
 
     The protected names depend on the whole document: the pipeline calls ``use_document``
@@ -293,11 +294,6 @@ class TermsLayer(TranslatorLayer):
             return
         names = protected_names(texts)
         self.names = tuple(Term(n, n, name=True) for n in names if not self.glossary.maps(n))
-
-    def translate(
-        self, texts: Iterable[str], progress: ProgressCallback | None = None
-    ) -> Iterator[str]:
-        return (t.text for t in self.translate_with_evidence(texts, progress))
 
     def translate_with_evidence(
         self, texts: Iterable[str], progress: ProgressCallback | None = None

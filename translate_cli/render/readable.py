@@ -2,7 +2,7 @@
 
 The reading formats (text, the terminal tables, markdown, html) show every sentence, title,
 summary line and page detail on one line — a hard-wrapped source's line breaks become spaces —
-and without control characters (``terminal.printable``): a page can neither clear the screen
+and without control characters (``humanize.printable``): a page can neither clear the screen
 nor write the clipboard of whoever reads the output, in a pipe to ``less -R`` too. JSON keeps
 the text exact instead (its escapes make it safe).
 """
@@ -13,8 +13,8 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from translate_cli.humanize import printable
 from translate_cli.report import Report, SummaryItem, TranslatedSentence
-from translate_cli.terminal import printable
 
 # A run of white space holding a line break of any kind (str.splitlines' set): one space.
 _BREAK = re.compile(r"\s*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]\s*")
