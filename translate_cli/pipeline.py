@@ -236,7 +236,7 @@ class Pipeline:
             outputs = translations(self.translator, texts, tick)
             for sentence in document.sentences:
                 item = (
-                    TranslatedSentence(sentence, sentence.text, None, (quality.KEPT_ENGLISH,))
+                    _kept_as_written(sentence)
                     if sentence.index in kept
                     else self._with_evidence(sentence, next(outputs))
                 )
@@ -268,7 +268,7 @@ class Pipeline:
         return self._identified[1]
 
     def _document_language(self, document: Document) -> str | None:
-        """The language identified for ``document``, if it was (only translating does)."""
+        """The language identified for ``document``, if it was (every task but ``segment``)."""
         if self._identified is not None and self._identified[0] is document:
             return self._identified[1].document
         return None
@@ -373,6 +373,10 @@ class Pipeline:
         summarizer = self.summarizer
         english: dict[int, str | None] = {}
         evidence: dict[int, TranslatedSentence] = {}
+        # Identified whether or not anything is translated (the notice for a document that is
+        # not Indonesian, ``meta.language`` and each sentence's language need no model); the
+        # identifier loads while the summariser works.
+        language.prefetch()
         if translate and document.sentences and (whole or summarizer.needs_translations):
             evidence = {item.sentence.index: item for item in self.stream(document)}
             english = {index: item.translation for index, item in evidence.items()}
@@ -385,14 +389,18 @@ class Pipeline:
         with self.hooks.status("Writing the summary…") if document.sentences else nullcontext():
             result = summarizer.summarize(document, request)
         title, summary = result.title, result.items
+        languages = self._languages(document) if document.sentences else None
         if translate:
+            kept = self._kept_english(languages) if languages else frozenset()
             title, summary = self._translate_summary(
-                document, result.title, result.items, english, evidence
+                document, result.title, result.items, english, evidence, kept
             )
         items = tuple(
             evidence.get(s.index) or TranslatedSentence(s, english.get(s.index))
             for s in document.sentences
         )
+        if languages is not None:
+            items = tuple(replace(i, language=languages.sentences[i.sentence.index]) for i in items)
         return self._report(
             items,
             translated=True,
@@ -409,12 +417,22 @@ class Pipeline:
         summary: Sequence[SummaryItem],
         english: dict[int, str | None],
         evidence: dict[int, TranslatedSentence],
+        kept: frozenset[int] = frozenset(),
     ) -> tuple[SummaryItem | None, tuple[SummaryItem, ...]]:
         """Give every quoted item its English, and every quoted sentence too (so a pick shown
         without its dateline still has its whole sentence translated in ``sentences``).
         ``english`` (index → translation) and ``evidence`` (index → the sentence with its
-        score and flags) are filled in with the sentences translated here."""
+        score and flags) are filled in with the sentences translated here. A quoted sentence
+        in ``kept`` (English inside an Indonesian article) is kept as written, as ``stream``
+        keeps it: never sent to the model."""
+        title = _as_written(title, kept) if title else None
+        summary = tuple(_as_written(item, kept) for item in summary)
         quoted = [i for i in ([title] if title else []) + list(summary) if i.index is not None]
+        for item in quoted:
+            if item.index in kept and english.get(item.index) is None:
+                sentence = document.sentences[item.index]
+                english[item.index] = sentence.text
+                evidence[item.index] = _kept_as_written(sentence)
         whole = {i.index: document.sentences[i.index].text for i in quoted if i.index is not None}
         wanted = [i.source for i in quoted if i.translation is None]
         wanted += [text for index, text in whole.items() if english.get(index) is None]
@@ -460,6 +478,19 @@ class Pipeline:
             target_lang=TARGET_LANG if english else None,
             language=language,
         )
+
+
+def _kept_as_written(sentence: Sentence) -> TranslatedSentence:
+    """An English sentence of a non-English document: its own text, flagged, no model."""
+    return TranslatedSentence(sentence, sentence.text, None, (quality.KEPT_ENGLISH,))
+
+
+def _as_written(item: SummaryItem, kept: frozenset[int]) -> SummaryItem:
+    """A summary item quoting a kept sentence, with its own text (a trimmed dateline stays
+    trimmed) as its English."""
+    if item.index in kept and item.translation is None:
+        return replace(item, translation=item.source)
+    return item
 
 
 def _known(document: Document, english: dict[int, str | None]) -> dict[str, str]:

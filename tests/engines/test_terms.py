@@ -179,6 +179,28 @@ def test_a_kept_name_lost_once_is_sent_again_in_quotation_marks() -> None:
     assert output.text == "EN Pak Budi datang." and output.flags == ()
 
 
+def test_second_decodes_go_to_the_model_together_and_the_order_holds() -> None:
+    # Every other sentence loses its name on the first decode; the held outputs come back in
+    # order, the second decodes made in one call per RETRY_WINDOW sentences.
+    layer, inner = _layer(lambda text, call: text.replace("Pak Budi", "Pak Buddy"))
+    texts = [f"Pak Budi datang ke {i}." if i % 2 else f"Warga {i} hadir." for i in range(70)]
+    outputs = _run(layer, texts)
+    assert [o.text for o in outputs] == [f"EN {t}" for t in texts]
+    assert all(o.flags == () for o in outputs) and layer.retried == 35
+    retries = inner.calls[1:]
+    assert [len(call) for call in retries] == [16, 16, 3]  # 32 held, 32 held, the rest
+    assert all(text.startswith('Pak "Budi"') for call in retries for text in call)
+
+
+def test_outputs_before_a_lost_term_are_not_held() -> None:
+    layer, inner = _layer(lambda text, call: text.replace("Pak Budi", "Pak Buddy"))
+    layer.use_document(["Pak Budi datang.", "Pak Budi pulang."])
+    stream = translations(layer, ["Warga hadir.", "Pak Budi datang.", "Warga pulang."])
+    assert next(stream).text == "EN Warga hadir."
+    assert len(inner.calls) == 1  # no second decode was needed for the first output
+    assert [o.text for o in stream] == ["EN Pak Budi datang.", "EN Warga pulang."]
+
+
 def test_inner_evidence_is_kept_and_flags_added() -> None:
     layer = TermsLayer(FakeTranslator(), Glossary((Term("kota", "city"),)), keep_names=False)
     assert _run(layer, ["kota"]) == [Translation("EN city", 0.0)]

@@ -156,6 +156,45 @@ def test_another_language_is_noticed_once_and_still_translated(
     assert not any(item.flags for item in report.sentences)
 
 
+def test_a_summary_keeps_an_english_pick_as_written_and_says_so() -> None:
+    hooks = RecordingHooks()
+    # --ratio 1: every candidate is a pick, the planted English quote too.
+    report = Pipeline(engine="fake", hooks=hooks).summarize(MIXED, ratio=1.0)
+    assert report.language == "id" and hooks.notices == []
+    assert report.summary is not None
+    pick = next(item for item in report.summary if item.source == QUOTE)
+    assert pick.translation == QUOTE  # not "EN …": the engine never saw it
+    quote = next(item for item in report.sentences if item.sentence.text == QUOTE)
+    assert (quote.translation, quote.flags, quote.language) == (
+        QUOTE,
+        (quality.KEPT_ENGLISH,),
+        "en",
+    )
+    others = [item for item in report.summary if item.source != QUOTE and item.index is not None]
+    assert others and all(item.translation == fake_translation(item.source) for item in others)
+    assert {item.language for item in report.sentences if item is not quote} == {"id"}
+    whole = Pipeline(engine="fake", translate_all=True).summarize(MIXED, ratio=1.0)
+    assert whole.summary is not None
+    sent = next(item for item in whole.summary if item.source == QUOTE)
+    assert sent.translation == fake_translation(QUOTE)
+
+
+@pytest.mark.parametrize("translate", [True, False])
+def test_a_summary_of_an_english_article_is_noticed(translate: bool) -> None:
+    hooks = RecordingHooks()
+    # No model for --no-translate: the language model is not the translation model.
+    pipeline = Pipeline(
+        engine="fake" if translate else "ctranslate2", model="/nowhere", hooks=hooks
+    )
+    report = pipeline.summarize(ENGLISH, translate=translate)
+    assert len(hooks.notices) == 1 and "English (en), not Indonesian" in hooks.notices[0]
+    assert report.language == "en"
+    assert {item.language for item in report.sentences} == {"en"}
+    assert report.summary
+    expected = [fake_translation(i.source) if translate else None for i in report.summary]
+    assert [item.translation for item in report.summary] == expected
+
+
 # --- the command line -------------------------------------------------------------------------
 def test_json_has_meta_language_and_each_sentences_language(tmp_path: Path) -> None:
     source = tmp_path / "mixed.txt"

@@ -248,7 +248,8 @@ def test_cli_llm_summary_without_translation(stub: Stub, article: Path) -> None:
     assert [s["source"] for s in report["sentences"]] == [
         s.text for s in segment(ARTICLE).sentences
     ]
-    assert set(report) == {"model", "title", "sentences", "summary"}
+    assert set(report) == {"meta", "model", "title", "sentences", "summary"}
+    assert report["meta"] == {"language": "id"}  # identified without any model
     # --no-translate means Indonesian only: one request, for the Indonesian abstract.
     assert len(stub.requests) == 1
     prompt = stub.requests[0].user_prompt()
