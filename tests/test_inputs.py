@@ -263,7 +263,9 @@ def test_jsonl_from_stdin_streams_line_by_line() -> None:
 
 
 def test_unknown_input_format_is_a_usage_error() -> None:
-    with pytest.raises(UsageError, match="'csv' is not one of auto, text, html, pdf, docx, jsonl"):
+    with pytest.raises(
+        UsageError, match="'csv' is not one of auto, text, html, pdf, docx, feed, jsonl"
+    ):
         read_records(["-"], "csv", io.BytesIO(b""))
 
 

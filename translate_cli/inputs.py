@@ -36,6 +36,7 @@ from translate_cli.web.fetch import DEFAULT_TIMEOUT, check_url, is_url, safe_url
 from translate_cli.web.sniff import looks_like_html
 
 if TYPE_CHECKING:
+    from translate_cli.web.feeds import FeedItem
     from translate_cli.web.fetch import Page
 
 _BOM = b"\xef\xbb\xbf"
@@ -53,6 +54,9 @@ INPUT_FORMATS.register("html", "html")
 INPUT_FORMATS.register("pdf", "pdf", help="a PDF document")
 INPUT_FORMATS.register("docx", "docx", help="a Word (.docx) document")
 INPUT_FORMATS.register(
+    "feed", "feed", help="an RSS, Atom or sitemap file or URL: the articles it links (auto too)"
+)
+INPUT_FORMATS.register(
     "jsonl", "jsonl", help='one {"id", "text"|"html"|"url"|"path"} object a line: batch mode'
 )
 Meta = dict[str, str | None]
@@ -67,6 +71,7 @@ class Record:
     ``id`` is None for a single plain-text input, the argument as given (path, or ``-``) when
     several text inputs are given, and for JSONL the record's ``"id"`` (default: its line number),
     kept as parsed. ``source`` is the display name of the input (``<stdin>`` or the path).
+    A feed's articles have their URL as id and ``feed`` set to the feed's name.
     ``error`` set means this record could not be read; ``text`` is then empty. ``meta`` is the
     page's metadata (url, title, date, author, site) when the record came from HTML, or the
     document's (title, date, author, and what was set apart, e.g. header, footer) for a PDF or
@@ -78,6 +83,7 @@ class Record:
     source: str
     error: TranslateCliError | None = None
     meta: Meta | None = None
+    feed: str | None = None  # the feed or sitemap that listed it: one record of several
 
 
 @dataclass(frozen=True)
@@ -267,10 +273,13 @@ def _records(
         )
         if input_format != "jsonl":
             if is_url(source):
-                yield _url_record(record_id, source, input_format, fetching)
+                yield from _url_records(record_id, source, input_format, fetching)
                 continue
             name, data = read_input_bytes(source, stdin)
-            yield _bytes_record(record_id, name, data, input_format, fetching.ocr)
+            if _is_feed(data, input_format):
+                yield from _feed_records(name, data, None, fetching)
+            else:
+                yield _bytes_record(record_id, name, data, input_format, fetching.ocr)
             continue
         lines: Iterable[str]
         base: str | None = "."  # where a record's relative "path" is; None: no "path" at all
@@ -356,16 +365,101 @@ def _html_record(
     return Record(record_id, article.text, name, meta=article.meta)
 
 
+def _is_feed(data: bytes, input_format: str) -> bool:
+    """Whether ``data`` is read as a feed or sitemap: asked for, or (``auto``) recognised."""
+    from translate_cli.web.feeds import feed_kind
+
+    return input_format == "feed" or (input_format == "auto" and feed_kind(data) is not None)
+
+
+def feed_links(name: str, data: bytes, url: str | None, fetching: Fetching) -> list[FeedItem]:
+    """The articles a feed or sitemap (``data``, fetched from ``url`` or read from the file
+    ``name``) links, each story once; the sitemaps an index names are fetched. A feed at a
+    public address may not send us to a private one (as a redirect may not) unless
+    ``allow_private_redirects``: those links are left out. ``FeedError`` when it is not
+    readable."""
+    from translate_cli.web.feeds import feed_items
+    from translate_cli.web.network import leaves_the_internet
+
+    def allowed(link: str) -> bool:
+        return url is None or fetching.allow_private_redirects or not leaves_the_internet(url, link)
+
+    def read(link: str) -> bytes:
+        if not allowed(link):
+            raise InputError(f"{name}: names a sitemap at a private address; not read")
+        return fetching.fetch(link).data
+
+    return [item for item in feed_items(data, url, read, name=name) if allowed(item.url)]
+
+
+def _feed_records(name: str, data: bytes, url: str | None, fetching: Fetching) -> Iterator[Record]:
+    """One record per article the feed links (its id: the article's URL), fetched in turn; a
+    feed that cannot be read is one error record."""
+    try:
+        items = feed_links(name, data, url, fetching)
+    except InputError as error:
+        yield Record(name, "", name, error, feed=name)
+        return
+    for item in items:
+        record = read_link(safe_url(item.url, query=True), item.url, fetching, item.outlet)
+        yield replace(record, feed=name)
+
+
+def _url_records(
+    record_id: Any, url: str, input_format: str, fetching: Fetching
+) -> Iterator[Record]:
+    """A URL's record, or for a feed or sitemap the records of the articles it links."""
+    name = safe_url(url, query=True)
+    try:
+        page = fetching.fetch(url)
+    except InputError as error:
+        yield Record(record_id, "", name, error)
+        return
+    if _is_feed(page.data, input_format):
+        yield from _feed_records(name, page.data, url, fetching)
+    else:
+        yield _page_record(record_id, page, input_format, fetching, name=name)
+
+
+def read_link(record_id: Any, url: str, fetching: Fetching, outlet: str = "") -> Record:
+    """The article at ``url`` (a link a feed gave) as a record with ``record_id``; never
+    raises: a page that cannot be fetched or read is the record's ``error``. ``outlet`` (the
+    feed's name for its publisher) is the page's ``site`` when the page names none (or only
+    its host, which is what the extractor falls back to)."""
+    record = _url_record(record_id, url, "auto", fetching)
+    if outlet and record.meta is not None and _unnamed(record.meta):
+        return replace(record, meta={**record.meta, "site": outlet})
+    return record
+
+
+def _unnamed(meta: Meta) -> bool:
+    site = (meta.get("site") or "").lower().removeprefix("www.")
+    try:
+        parts = urlsplit(meta.get("url") or "")
+        hosts = {parts.netloc.lower(), (parts.hostname or "").lower()}
+    except ValueError:
+        hosts = set()
+    return not site or site in {host.removeprefix("www.") for host in hosts}
+
+
 def _url_record(record_id: Any, url: str, input_format: str, fetching: Fetching) -> Record:
     """A fetched page: a document (PDF, Word: by Content-Type or by its bytes) is read, HTML
     (likewise) extracted, text read as is."""
-    from translate_cli.web import decode_page
-
     name = safe_url(url, query=True)  # the page's name: ?id=1 is not ?id=2
     try:
         page = fetching.fetch(url)
     except InputError as error:
         return Record(record_id, "", name, error)
+    return _page_record(record_id, page, input_format, fetching, name=name)
+
+
+def _page_record(
+    record_id: Any, page: Page, input_format: str, fetching: Fetching, *, name: str = ""
+) -> Record:
+    """A fetched page read as ``input_format`` says (``auto``: by its media type and bytes)."""
+    from translate_cli.web import decode_page
+
+    name = name or page.url
     kind = document_kind(page.data, input_format, page.content_type)
     if kind is not None:
         return _document_record(record_id, name, page.data, kind, fetching.ocr, url=page.url)

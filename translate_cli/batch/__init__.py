@@ -14,19 +14,29 @@ import hashlib
 import io
 import json
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any, overload
 
+from translate_cli.batch.feeds import (
+    FEED_FAILURE,
+    STATE,
+    Bounds,
+    FeedState,
+    LinkPending,
+    is_feed_source,
+    list_feeds,
+)
 from translate_cli.batch.progress import BatchProgress, RecordHooks, duration
 from translate_cli.batch.ray import RayOptions
 from translate_cli.batch.shards import OUTPUT_FORMATS, OutputFolder, ShardResult
-from translate_cli.batch.sources import Item, Pending, id_key, read_inputs, to_item
+from translate_cli.batch.sources import Inputs, Item, Pending, id_key, read_inputs, to_item
 from translate_cli.config import Settings
 from translate_cli.engines.terms import glossary_digest
 from translate_cli.errors import RuntimeFailure, UsageError
 from translate_cli.pipeline import TASKS, Hooks, SilentHooks, Task, Work, batch_status
 from translate_cli.registry import Registry
+from translate_cli.web.network import safe_url
 
 Shards = Sequence[tuple[int, list[dict[str, Any]]]]
 Executor = Callable[..., Iterator[ShardResult]]
@@ -85,6 +95,7 @@ class BatchJob:
     output_format: str = "jsonl"
     shard_size: int = DEFAULT_SHARD_SIZE
     ray: RayOptions | None = None  # executor ray's options; None: its defaults
+    bounds: Bounds = field(default_factory=Bounds)  # what each feed gives a run (--since, …)
 
 
 @dataclass
@@ -158,15 +169,44 @@ def run_batch(
         from translate_cli.batch.ray import import_ray
 
         import_ray()  # before reading anything: a missing extra is a usage error
-    inputs = read_inputs(job.inputs)  # every id, no page fetched yet
+    if not job.inputs:
+        raise UsageError("batch needs at least one INPUT file, folder or feed")
+    feeds = [source for source in job.inputs if is_feed_source(source)]
+    files = [source for source in job.inputs if source not in feeds]
+    inputs = read_inputs(files) if files else Inputs([], [])  # every id, no page fetched yet
     wanted = identity(job.work)
     folder = OutputFolder.open(job.output, job.output_format)
     try:
-        return _run(
-            job, hooks, folder, wanted, inputs.records, [str(f) for f in inputs.files], stderr, tty
-        )
+        _check_identity(folder, wanted)  # before any feed or page is fetched
+        records: list[Item] = list(inputs.records)
+        failures: list[str] = []
+        if feeds:
+            records, failures = _with_feeds(job, folder, records, feeds)
+            for line in failures:
+                if stderr is not None and not _quiet(hooks):
+                    stderr.write(f"batch: {line}\n")
+        names = [str(f) for f in inputs.files] + [safe_url(f, query=True) for f in feeds]
+        summary = _run(job, hooks, folder, wanted, records, names, stderr, tty)
+        summary.failures += [FEED_FAILURE] * len(failures)
+        return summary
     finally:
         folder.close()
+
+
+def _with_feeds(
+    job: BatchJob, folder: OutputFolder, records: list[Item], feeds: list[str]
+) -> tuple[list[Item], list[str]]:
+    """``records`` and the feeds' articles not among them; and the feeds' failure lines.
+    ``DIR/feeds.json`` is rewritten only when it changed."""
+    path = folder.path / STATE
+    state = FeedState.load(path)
+    before = state.dump()
+    listing = list_feeds(feeds, state, job.work.settings, job.bounds)
+    if state.dump() != before:
+        folder.publish(STATE, state.dump())
+    taken = {id_key(r.id) for r in records}
+    extra = [item for item in listing.items if id_key(item.id) not in taken]
+    return records + extra, listing.failures
 
 
 class _Shards(Sequence[tuple[int, list[dict[str, Any]]]]):
@@ -190,7 +230,7 @@ class _Shards(Sequence[tuple[int, list[dict[str, Any]]]]):
         if not 0 <= index < len(self):
             raise IndexError(index)
         chunk = self.records[index * self.size : (index + 1) * self.size]
-        read = [r.read(self.settings) if isinstance(r, Pending) else r for r in chunk]
+        read = [r.read(self.settings) if isinstance(r, Pending | LinkPending) else r for r in chunk]
         return self.first + index, [to_item(r) for r in read]
 
 
@@ -204,13 +244,7 @@ def _run(
     stderr: IO[str] | None,
     tty: bool,
 ) -> BatchSummary:
-    manifest = folder.read_manifest() or {}
-    if manifest and manifest.get("identity") != wanted:
-        raise UsageError(
-            f"--output: {folder.path} holds a batch run with other options "
-            f"({_difference(manifest.get('identity'), wanted)})",
-            hint="rerun with the same options, or choose another --output folder",
-        )
+    manifest = previous = folder.read_manifest() or {}
     done = folder.done_ids()
     folder.clear_old_errors()
     remaining = [r for r in records if id_key(r.id) not in done]
@@ -231,7 +265,8 @@ def _run(
         "counts": {"records": len(records), "done": len(records) - len(remaining)},
         "status": "running",
     }
-    folder.write_manifest(manifest)
+    if remaining:
+        folder.write_manifest(manifest)
     progress = BatchProgress(
         stderr if stderr is not None else io.StringIO(),
         len(remaining),
@@ -241,14 +276,17 @@ def _run(
     executor = EXECUTORS.get(job.executor)
     written = sentences = 0
     failures: list[int] = []
-    results = executor(
-        job.work,
-        shards,
-        hooks,
-        ray_options=job.ray,
-        record_hooks=RecordHooks(hooks, progress),
-        on_record=progress.record,
-    )
+    # Nothing left (a rerun of a finished batch, feeds with no new item): no model is loaded.
+    results: Iterator[ShardResult] = iter(())
+    if len(shards):
+        results = executor(
+            job.work,
+            shards,
+            hooks,
+            ray_options=job.ray,
+            record_hooks=RecordHooks(hooks, progress),
+            on_record=progress.record,
+        )
     for result in results:
         if result.fingerprint is not None:
             if fingerprint is not None and result.fingerprint != fingerprint:
@@ -269,7 +307,8 @@ def _run(
         counts={"records": len(records), "done": committed, "failed": len(failures)},
         status="complete" if committed == len(records) else "incomplete",
     )
-    folder.write_manifest(manifest)
+    if remaining or not _same_manifest(previous, manifest):
+        folder.write_manifest(manifest)  # a rerun with nothing to do leaves the folder as it was
     elapsed, docs, sents = progress.rates()
     summary = BatchSummary(
         len(records),
@@ -288,6 +327,23 @@ def _run(
         f"{docs:.2f} docs/s, {sents:.1f} sentences/s; output in {folder.path}"
     )
     return summary
+
+
+def _same_manifest(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Whether ``new`` says what ``old`` said (the time of writing and the listings aside)."""
+    written = ("updated", "shards", "errors_files")
+    same: bool = {k: v for k, v in old.items() if k not in written} == json.loads(json.dumps(new))
+    return same
+
+
+def _check_identity(folder: OutputFolder, wanted: dict[str, Any]) -> None:
+    manifest = folder.read_manifest() or {}
+    if manifest and manifest.get("identity") != wanted:
+        raise UsageError(
+            f"--output: {folder.path} holds a batch run with other options "
+            f"({_difference(manifest.get('identity'), wanted)})",
+            hint="rerun with the same options, or choose another --output folder",
+        )
 
 
 def _difference(old: Any, new: dict[str, Any]) -> str:

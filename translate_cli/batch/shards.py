@@ -14,7 +14,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -140,6 +140,10 @@ class OutputFolder:
             ) from None
         self.shards[result.number] = final
 
+    def publish(self, name: str, data: bytes) -> Path:
+        """Write ``name`` in the folder atomically (a temporary file, flushed, renamed)."""
+        return self._publish(name, data)
+
     def _publish(self, name: str, data: bytes) -> Path:
         temp = self.path / f".{name}.tmp-{os.getpid()}"
         final = self.path / name
@@ -207,3 +211,23 @@ def parquet_bytes(lines: list[str]) -> bytes:
     sink = io.BytesIO()
     pq.write_table(table, sink)
     return sink.getvalue()
+
+
+def committed_records(folder: Path) -> Iterator[dict[str, Any]]:
+    """Every record a batch folder's committed shards hold (JSONL or Parquet), shard by shard;
+    read only, no lock: a briefing may read a folder that a batch is still writing."""
+    for entry in sorted(folder.iterdir()):
+        match = _PART.match(entry.name)
+        if not match:
+            continue
+        if match.group(2) == "parquet":
+            import pyarrow.parquet as pq
+
+            lines = pq.read_table(entry, columns=["record"]).column("record").to_pylist()
+        else:
+            lines = entry.read_text("utf-8").splitlines()
+        for line in lines:
+            if line.strip():
+                value = json.loads(line)
+                if isinstance(value, dict):
+                    yield value

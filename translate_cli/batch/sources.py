@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from translate_cli.batch.feeds import LinkPending
 from translate_cli.config import Settings
 from translate_cli.errors import ExitStatus, InputError, TranslateCliError, UsageError
 from translate_cli.inputs import Record, decode_text, parse_record, read_input_bytes
@@ -114,7 +115,7 @@ class Pending:
         )
 
 
-Item = Record | Pending
+Item = Record | Pending | LinkPending
 
 
 def _jsonl_records(path: Path) -> Iterator[Item]:

@@ -8,6 +8,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from translate_cli.cli.archive import BATCH_HELP, BATCH_SUMMARY, batch_command, memory_app
+from translate_cli.cli.brief import BRIEF_HELP, BRIEF_SUMMARY, brief_command
 from translate_cli.cli.common import check_llm_options, environment, settings_from
 from translate_cli.cli.driver import Io, Job, drive, drive_extract
 from translate_cli.cli.options import (
@@ -214,6 +215,7 @@ def extract_command(
 
 
 _command("batch", BATCH_SUMMARY, BATCH_HELP)(batch_command)  # archives: see cli/archive.py
+_command("brief", BRIEF_SUMMARY, BRIEF_HELP)(brief_command)  # briefings: see cli/brief.py
 
 
 @_command("eval", "Score models on parallel text: BLEU, chrF and speed.")

@@ -45,7 +45,8 @@ BATCH_SUMMARY = "Translate an archive of JSONL/Parquet records, resumably."
 BATCH_HELP = (
     "Translate an archive: JSONL files (or folders of them) and Parquet files with {id, text} "
     "records, into JSONL shards in DIR; rerun the same command to resume.\n\n"
-    "INPUT is one or more .jsonl/.parquet files or folders holding them."
+    "INPUT is one or more .jsonl/.parquet files or folders holding them, or feeds: RSS, Atom "
+    "or sitemap URLs or files, whose articles are done once each, run after run."
 )
 _RAY_FLAGS = ("--workers", "--num-cpus", "--num-gpus", "--ray-address")
 
@@ -84,9 +85,24 @@ def batch_command(
         ),
     ] = 100,
     no_translate: NoTranslateOpt = False,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since", metavar="DATE", help="Feeds: only items published since DATE (ISO 8601)."
+        ),
+    ] = None,
+    max_items: Annotated[
+        int | None,
+        typer.Option("--max-items", metavar="N", help="Feeds: at most the N newest items of each."),
+    ] = None,
     **options: Any,
 ) -> None:
     from translate_cli.batch import BatchJob, RayOptions, run_batch
+    from translate_cli.batch.feeds import Bounds, parse_since
+
+    if max_items is not None and max_items < 1:
+        raise UsageError(f"--max-items: must be at least 1, got {max_items}")
+    bounds = Bounds(parse_since(since) if since is not None else None, max_items)
 
     env = environment(ctx)
     env.quiet = bool(options.get("quiet"))
@@ -117,6 +133,7 @@ def batch_command(
         output_format=output_format.strip().lower(),
         shard_size=shard_size,
         ray=ray,
+        bounds=bounds,
     )
     summary = run_batch(job, env, stderr=env.stderr, tty=env.stderr_isatty)
     if summary.exit_status:

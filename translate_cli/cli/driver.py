@@ -8,7 +8,8 @@ the table that follows it, and one batch line per input record.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -74,27 +75,41 @@ def drive(job: Job, env: Environment) -> int:
     ):
         if work.kind.summarizes:
             _ = pipeline.summarizer  # its options and prompt templates are checked now
-        records = read_records(
-            io.inputs,
-            input_format,
-            stdin=env.stdin,
-            timeout=work.settings.timeout,
-            allow_private_redirects=work.settings.allow_private_redirects,
-            status=env.status,  # a spinner naming the host while a page downloads
-            ocr=work.settings.ocr,
+        records, several = _listed(
+            read_records(
+                io.inputs,
+                input_format,
+                stdin=env.stdin,
+                timeout=work.settings.timeout,
+                allow_private_redirects=work.settings.allow_private_redirects,
+                status=env.status,  # a spinner naming the host while a page downloads
+                ocr=work.settings.ocr,
+            ),
+            io.several,
         )
+        batch = batch or (several and fmt in ("json", "jsonl"))
         if batch:
             return _write_batch(pipeline, work, records, env, out)
         shown = 0  # documents rendered so far
         for record in records:
             if record.error is not None:
                 raise record.error
-            header = record.source if io.several else None
+            header = record.source if several else None
             if header is not None and shown:
                 out.write("\n")  # a blank line between documents, as `head a b` has
             view = View(terminal=terminal, width=env.width, color=env.color, header=header)
             shown += _render_document(pipeline, work, record, renderer, view, out)
     return 0
+
+
+def _listed(records: Iterator[Record], several: bool) -> tuple[Iterator[Record], bool]:
+    """``records`` unchanged, and whether they are several documents: several inputs, or a
+    feed (known from its first record), whose articles are then written as several inputs'
+    are (a header each, or one JSON line each)."""
+    first = next(records, None)
+    if first is None:
+        return iter(()), several
+    return itertools.chain([first], records), several or first.feed is not None
 
 
 def _write_batch(
@@ -167,15 +182,19 @@ def drive_extract(io: Io, settings: Settings, env: Environment) -> int:
     batch = input_format == "jsonl" or (io.several and fmt != "text")
     failures: list[int] = []
     with open_output(io.output, stdout=env.stdout) as out:
-        records = read_records(
-            io.inputs,
-            input_format,
-            stdin=env.stdin,
-            timeout=settings.timeout,
-            allow_private_redirects=settings.allow_private_redirects,
-            status=env.status,
-            ocr=settings.ocr,
+        records, several = _listed(
+            read_records(
+                io.inputs,
+                input_format,
+                stdin=env.stdin,
+                timeout=settings.timeout,
+                allow_private_redirects=settings.allow_private_redirects,
+                status=env.status,
+                ocr=settings.ocr,
+            ),
+            io.several,
         )
+        batch = batch or (several and fmt != "text")
         for number, record in enumerate(records):
             if record.error is not None:
                 if not batch:
@@ -188,7 +207,7 @@ def drive_extract(io: Io, settings: Settings, env: Environment) -> int:
                 write_line(out, {"id": record.id, **extracted(record)})
             else:
                 header = ("\n" if number else "") + f"==> {record.source} <==\n"
-                write(out, record, header if io.several else None)
+                write(out, record, header if several else None)
             out.flush()
     return batch_status(failures)
 

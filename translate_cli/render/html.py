@@ -267,3 +267,7 @@ def _legend(flags: Sequence[str]) -> str:
 
 
 HTML = HtmlRenderer()
+
+# The reading page's look, for other one-page documents (the briefing: translate_cli.brief).
+STYLE = _CSS
+CSP = _CSP

@@ -49,12 +49,13 @@ DEFAULT_TIMEOUT: float = Settings.timeout  # the one default lives in config
 MAX_BYTES = 20 * 1024 * 1024
 MAX_REDIRECTS = 10
 OFFLINE = "translate-cli works offline on files"
-# What a page may be: HTML, text we can read, or a document (PDF, Word: translate_cli.documents
-# reads it); anything else (images, archives) is named and refused. No Content-Type at all is
-# allowed: the bytes are sniffed.
+# What a page may be: HTML, text we can read, a feed or sitemap, or a document (PDF, Word:
+# translate_cli.documents reads it); anything else (images, archives) is named and refused. No
+# Content-Type at all is allowed: the bytes are sniffed.
 _READABLE = re.compile(
-    r"^(?:text/.*|application/(?:xhtml\+xml|xml|json|x-ndjson|jsonl?|pdf"
-    r"|vnd\.openxmlformats-officedocument\.wordprocessingml\.document))$"
+    r"^(?:text/.*|application/(?:xhtml\+xml|xml|(?:x-)?(?:rss|atom|rdf)\+xml|json|x-ndjson"
+    r"|jsonl?|pdf|vnd\.openxmlformats-officedocument\.wordprocessingml\.document"
+    r"|(?:x-)?gzip))$"  # a gzipped sitemap (sitemap.xml.gz); other gzip data is not text
 )
 
 
@@ -70,6 +71,11 @@ class Page:
     content_type: str  # lower case, without parameters; "" when the server sent none
     charset: str | None  # from the Content-Type header
     data: bytes
+    # The validators of a conditional request (``If-None-Match``, ``If-Modified-Since``), and
+    # whether the server answered 304: the copy the caller holds is current (``data`` empty).
+    etag: str = ""
+    last_modified: str = ""
+    not_modified: bool = False
 
 
 def check_url(url: str) -> None:
@@ -96,19 +102,33 @@ def fetch(
     max_redirects: int = MAX_REDIRECTS,
     allow_private_redirects: bool = False,
     transport: httpx.BaseTransport | None = None,
+    etag: str = "",
+    last_modified: str = "",
 ) -> Page:
     """GET ``url`` (redirects followed) and return its body, at most ``max_bytes``.
 
-    ``timeout`` bounds the whole download. Raises ``FetchError``.
+    ``timeout`` bounds the whole download. ``etag``/``last_modified`` (what an earlier
+    ``Page`` held) make it a conditional request: a 304 is a ``Page`` with ``not_modified``.
+    Raises ``FetchError``.
     """
     check_url(url)
     limits = Limits(
         timeout, max_bytes, max_redirects, allow_private_redirects=allow_private_redirects
     )
-    accept = {"Accept": "text/html,text/plain;q=0.9,*/*;q=0.5"}
+    headers = {"Accept": "text/html,text/plain;q=0.9,*/*;q=0.5"}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
     try:
-        with exchange("GET", url, limits, headers=accept, transport=transport) as reply:
+        with exchange("GET", url, limits, headers=headers, transport=transport) as reply:
             where = safe_url(reply.url)
+            # Kept to send back next time: bounded, as everything a server sends.
+            tag = reply.headers.get("etag", "")[:1024]
+            modified = reply.headers.get("last-modified", "")[:1024]
+            if reply.status == 304 and (etag or last_modified):
+                final = safe_url(reply.url, query=True)
+                return Page(final, "", None, b"", tag, modified, not_modified=True)
             if reply.status >= 400:
                 raise FetchError(f"{where}: HTTP {reply.status} {reply.reason}".rstrip())
             media, charset = _content_type(reply.headers.get("content-type", ""))
@@ -118,7 +138,7 @@ def fetch(
             final = safe_url(reply.url, query=True)
     except NetworkError as error:
         raise FetchError(_page_message(error, safe_url(url), limits)) from None
-    return Page(final, media, charset, data)
+    return Page(final, media, charset, data, tag, modified)
 
 
 # How each network trouble reads for a page; any other is "cannot fetch URL: REASON — OFFLINE".
