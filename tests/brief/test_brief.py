@@ -126,3 +126,66 @@ def test_html_with_an_output_file_links_each_reading_page(folder: Path, tmp_path
     assert page.count('href="pagi_pages/') == 4
     reading = pages[0].read_text("utf-8")
     assert reading.startswith("<!DOCTYPE html>") and 'lang="id"' in reading
+
+
+def test_control_characters_from_outside_never_reach_the_terminal(tmp_path: Path) -> None:
+    """A page title and a feed title with terminal escapes (clear screen, set the window
+    title, bell): the text briefing shows neither raw."""
+    from tests.web.server import Response
+
+    body = "".join(f"<p>{p}</p>" for p in STORIES["banjir"])
+    page = (
+        "<html lang='id'><head><title>x</title></head><body><article>"
+        f"<h1>Banjir &#27;[2J Sukajadi&#7;</h1>{body}</article></body></html>"
+    ).encode()
+    routes: dict = {"/a.html": Response(page, headers={"Content-Type": "text/html"})}
+    with serve(routes) as server:
+        routes["/rss.xml"] = Response(
+            "<rss version='2.0'><channel><title>Kabar&#27;]0;evil&#7;</title>"
+            f"<item><title>t&#27;[31m</title><link>{server.url('/a.html')}</link></item>"
+            "</channel></rss>".encode()
+        )
+        out = tmp_path / "out"
+        batch = invoke("batch", server.url("/rss.xml"), "-o", str(out), *FAKE)
+        assert batch.exit_code == 0, batch.stderr
+        record = json.loads((out / "part-00000.jsonl").read_text())
+        assert "\x1b" in record["meta"]["title"]  # it did come in
+        for shown in (invoke("brief", str(out)), invoke("brief", server.url("/rss.xml"), *FAKE)):
+            assert shown.exit_code == 0, shown.stderr
+            assert "Sukajadi" in shown.stdout and "Kabar" in shown.stdout
+            assert not any(c in shown.stdout + shown.stderr for c in "\x1b\x07\x9b"), shown.stdout
+
+
+def test_one_story_given_twice_is_one_source(world: tuple[Outlets, Server]) -> None:
+    """The same article as a URL twice (once with tracking parameters) and in a feed: read
+    and listed once, by the story key ``batch`` uses."""
+    _, server = world
+    page = server.url("/warta/banjir.html")
+    result = invoke(
+        "brief", page, page + "?utm_source=wa", server.url("/warta/rss.xml"), "-f", "json", *FAKE
+    )
+    assert result.exit_code == 0, result.stderr
+    entries = json.loads(result.stdout)["entries"]
+    assert len(entries) == 2
+    assert [len(e["sources"]) for e in entries if "Sukajadi" in e["headline_source"]] == [1]
+    pages = [r["path"] for r in server.requests if r["path"].startswith("/warta/banjir")]
+    # the feed's link is fetched (a feed is read item by item), not listed again
+    assert pages == ["/warta/banjir.html", "/warta/banjir.html?utm_source=rss"]
+
+
+def test_a_duplicate_record_is_one_more_source() -> None:
+    """``batch``'s ``duplicate_of`` lines (no text) join their story's entry, through a chain
+    of duplicates too; one whose story is not there is left out."""
+    story = {
+        "id": "a",
+        "meta": {"url": "https://a.example/1", "site": "A", "date": "2024-03-15"},
+        "sentences": [{"source": s, "translation": "EN " + s} for s in STORIES["banjir"]],
+    }
+
+    def duplicate(name: str, of: str) -> dict:
+        return {"id": name, "duplicate_of": of, "meta": {"url": f"https://{name}.example/1"}}
+
+    records = [duplicate("b", "a"), story, duplicate("c", "b"), duplicate("d", "zzz")]
+    (entry,) = build(records)
+    assert [s.id for s in entry.sources] == ["a", "b", "c"]
+    assert entry.outlets == ["A", "b.example", "c.example"]

@@ -63,9 +63,13 @@ TITLES = {
 }
 
 
-def article_page(outlet: str, slug: str, date: str, *, named: bool = True) -> bytes:
+def article_page(
+    outlet: str, slug: str, date: str, *, named: bool = True, canonical: str = ""
+) -> bytes:
     body = "".join(f"<p>{html.escape(p)}</p>" for p in STORIES[slug])
     site = f"<meta property='og:site_name' content='{outlet}'>" if named else ""
+    if canonical:
+        site += f"<link rel='canonical' href='{html.escape(canonical)}'>"
     return (
         "<!DOCTYPE html><html lang='id'><head><meta charset='utf-8'>"
         f"<title>{html.escape(TITLES[slug])} - {outlet}</title>"
@@ -82,6 +86,7 @@ class Outlets:
     stories: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     down: set[str] = field(default_factory=set)  # outlets whose feeds answer 500
     unnamed: set[str] = field(default_factory=set)  # outlets whose pages give no site name
+    canonical: dict[str, str] = field(default_factory=dict)  # page path -> its canonical link
 
     def publish(self, outlet: str, slug: str, date: str) -> None:
         self.stories.setdefault(outlet, []).append((slug, date))
@@ -90,8 +95,16 @@ class Outlets:
         routes: dict[str, Response] = {}
         for outlet, stories in self.stories.items():
             for slug, date in stories:
-                routes[f"/{outlet}/{slug}.html"] = Response(
-                    article_page(outlet, slug, date, named=outlet not in self.unnamed),
+                path = f"/{outlet}/{slug}.html"
+                canonical = self.canonical.get(path, "")
+                routes[path] = Response(
+                    article_page(
+                        outlet,
+                        slug,
+                        date,
+                        named=outlet not in self.unnamed,
+                        canonical=base + canonical if canonical.startswith("/") else canonical,
+                    ),
                     headers={"Content-Type": "text/html"},
                 )
             feeds = {

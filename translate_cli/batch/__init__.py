@@ -24,6 +24,8 @@ from translate_cli.batch.feeds import (
     Bounds,
     FeedState,
     LinkPending,
+    Listing,
+    Stories,
     is_feed_source,
     list_feeds,
 )
@@ -179,34 +181,50 @@ def run_batch(
     try:
         _check_identity(folder, wanted)  # before any feed or page is fetched
         records: list[Item] = list(inputs.records)
-        failures: list[str] = []
+        followed = _Followed()
         if feeds:
-            records, failures = _with_feeds(job, folder, records, feeds)
-            for line in failures:
+            records = _with_feeds(job, folder, records, feeds, followed)
+            for line in followed.listing.notices + followed.listing.failures:
                 if stderr is not None and not _quiet(hooks):
                     stderr.write(f"batch: {line}\n")
         names = [str(f) for f in inputs.files] + [safe_url(f, query=True) for f in feeds]
-        summary = _run(job, hooks, folder, wanted, records, names, stderr, tty)
-        summary.failures += [FEED_FAILURE] * len(failures)
+        summary = _run(job, hooks, folder, wanted, records, names, stderr, tty, followed)
+        if followed.stories is not None and followed.stories.new:
+            followed.state.stories.update(followed.stories.new)
+            folder.publish(STATE, followed.state.dump())
         return summary
     finally:
         folder.close()
 
 
+@dataclass
+class _Followed:
+    """The feeds of a run: what they listed, ``feeds.json``, and which record did each story."""
+
+    listing: Listing = field(default_factory=Listing)
+    state: FeedState = field(default_factory=FeedState)
+    stories: Stories | None = None
+
+
 def _with_feeds(
-    job: BatchJob, folder: OutputFolder, records: list[Item], feeds: list[str]
-) -> tuple[list[Item], list[str]]:
-    """``records`` and the feeds' articles not among them; and the feeds' failure lines.
-    ``DIR/feeds.json`` is rewritten only when it changed."""
+    job: BatchJob,
+    folder: OutputFolder,
+    records: list[Item],
+    feeds: list[str],
+    followed: _Followed,
+) -> list[Item]:
+    """``records`` and the feeds' articles not among them (``followed`` holds what the feeds
+    listed and failed). ``DIR/feeds.json`` is rewritten only when it changed."""
     path = folder.path / STATE
-    state = FeedState.load(path)
+    state = followed.state = FeedState.load(path)
     before = state.dump()
-    listing = list_feeds(feeds, state, job.work.settings, job.bounds)
+    listing = followed.listing = list_feeds(feeds, state, job.work.settings, job.bounds)
     if state.dump() != before:
         folder.publish(STATE, state.dump())
+    followed.stories = Stories(folder.done_ids(), state.stories)
     taken = {id_key(r.id) for r in records}
     extra = [item for item in listing.items if id_key(item.id) not in taken]
-    return records + extra, listing.failures
+    return records + extra
 
 
 class _Shards(Sequence[tuple[int, list[dict[str, Any]]]]):
@@ -214,8 +232,16 @@ class _Shards(Sequence[tuple[int, list[dict[str, Any]]]]):
     fetched (as ``settings`` say) only when its shard is taken, so a refused rerun, or a record
     already done, fetches nothing, and the local executor starts on the first shard at once."""
 
-    def __init__(self, first: int, records: list[Item], size: int, settings: Settings) -> None:
+    def __init__(
+        self,
+        first: int,
+        records: list[Item],
+        size: int,
+        settings: Settings,
+        stories: Stories | None = None,
+    ) -> None:
         self.first, self.records, self.size, self.settings = first, records, size, settings
+        self.stories = stories or Stories((), {})
 
     def __len__(self) -> int:
         return -(-len(self.records) // self.size)
@@ -230,8 +256,15 @@ class _Shards(Sequence[tuple[int, list[dict[str, Any]]]]):
         if not 0 <= index < len(self):
             raise IndexError(index)
         chunk = self.records[index * self.size : (index + 1) * self.size]
-        read = [r.read(self.settings) if isinstance(r, Pending | LinkPending) else r for r in chunk]
-        return self.first + index, [to_item(r) for r in read]
+        return self.first + index, [self._item(r) for r in chunk]
+
+    def _item(self, record: Item) -> dict[str, Any]:
+        if isinstance(record, LinkPending):
+            read, first = self.stories.read(record, self.settings)
+            if first is not None:  # its page names a story done by another record
+                return {"id": read.id, "duplicate_of": first, "meta": read.meta}
+            return to_item(read)
+        return to_item(record.read(self.settings) if isinstance(record, Pending) else record)
 
 
 def _run(
@@ -243,13 +276,14 @@ def _run(
     files: list[str],
     stderr: IO[str] | None,
     tty: bool,
+    followed: _Followed,
 ) -> BatchSummary:
     manifest = previous = folder.read_manifest() or {}
     done = folder.done_ids()
     folder.clear_old_errors()
     remaining = [r for r in records if id_key(r.id) not in done]
     size = job.shard_size
-    shards = _Shards(folder.next_number(), remaining, size, job.work.settings)
+    shards = _Shards(folder.next_number(), remaining, size, job.work.settings, followed.stories)
     fingerprint = manifest.get("model_fingerprint")
     manifest = {
         "format": 1,
@@ -275,7 +309,8 @@ def _run(
     )
     executor = EXECUTORS.get(job.executor)
     written = sentences = 0
-    failures: list[int] = []
+    feeds_failed = len(followed.listing.failures)
+    failures: list[int] = [FEED_FAILURE] * feeds_failed  # a feed that failed counts as a record
     # Nothing left (a rerun of a finished batch, feeds with no new item): no model is loaded.
     results: Iterator[ShardResult] = iter(())
     if len(shards):
@@ -305,7 +340,7 @@ def _run(
     manifest.update(
         model_fingerprint=fingerprint,
         counts={"records": len(records), "done": committed, "failed": len(failures)},
-        status="complete" if committed == len(records) else "incomplete",
+        status="complete" if committed == len(records) and not feeds_failed else "incomplete",
     )
     if remaining or not _same_manifest(previous, manifest):
         folder.write_manifest(manifest)  # a rerun with nothing to do leaves the folder as it was
@@ -321,7 +356,10 @@ def _run(
     )
     skipped = f", {summary.skipped} already done" if summary.skipped else ""
     failed = summary.failed
-    errors = f", {failed} failed (see {folder.path}/part-*.errors.jsonl)" if failed else ""
+    where = [f"{feeds_failed} feed{'s' if feeds_failed > 1 else ''}"] if feeds_failed else []
+    if failed > feeds_failed:
+        where.append(f"see {folder.path}/part-*.errors.jsonl")
+    errors = f", {failed} failed ({'; '.join(where)})" if failed else ""
     progress.finish(
         f"batch: {written} documents written{skipped}{errors} in {duration(elapsed)}, "
         f"{docs:.2f} docs/s, {sents:.1f} sentences/s; output in {folder.path}"

@@ -43,8 +43,17 @@ class ShardWorker:
         self, number: int, items: Sequence[dict[str, Any]], on_record: RecordDone | None = None
     ) -> ShardResult:
         result = ShardResult(number, [], [], fingerprint=self.fingerprint)
-        records = [from_item(item) for item in items]
-        for done in self.pipeline.batch(records, self.work.task, **self.work.options):
+        # A duplicate of a story done before (``batch.feeds.Stories``) is written as it came:
+        # it says which record has the story, and costs no model call.
+        records = [from_item(item) for item in items if "duplicate_of" not in item]
+        translated = self.pipeline.batch(records, self.work.task, **self.work.options)
+        for item in items:
+            if "duplicate_of" in item:
+                result.lines.append(json_line(item))
+                if on_record is not None:
+                    on_record(number, 0)
+                continue
+            done = next(translated)
             line = json_line(done.to_dict())
             sentences = 0
             if done.error is not None:

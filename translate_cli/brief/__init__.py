@@ -10,6 +10,7 @@ their sources. ``BRIEF_FORMATS`` renders them (``render``).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,13 +123,13 @@ def _run(
     from translate_cli.pipeline import Pipeline
 
     records = read_records(
-        sources,
+        _one_per_story(sources),
         "auto",
         timeout=settings.timeout,
         allow_private_redirects=settings.allow_private_redirects,
     )
     with Pipeline(settings, hooks=hooks) as pipeline:
-        for done in pipeline.batch(records, "run"):
+        for done in pipeline.batch(_first_of_each_story(records), "run"):
             if done.error is not None:
                 if on_error is not None:
                     on_error(one_line(done.error.message))
@@ -136,15 +137,64 @@ def _run(
             yield done.to_dict()
 
 
+def _one_per_story(sources: list[str]) -> list[str]:
+    """``sources`` with each URL's story once (by ``story_key``, as ``batch`` does): the same
+    article given twice, or once with tracking parameters, is read once."""
+    from translate_cli.web.feeds import story_key
+    from translate_cli.web.network import is_url
+
+    seen: set[str] = set()
+    kept: list[str] = []
+    for source in sources:
+        key = story_key(source) if is_url(source) else source
+        if key not in seen:
+            seen.add(key)
+            kept.append(source)
+    return kept
+
+
+def _first_of_each_story(records: Iterable[Any]) -> Iterator[Any]:
+    """The records read, without a page whose story (by the ``story_key`` of its URL) came
+    before: two feeds that list one story, or a feed and the article's own URL, make one
+    translation and one source."""
+    from translate_cli.web.feeds import story_key
+
+    seen: set[str] = set()
+    for record in records:
+        url = str((record.meta or {}).get("url") or "") if record.error is None else ""
+        if url:
+            key = story_key(url)
+            if key in seen:
+                continue
+            seen.add(key)
+        yield record
+
+
 def build(
     records: Iterable[dict[str, Any]], *, order: str = "time", threshold: float = THRESHOLD
 ) -> list[Entry]:
     """The briefing's entries: one per story, near-duplicates (Jaccard of word shingles of the
     Indonesian text at or above ``threshold``) merged, in ``order``."""
+    records = list(records)
     kept = [r for r in records if "error" not in r and isinstance(r.get("sentences"), list)]
     groups = clusters([_indonesian(r) for r in kept], threshold)
     entries = [_entry([kept[i] for i in group]) for group in groups]
+    # A record ``batch`` wrote as a duplicate (its page named a story already done as its
+    # canonical address) has no text: it is one more source of that story's entry.
+    entry_of = {_key(s.id): entry for entry in entries for s in entry.sources}
+    duplicates = {_key(r.get("id")): r for r in records if "duplicate_of" in r}
+    for record in duplicates.values():
+        target, hops = record["duplicate_of"], 0
+        while _key(target) in duplicates and hops < len(duplicates):  # a duplicate's duplicate
+            target, hops = duplicates[_key(target)]["duplicate_of"], hops + 1
+        entry = entry_of.get(_key(target))
+        if entry is not None:
+            entry.sources.append(_source(record))
     return ORDERS.get(ORDERS.check(order))(entries)
+
+
+def _key(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)
 
 
 def _indonesian(record: dict[str, Any]) -> str:
