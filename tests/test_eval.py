@@ -129,6 +129,31 @@ def test_eval_uses_the_jsonl_translate_path_and_sacrebleu_scores(
     assert translations == expected
 
 
+def test_eval_compares_with_and_without_the_shortlist_built_by_its_command(
+    tiny_model: Path, tmp_path: Path
+) -> None:
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text("".join(f"{s}\tnews {i} in the city\n" for i, s in enumerate(CORPUS)))
+    args = ["--model", str(tiny_model), "--engine", "ctranslate2"]
+    source = _write(tmp_path / "src", CORPUS[:4])
+    reference = _write(tmp_path / "ref", CORPUS[:4])
+    missing = invoke("eval", source, reference, *args, "--shortlist", "on")
+    assert missing.exit_code == 2 and "models shortlist" in missing.stderr
+    built = invoke("models", "shortlist", str(tiny_model), str(pairs), "--per-source", "2")
+    assert built.exit_code == 0, built.stderr
+    assert f"from {len(CORPUS)} sentence pairs" in built.stderr
+    result = invoke(
+        "eval", source, reference, *args,
+        "--shortlist", "off", "--shortlist", "on", "-f", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)["results"]
+    assert [(r["engine"], r["shortlist"]) for r in rows] == [
+        ("ctranslate2", False), ("ctranslate2", True)
+    ]  # fmt: skip
+    assert "ctranslate2+shortlist" in result.stderr
+
+
 def test_library_evaluate_matches_sacrebleu(pair: tuple[str, str]) -> None:
     import sacrebleu
 

@@ -51,6 +51,9 @@ class Settings:
     # degenerate outputs (loops) again.
     flag_below: float = -1.0
     guard: bool = True
+    # CTranslate2 only: restrict each batch's output vocabulary to the model's shortlist
+    # (models/shortlist.py, built by `models shortlist`). Faster; its quality is unmeasured.
+    shortlist: bool = False
     # Terms (engines/terms.py, docs/terms.md): a glossary TSV file enforced on every sentence;
     # names and acronyms kept as written unless the glossary maps them.
     glossary: str = ""

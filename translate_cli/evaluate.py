@@ -59,7 +59,12 @@ class EvalResult:
     seconds: float  # translating them, model load excluded
     load_seconds: float
     signature: dict[str, str]
+    shortlist: bool = False  # decoded over the model's vocabulary shortlist (CTranslate2)
     translations: tuple[str, ...] = field(repr=False, default=())
+
+    @property
+    def engine_label(self) -> str:
+        return self.engine + ("+shortlist" if self.shortlist else "")
 
     @property
     def sentences_per_second(self) -> float:
@@ -71,6 +76,7 @@ class EvalResult:
             "model": self.model,
             "engine": self.engine,
             "beam_size": self.beam_size,
+            "shortlist": self.shortlist,
             "bleu": round(self.bleu, 2),
             "chrf": round(self.chrf, 2),
             "sentences": self.sentences,
@@ -250,6 +256,8 @@ def evaluate(
         finished = time.perf_counter()
         engine = pipeline.translator.name
     scores = score(translations, references)
+    # engine auto may have fallen back to transformers, which has no shortlist
+    shortlist = settings.shortlist and engine == "ctranslate2"
     return EvalResult(
         model=settings.model,
         engine=engine,
@@ -260,6 +268,7 @@ def evaluate(
         seconds=finished - loaded,
         load_seconds=loaded - started,
         signature=scores.signature,
+        shortlist=shortlist,
         translations=tuple(translations),
     )
 
@@ -271,7 +280,7 @@ def render_text(results: Sequence[EvalResult]) -> str:
     rows = [
         (
             r.model,
-            r.engine,
+            r.engine_label,
             str(r.beam_size),
             f"{r.bleu:.2f}",
             f"{r.chrf:.2f}",
@@ -308,7 +317,7 @@ def translation_file_names(results: Sequence[EvalResult]) -> list[str]:
     names = []
     for number, r in enumerate(results, start=1):
         label = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(r.model.rstrip("/")).name).strip("._")
-        names.append(f"{number:02d}-{label or 'model'}-{r.engine}-beam{r.beam_size}.txt")
+        names.append(f"{number:02d}-{label or 'model'}-{r.engine_label}-beam{r.beam_size}.txt")
     return names
 
 

@@ -660,7 +660,7 @@ _GROUPS = {
         "models",
         "memory",
     ],
-    ("models",): ["list", "pull", "remove"],
+    ("models",): ["list", "pull", "shortlist", "remove"],
     ("memory",): ["stats", "clear", "export"],
 }
 
@@ -705,6 +705,7 @@ def test_command_lists_show_whole_summaries(
         ("models list", "[OPTIONS]"),
         ("models pull", "[OPTIONS] [NAME]"),
         ("models remove", "[OPTIONS] NAME"),
+        ("models shortlist", "[OPTIONS] MODEL PARALLEL_TEXT..."),
         ("memory stats", "[OPTIONS]"),
         ("memory clear", "[OPTIONS]"),
         ("memory export", "[OPTIONS]"),

@@ -19,6 +19,7 @@ import pytest
 
 ctranslate2 = pytest.importorskip("ctranslate2")
 
+from tests.conftest import CORPUS  # noqa: E402
 from translate_cli.config import Settings  # noqa: E402
 from translate_cli.engines import open_translator  # noqa: E402
 from translate_cli.engines.auto import load_auto  # noqa: E402
@@ -530,3 +531,60 @@ def test_missing_model_is_reported_not_converted(tmp_path: Path, own_cache: Path
     with pytest.raises(Exception) as raised:
         load_engine("auto", tmp_path / "nowhere", EngineOptions())
     assert getattr(raised.value, "exit_status", None) == ExitStatus.MODEL_UNAVAILABLE
+
+
+# --- vocabulary shortlist (models/shortlist.py) --------------------------------------------------
+class _Recorder:
+    """A ``ctranslate2.Translator`` that keeps each batch's source tokens and outputs."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.batches: list[tuple[list[list[str]], list[list[str]], bool]] = []
+
+    def translate_batch(self, sources: Any, **options: Any) -> Any:
+        results = self.inner.translate_batch(sources, **options)
+        outputs = [list(r.hypotheses[0]) for r in results]
+        self.batches.append(([list(s) for s in sources], outputs, bool(options.get("use_vmap"))))
+        return results
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def test_with_a_shortlist_every_output_token_is_one_its_batch_allows(
+    tiny_model: Path, cache_dir: Path, tmp_path: Path
+) -> None:
+    from translate_cli.models import shortlist
+
+    pairs = [(text, f"news item {i} about the city") for i, text in enumerate(CORPUS)]
+    built = shortlist.build(tiny_model, pairs, per_source=2, frequent=2)
+    shortlist.save(tiny_model, built)
+    recorded = {}
+    for listed in (True, False):
+        engine = _ct2(tiny_model, beam_size=2, batch_size=3, shortlist=listed)
+        assert (engine.vmap_file is not None) is listed
+        engine.translator = _Recorder(engine.translator)
+        outputs = engine.translate_all(SENTENCES)
+        assert len(outputs) == len(SENTENCES)
+        recorded[listed] = engine.translator.batches
+        engine.close()
+    specials = {"<unk>", "<s>", "</s>"}  # CTranslate2 always allows these
+    outside = 0
+    for listed, batches in recorded.items():
+        assert batches and all(vmap is listed for _, _, vmap in batches)
+        for sources, outputs, _ in batches:
+            allowed = built.allowed(t for source in sources for t in source) | specials
+            stray = [t for output in outputs for t in output if t not in allowed]
+            if listed:
+                assert stray == []
+            outside += len(stray)
+    # Without the shortlist the same model does say other tokens: the restriction is real.
+    assert outside > 0
+
+
+def test_the_shortlist_is_ctranslate2s_the_transformers_engine_refuses_it(
+    tiny_model: Path,
+) -> None:
+    settings = Settings(model=str(tiny_model), engine="transformers", shortlist=True)
+    with pytest.raises(UsageError, match="no vocabulary shortlist"):
+        open_translator(settings)

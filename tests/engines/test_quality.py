@@ -208,6 +208,44 @@ def test_a_clean_output_is_never_retried_and_equals_the_unguarded_engine() -> No
             assert a == b and a.flags == ()
 
 
+class _ScriptedStubborn(_Scripted):
+    """Retries of texts with "stuck" loop again; records what the guard scores again."""
+
+    def __init__(self) -> None:
+        super().__init__(guard=True)
+        self.scored_again: list[str] = []
+
+    def generate_scored(
+        self, texts: Sequence[str], caps: Sequence[int], *, retry: bool = False
+    ) -> list[Hypothesis]:
+        found = super().generate_scored(texts, caps, retry=retry)
+        if retry:
+            return [
+                Hypothesis("stuck stuck stuck stuck", -0.1, 4) if "stuck" in t else h
+                for t, h in zip(texts, found, strict=True)
+            ]
+        return found
+
+    def score_outputs(
+        self, texts: Sequence[str], outputs: Sequence[Hypothesis]
+    ) -> list[Hypothesis]:
+        self.scored_again += texts
+        return [Hypothesis(h.text, -6.0, 3) for h in outputs]
+
+
+def test_the_guard_retries_loops_together_and_scores_only_clean_retries_again() -> None:
+    texts = ["ini loop", "kalimat 1", "loop stuck", "kalimat 2", "lagi loop"]
+    engine = _ScriptedStubborn()
+    out = list(engine.translate_with_evidence(texts))
+    assert sorted(engine.retried) == sorted(["ini loop", "loop stuck", "lagi loop"])
+    # A retry that loops again is not kept, nor scored again: the first output stays.
+    assert sorted(engine.scored_again) == ["ini loop", "lagi loop"]
+    assert out[0] == Translation("fixed ini loop", -2.0, ("repetition",))
+    assert out[2].text == "loop stuck again again again" and "repetition" in out[2].flags
+    assert out[2].score == pytest.approx(-0.5)
+    assert out[1] == Translation("en kalimat 1", -0.5, ())
+
+
 def test_an_eos_biased_model_stays_clean_and_is_never_retried(
     tiny_model: Path, tmp_path: Path
 ) -> None:

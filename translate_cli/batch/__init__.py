@@ -83,6 +83,7 @@ _IDENTITY = (
     "prompts",
     "flag_below",
     "guard",
+    "shortlist",  # a restricted output vocabulary (CTranslate2's vocabulary map)
     "ocr",  # a scanned page read, or left out with a notice
     "translate_all",  # English sentences kept as written, or translated
 )

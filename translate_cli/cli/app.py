@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -30,6 +31,7 @@ from translate_cli.cli.options import (
     EvalModelsOpt,
     EvalNoMemoryOpt,
     EvalReferenceArg,
+    EvalShortlistOpt,
     EvalSourceArg,
     ExtractFormatOpt,
     GlossaryOpt,
@@ -226,6 +228,7 @@ def eval_command(
     model: EvalModelsOpt = None,
     engine: EvalEnginesOpt = None,
     beam_size: EvalBeamsOpt = None,
+    shortlist: EvalShortlistOpt = None,
     format: ResultFormatOpt = "text",
     translations: TranslationsOpt = None,
     batch_size: BatchOpt = None,
@@ -264,10 +267,13 @@ def eval_command(
     }
     unset: list[str | None] = [None]  # not given: the environment, config file or default
     variants = [
-        resolve_settings({**shared, "threads": threads, "model": m, "engine": e, "beam_size": b})
+        resolve_settings(
+            {**shared, "threads": threads, "model": m, "engine": e, "beam_size": b, "shortlist": s}
+        )
         for m in (model or unset)
         for e in (engine or unset)
         for b in (beam_size or unset)
+        for s in (shortlist or unset)
     ]
     if translations is not None:
         try:
@@ -279,8 +285,9 @@ def eval_command(
     for settings in variants:
         result = evaluate(settings, sources, references, hooks=env)
         env.notice(
-            f"{result.model} ({result.engine}, beam {result.beam_size}): BLEU {result.bleu:.2f}"
-            f", chrF {result.chrf:.2f}, {result.sentences} segments in {result.seconds:.1f} s"
+            f"{result.model} ({result.engine_label}, beam {result.beam_size}): "
+            f"BLEU {result.bleu:.2f}, chrF {result.chrf:.2f}, "
+            f"{result.sentences} segments in {result.seconds:.1f} s"
         )
         results.append(result)
     if translations is not None:
@@ -362,6 +369,57 @@ def models_pull(
     env.quiet = quiet
     path = pull_model(name, progress=env.shows_progress)
     env.notice(f"{name} is ready at {path}")
+
+
+@models_app.command(
+    "shortlist",
+    short_help="Build a model's vocabulary shortlist from parallel text (--shortlist).",
+    cls=ConventionalCommand,
+)
+def models_shortlist(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="MODEL", help="Model name or folder.")],
+    parallel: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="PARALLEL_TEXT",
+            help="Indonesian-English text: NAME.id with NAME.en beside it, or a .tsv.",
+        ),
+    ],
+    per_source: Annotated[
+        int | None,
+        typer.Option(
+            "--per-source",
+            min=1,
+            max=1000,
+            metavar="N",
+            help="Target tokens kept a source token [30].",
+        ),
+    ] = None,
+    frequent: Annotated[
+        int | None,
+        typer.Option(
+            "--frequent", min=0, max=50_000, metavar="N", help="Target tokens always allowed [200]."
+        ),
+    ] = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Build MODEL's vocabulary shortlist (CTranslate2's vocabulary map) from parallel text,
+    with the model's own tokenizer; `--shortlist` then decodes over it."""
+    from translate_cli.models import resolve_model
+    from translate_cli.models import shortlist as shortlists
+
+    env = environment(ctx)
+    env.quiet = quiet
+    model_dir = resolve_model(name, progress=env.shows_progress)
+    pairs = shortlists.read_parallel(parallel)
+    sizes = {"per_source": per_source, "frequent": frequent}
+    built = shortlists.build(model_dir, pairs, **{k: v for k, v in sizes.items() if v is not None})
+    path = shortlists.save(model_dir, built)
+    env.notice(
+        f"shortlist of {name} from {built.pairs} sentence pairs: {len(built.by_source)} source "
+        f"tokens, {len(built.always)} always allowed; written to {path}"
+    )
 
 
 @models_app.command(

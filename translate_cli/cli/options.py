@@ -399,6 +399,16 @@ EvalBeamsOpt = Annotated[
         f"(default: {_DEFAULTS.beam_size})",
     ),
 ]
+EvalShortlistOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--shortlist",
+        metavar="on|off",
+        show_default=False,
+        help="Decode over the model's vocabulary shortlist (CTranslate2); "
+        "--shortlist off --shortlist on compares (default: off)",
+    ),
+]
 TranslationsOpt = Annotated[
     str | None,
     typer.Option(
@@ -424,6 +434,17 @@ GuardOpt = Annotated[
         "--guard/--no-guard",
         show_default=False,
         help="Decode looping outputs again with repetition penalties (default: on).",
+    ),
+]
+# One flag, no --no-shortlist: a negative form this long would widen every help page's option
+# column (TRANSLATE_CLI_SHORTLIST=0 turns a config file's `shortlist = true` off).
+ShortlistOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--shortlist",
+        show_default=False,
+        help="CTranslate2: decode over the model's vocabulary shortlist (faster; quality "
+        "unmeasured; build it with `models shortlist`).",
     ),
 ]
 
@@ -488,6 +509,7 @@ MODEL_OPTIONS = _group(
     no_memory=(NoMemoryOpt, None),
     flag_below=(FlagBelowOpt, None),
     guard=(GuardOpt, None),
+    shortlist=(ShortlistOpt, None),
     glossary=(GlossaryOpt, None),
     no_keep_names=(NoKeepNamesOpt, False),  # sets keep_names (cli/common.py)
     translate_all=(TranslateAllOpt, None),

@@ -43,5 +43,8 @@ def load_auto(model_dir: Path, options: EngineOptions) -> Seq2SeqEngine:
         # A CTranslate2-only precision (int8...) means nothing to torch: use its default.
         reason += f"; compute type {options.compute_type} does not apply, using auto"
         options = replace(options, compute_type="auto")
+    if options.shortlist:
+        reason += "; it has no vocabulary shortlist, --shortlist does not apply"
+        options = replace(options, shortlist=False)
     logger.warning("CTranslate2 engine unavailable, using transformers: %s", reason)
     return hf_engine.TransformersEngine(model_dir, options)

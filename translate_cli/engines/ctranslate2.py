@@ -22,6 +22,7 @@ by estimated decoding time (see ``batch_plan.py``), and start-up without torch o
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -132,6 +133,10 @@ class CTranslate2Engine(Seq2SeqEngine):
         self.device = pick_ct2_device(options.device)
         self.compute_type = pick_compute_type(options.compute_type, self.device)
         self.workers, self.threads_per_worker = plan_threads(self.device, options.threads)
+        # With several workers every batch of a window is queued before the first returns,
+        # so a retry would wait for all of them anyway: the guard retries a window's loops
+        # together at its end, in batches planned for the workers, not batch by batch.
+        self.retries_when_due = self.workers == 1
         try:
             self.codec = family.load_codec(model_dir)
         except Exception as error:  # sentencepiece, json, transformers: any of them
@@ -139,7 +144,16 @@ class CTranslate2Engine(Seq2SeqEngine):
             # of a second parse of the tokenizer files. A conversion checks everything.
             check_model_dir(model_dir)  # raises naming the damaged file, if it finds one
             raise model_load_error(model_dir, error) from error
+        if options.shortlist:  # missing: say so before a conversion's seconds, not after
+            from translate_cli.models.shortlist import built_shortlist
+
+            built_shortlist(model_dir)
         self.model_path = cached_model(model_dir, self.compute_type)
+        # The vocabulary map CTranslate2 decodes with (None: the whole vocabulary), and the
+        # folder the model loads from (the conversion, or its sibling with the map).
+        self.vmap_file: Path | None = None
+        self.load_path = self.model_path
+        self._install_shortlist()
         self.translator = self._open(ctranslate2, model_dir)
         self._encoded: dict[str, list[str]] = {}
 
@@ -157,7 +171,10 @@ class CTranslate2Engine(Seq2SeqEngine):
         # A cached conversion that will not load (disk trouble, a foreign copy): convert
         # again once; a second failure is the model's or the library's, and is reported.
         discard(self.model_path)
-        self.model_path = cached_model(model_dir, self.compute_type)
+        if self.load_path != self.model_path:
+            discard(self.load_path)  # its files are links to the ones that failed
+        self.model_path = self.load_path = cached_model(model_dir, self.compute_type)
+        self._install_shortlist()
         try:
             return self._load(ctranslate2, self.device)
         except (RuntimeError, ValueError, OSError) as error:
@@ -166,9 +183,18 @@ class CTranslate2Engine(Seq2SeqEngine):
                 hint="choose engine transformers",
             ) from error
 
+    def _install_shortlist(self) -> None:
+        """With ``--shortlist``, the conversion beside its vocabulary map (CTranslate2 reads the
+        map when the model loads, so it goes there first)."""
+        if self.options.shortlist and self.model_dir is not None:
+            from translate_cli.models.shortlist import VMAP, install
+
+            self.load_path = install(self.model_dir, self.model_path)
+            self.vmap_file = self.load_path / VMAP
+
     def _load(self, ctranslate2: Any, device: str) -> Any:
         translator = ctranslate2.Translator(
-            str(self.model_path),
+            str(self.load_path),
             device=device,
             compute_type=self.compute_type if device == self.device else "default",
             inter_threads=self.workers,
@@ -210,24 +236,25 @@ class CTranslate2Engine(Seq2SeqEngine):
         self, texts: Sequence[str], caps: Sequence[int], *, retry: bool = False
     ) -> list[Hypothesis]:
         results = self._submit(texts, caps, asynchronous=False, retry=retry)
-        return self._evidence(texts, results, caps, rescore=retry)
+        return self._evidence(texts, results, caps, retry=retry)
 
     def generate_scored_batches(
-        self, jobs: Iterable[tuple[Sequence[str], Sequence[int]]]
+        self, jobs: Iterable[tuple[Sequence[str], Sequence[int]]], *, retry: bool = False
     ) -> Iterator[list[Hypothesis]]:
         if self.workers == 1:
-            yield from super().generate_scored_batches(jobs)
+            yield from super().generate_scored_batches(jobs, retry=retry)
             return
         # Several workers: queue every batch, then collect in order while CTranslate2 runs
         # them side by side, each worker on its own cores.
         pending = [
-            (texts, caps, self._submit(texts, caps, asynchronous=True)) for texts, caps in jobs
+            (texts, caps, self._submit(texts, caps, asynchronous=True, retry=retry))
+            for texts, caps in jobs
         ]
         for texts, caps, futures in pending:
-            yield self._evidence(texts, [f.result() for f in futures], caps, rescore=False)
+            yield self._evidence(texts, [f.result() for f in futures], caps, retry=retry)
 
     def _evidence(
-        self, texts: Sequence[str], results: Sequence[Any], caps: Sequence[int], *, rescore: bool
+        self, texts: Sequence[str], results: Sequence[Any], caps: Sequence[int], *, retry: bool
     ) -> list[Hypothesis]:
         """Each row's text and score. With ``length_penalty`` 1, CTranslate2's score is the
         summed log-probability over the tokens it generated, ``</s>`` included when it chose
@@ -237,39 +264,61 @@ class CTranslate2Engine(Seq2SeqEngine):
         keeps the mean of that longer decoding, of which its text is the start: an estimate,
         and the row is flagged ``truncated-by-cap``. Scoring it again exactly would cost a
         teacher-forced pass (16% more CPU on ``speed.py``, where every row runs to its cap).
-        A penalised retry is always scored again, under the model's own distribution."""
+        A penalised retry keeps its tokens, for ``score_outputs`` to score the ones the guard
+        keeps under the model's own distribution."""
         limits = [_text_tokens(cap) for cap in caps]
         skip = self._prefix  # NLLB-200, M2M100: the target language token comes first
         found: list[Hypothesis] = []
+        kept_rows: list[list[str]] = []
         for result, limit in zip(results, limits, strict=True):
             tokens = list(result.hypotheses[0])[skip:]
             capped = len(tokens) >= limit
             kept = tokens[:limit]
+            kept_rows.append(kept)
             scored = len(kept) + (0 if capped else 1)  # + the model's own </s>
-            found.append(Hypothesis(self.codec.decode(kept), result.scores[0] * scored, scored))
-            if capped:
-                found[-1] = Hypothesis(found[-1].text, found[-1].log_prob, len(kept), True)
+            found.append(
+                Hypothesis(
+                    self.codec.decode(kept),
+                    result.scores[0] * scored,
+                    len(kept) if capped else scored,
+                    capped,
+                    tuple(kept) if retry else (),
+                )
+            )
         # A forced target prefix is in CTranslate2's score but is no choice of the model's:
         # with one, every row is scored again without it (as the transformers engine counts).
-        again = list(range(len(results))) if rescore or skip else []
-        if again:
-            prefix = list(self.codec.target_prefix)
-            sources = [self.codec.encode(texts[row]) for row in again]
-            targets = [
-                prefix + list(results[row].hypotheses[0])[skip : skip + limits[row]]
-                for row in again
-            ]
-            scored_rows = self.translator.score_batch(sources, targets)
-            for row, target, score in zip(again, targets, scored_rows, strict=True):
-                # prefix tokens, target tokens, then </s>: the prefix is not the model's choice
-                log_probs = list(score.log_probs)[skip:]
-                target = target[skip:]
-                if found[row].capped:
-                    log_probs = log_probs[: len(target)]
-                found[row] = Hypothesis(
-                    found[row].text, sum(log_probs), len(log_probs), found[row].capped
-                )
+        if skip and not retry:
+            found = self._score(texts, kept_rows, found)
         return found
+
+    def score_outputs(
+        self, texts: Sequence[str], outputs: Sequence[Hypothesis]
+    ) -> list[Hypothesis]:
+        return self._score(texts, [list(h.output) for h in outputs], outputs)
+
+    def _score(
+        self, texts: Sequence[str], tokens: Sequence[list[str]], found: Sequence[Hypothesis]
+    ) -> list[Hypothesis]:
+        """``found`` with the log-probabilities of ``tokens`` given ``texts`` under the model
+        (teacher-forced, without any forced prefix; ``</s>`` counted unless capped)."""
+        if not texts:
+            return []
+        prefix = list(self.codec.target_prefix)
+        sources = [self.codec.encode(text) for text in texts]
+        targets = [prefix + list(row) for row in tokens]
+        # Split among the workers, side by side (one synchronous call would run on one).
+        size = max(-(-len(texts) // self.workers), 1)
+        pending = self.translator.score_batch(
+            sources, targets, max_batch_size=size, asynchronous=True
+        )
+        scored: list[Hypothesis] = []
+        for hypothesis, row, future in zip(found, tokens, pending, strict=True):
+            # prefix tokens, target tokens, then </s>: the prefix is not the model's choice
+            log_probs = list(future.result().log_probs)[len(prefix) :]
+            if hypothesis.capped:
+                log_probs = log_probs[: len(row)]
+            scored.append(replace(hypothesis, log_prob=sum(log_probs), tokens=len(log_probs)))
+        return scored
 
     def generate_tokens(self, texts: Sequence[str], caps: Sequence[int]) -> list[list[str]]:
         """Output tokens per text, without ``</s>``, cut to each text's cap."""
@@ -280,8 +329,9 @@ class CTranslate2Engine(Seq2SeqEngine):
     ) -> Any:
         sources = [self._encoded.pop(text, []) or self.codec.encode(text) for text in texts]
         limits = [_text_tokens(cap) for cap in caps]
+        beam_size = quality.RETRY_BEAM_SIZE if retry else self.options.beam_size
         options: dict[str, Any] = {
-            "beam_size": self.options.beam_size,
+            "beam_size": beam_size,
             "max_decoding_length": max(limits),
             "max_input_length": 0,  # never truncate: Seq2SeqEngine already split long input
             "min_decoding_length": 0,  # generate may end at once too (CTranslate2's default: 1)
@@ -291,6 +341,8 @@ class CTranslate2Engine(Seq2SeqEngine):
             "replace_unknowns": False,
             "return_scores": True,  # the evidence (quality.py); costs nothing measurable
             "asynchronous": asynchronous,
+            # The batch's output restricted to its source tokens' shortlist (models/shortlist.py)
+            "use_vmap": self.vmap_file is not None,
         }
         prefix = list(self.codec.target_prefix)
         if prefix:
@@ -302,7 +354,7 @@ class CTranslate2Engine(Seq2SeqEngine):
         if retry:  # the guard's second decoding
             options["repetition_penalty"] = quality.RETRY_REPETITION_PENALTY
             options["no_repeat_ngram_size"] = quality.RETRY_NO_REPEAT_NGRAM
-        if self.options.beam_size == 1:
+        if beam_size == 1:
             # Greedy search can stop each row at its own cap (and drop it from the batch).
             options["callback"] = lambda step: step.step + 1 >= limits[step.batch_id]
         return self.translator.translate_batch(sources, **options)
@@ -315,12 +367,15 @@ class CTranslate2Engine(Seq2SeqEngine):
             tokens = self._encoded[text] = self.codec.encode(text)
         return tokens
 
-    def _batches(self, texts: Sequence[str], lengths: Sequence[int]) -> Iterator[list[int]]:
+    def _batches(
+        self, texts: Sequence[str], lengths: Sequence[int], *, retry: bool = False
+    ) -> Iterator[list[int]]:
         caps = [output_cap(n, self.max_output_tokens) for n in lengths]
         yield from plan_batches(
             lengths,
             caps,
-            beam=self.options.beam_size,
+            # a greedy retry's rows cost a quarter of beam 4's: bigger batches
+            beam=quality.RETRY_BEAM_SIZE if retry else self.options.beam_size,
             device=self.device,
             batch_size=self.options.batch_size,
             max_tokens=self.options.max_batch_tokens,

@@ -7,9 +7,10 @@ gets the token-weighted mean of its pieces (the sum of log-probabilities over th
 
 The guard looks for outputs that are not translations but loops: a span of words repeated three
 or more times in a row (``I'm sorry I'm sorry I'm sorry``) that the source does not repeat, an
-output that ran to its cap from a short source, or one far longer than its source. Such a
-piece is decoded again alone with ``no_repeat_ngram_size``/``repetition_penalty`` and the better
-of the two kept (see ``better``). Everything here is plain Python on short strings: it costs
+output that ran to its cap from a short source, or one far longer than its source. A window's
+such pieces are decoded again together, greedily, with ``no_repeat_ngram_size`` and
+``repetition_penalty``, and the better of the two outputs kept (see ``better``; the batching is
+``Seq2SeqEngine._retry``). Everything here is plain Python on short strings: it costs
 microseconds a sentence, nothing next to decoding.
 """
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # The documented set of flags, in the order they are shown.
 LOW_CONFIDENCE = "low-confidence"
@@ -53,7 +54,11 @@ FLAG_HELP = {
     KEPT_ENGLISH: "already English: kept as written, not translated",
 }
 
-# Decoding options of the guard's second try (both engines support them).
+# Decoding options of the guard's second try (both engines support them). Greedy: the retry
+# only has to find an output that does not loop, and one greedy pass over every loop of a
+# window costs a fraction of the first beam search (docs/confidence.md), where a beam search
+# a loop made the guard's worst case 4.5x the unguarded run.
+RETRY_BEAM_SIZE = 1
 RETRY_NO_REPEAT_NGRAM = 3
 RETRY_REPETITION_PENALTY = 1.2
 
@@ -75,6 +80,8 @@ class Hypothesis:
     log_prob: float | None = None
     tokens: int = 0
     capped: bool = False
+    # The engine's output tokens, kept only where the guard may score them again later.
+    output: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def score(self) -> float | None:
@@ -127,12 +134,15 @@ def degeneration(source: str, source_tokens: int, hypothesis: Hypothesis) -> str
 def better(first: Hypothesis, second: Hypothesis, source: str, source_tokens: int) -> Hypothesis:
     """The guard's choice between the first decoding and its retry: a non-degenerate output
     beats a degenerate one (a loop often scores well: the model is sure of its repetition);
-    otherwise the higher score wins, the first on a tie."""
+    when both degenerated the first stays (the retry did not help, and the first is the
+    model's own unpenalised choice); when neither did, the higher score wins, the first on a
+    tie. So a retry's score is only compared when it is clean: the guard scores those alone
+    under the model again (``Seq2SeqEngine.score_outputs``)."""
     first_bad = degeneration(source, source_tokens, first) is not None
     second_bad = degeneration(source, source_tokens, second) is not None
     if first_bad != second_bad:
         return second if first_bad else first
-    if first.score is None or second.score is None:
+    if first_bad or first.score is None or second.score is None:
         return first
     return second if second.score > first.score else first
 

@@ -12,8 +12,8 @@ lives here, once, so the Marian engines cannot drift apart:
 - stream: work through the input window by window, yielding each sentence as soon as it and
   every sentence before it are translated, so memory stays flat and the first lines appear
   after the first batch;
-- carry each sentence's evidence (score and flags, ``quality.py``), and decode a degenerate
-  piece again alone (the guard) when ``EngineOptions.guard`` is on.
+- carry each sentence's evidence (score and flags, ``quality.py``), and decode the window's
+  degenerate pieces again together (the guard) when ``EngineOptions.guard`` is on.
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ class EngineOptions:
     threads: int = Settings.threads  # 0: every core this process may use
     compute_type: str = Settings.compute_type  # engine-specific precision, e.g. int8
     guard: bool = Settings.guard  # decode degenerate outputs again (quality.py)
+    shortlist: bool = Settings.shortlist  # CTranslate2's vocabulary map (models/shortlist.py)
 
     def __post_init__(self) -> None:
         # Library callers bypass the settings' checks; the native libraries crash (not fail)
@@ -84,6 +85,7 @@ class EngineOptions:
             threads=settings.threads,
             compute_type=settings.compute_type,
             guard=settings.guard,
+            shortlist=settings.shortlist,
             **internal,
         )
 
@@ -108,6 +110,9 @@ class Seq2SeqEngine(WindowedTranslator, ABC):
     ``generate``; ``model_dir`` is the model folder it was loaded from."""
 
     name: str = "seq2seq"
+    # Whether the guard retries a window's loops as soon as the next sentence due waits for
+    # one (streaming), or all at the window's end: see ``CTranslate2Engine``.
+    retries_when_due: bool = True
 
     def __init__(
         self,
@@ -135,10 +140,18 @@ class Seq2SeqEngine(WindowedTranslator, ABC):
     ) -> list[Hypothesis]:
         """``generate`` with evidence: engines that can score their outputs override this.
 
-        ``retry`` asks for the guard's second decoding (``quality.RETRY_*`` penalties); the
-        score of a retry is still the model's own log-probability of the output.
+        ``retry`` asks for the guard's second decoding (greedy, ``quality.RETRY_*``
+        penalties); its score may be the penalised one until ``score_outputs`` scores it.
         """
         return [Hypothesis(text) for text in self.generate(texts, caps)]
+
+    def score_outputs(
+        self, texts: Sequence[str], outputs: Sequence[Hypothesis]
+    ) -> list[Hypothesis]:
+        """``outputs`` of the guard's retry (``generate_scored(retry=True)``) with their
+        log-probabilities under the model's own, unpenalised distribution. Engines whose
+        retries are already scored that way (or that cannot score) return them as they are."""
+        return list(outputs)
 
     def close(self) -> None:
         """Release the model; engines holding native resources override this."""
@@ -152,7 +165,7 @@ class Seq2SeqEngine(WindowedTranslator, ABC):
         return list(self.translate(texts))
 
     def generate_scored_batches(
-        self, jobs: Iterable[tuple[Sequence[str], Sequence[int]]]
+        self, jobs: Iterable[tuple[Sequence[str], Sequence[int]]], *, retry: bool = False
     ) -> Iterator[list[Hypothesis]]:
         """``generate_scored`` each ``(texts, caps)`` job, yielding results in job order.
 
@@ -160,7 +173,7 @@ class Seq2SeqEngine(WindowedTranslator, ABC):
         this to submit all jobs before waiting for the first.
         """
         for texts, caps in jobs:
-            yield self.generate_scored(texts, caps)
+            yield self.generate_scored(texts, caps, retry=retry)
 
     def translate_window(
         self, texts: Sequence[str], progress: ProgressCallback | None
@@ -184,28 +197,77 @@ class Seq2SeqEngine(WindowedTranslator, ABC):
         )
         translated: dict[str, Hypothesis] = {}
         retried: set[str] = set()
+        loops: dict[int, Hypothesis] = {}  # degenerate first outputs, by index in ``unique``
         done = 0
+
+        def ready_from(start: int) -> int:
+            while start < len(texts) and all(p in translated for p in pieces_of[start] if p):
+                start += 1
+            return start
+
         for batch, outputs in zip(batches, self.generate_scored_batches(jobs), strict=True):
             for i, output in zip(batch, outputs, strict=True):
-                translated[unique[i]] = self._guarded(unique[i], lengths[i], output, retried)
-            ready = done
-            while ready < len(texts) and all(p in translated for p in pieces_of[ready] if p):
-                ready += 1
+                if self._degenerate(unique[i], lengths[i], output):
+                    loops[i] = output  # held back for the guard's batched retry
+                else:
+                    translated[unique[i]] = output
+            ready = ready_from(done)
+            # Loops are retried together, as late as streaming allows: once the next
+            # sentence due waits for one of them (or at the window's end).
+            held = {unique[i] for i in loops}
+            due = ready < len(texts) and any(p in held for p in pieces_of[ready])
+            if due and self.retries_when_due:
+                self._retry(unique, lengths, loops, translated, retried)
+                ready = ready_from(ready)
             yield from self._finish(texts, pieces_of, done, ready, translated, retried, progress)
             done = ready
+        if loops:
+            self._retry(unique, lengths, loops, translated, retried)
         yield from self._finish(texts, pieces_of, done, len(texts), translated, retried, progress)
 
-    def _guarded(
-        self, piece: str, source_tokens: int, output: Hypothesis, retried: set[str]
-    ) -> Hypothesis:
-        """``output``, or the guard's retry of ``piece`` alone when ``output`` degenerated.
-        A clean output is returned as is: the guard never changes what it does not retry."""
-        if not self.options.guard or quality.degeneration(piece, source_tokens, output) is None:
-            return output
-        retried.add(piece)
-        cap = output_cap(source_tokens, self.max_output_tokens)
-        second = self.generate_scored([piece], [cap], retry=True)[0]
-        return quality.better(output, second, piece, source_tokens)
+    def _degenerate(self, piece: str, source_tokens: int, output: Hypothesis) -> bool:
+        return self.options.guard and quality.degeneration(piece, source_tokens, output) is not None
+
+    def _retry(
+        self,
+        unique: Sequence[str],
+        lengths: Sequence[int],
+        loops: dict[int, Hypothesis],
+        translated: dict[str, Hypothesis],
+        retried: set[str],
+    ) -> None:
+        """The guard: the held degenerate pieces (``loops``, emptied) decoded again together, in
+        batches planned like the first pass (greedy, ``quality.RETRY_*`` penalties), and the
+        better of the two outputs kept. Batched greedy passes over the loops, not one beam
+        search a loop: on a model where everything loops this is what bounds the guard's cost.
+        A clean output is never touched: the guard never changes what it does not retry."""
+        order = sorted(loops)
+        batches = [
+            [order[j] for j in batch]
+            for batch in self._batches(
+                [unique[i] for i in order], [lengths[i] for i in order], retry=True
+            )
+        ]
+        jobs = (
+            (
+                [unique[i] for i in batch],
+                [output_cap(lengths[i], self.max_output_tokens) for i in batch],
+            )
+            for batch in batches
+        )
+        seconds: dict[int, Hypothesis] = {}
+        for batch, outputs in zip(
+            batches, self.generate_scored_batches(jobs, retry=True), strict=True
+        ):
+            seconds.update(zip(batch, outputs, strict=True))
+        # Only a clean retry can be kept (``quality.better``): only those are scored again.
+        clean = [i for i in order if not self._degenerate(unique[i], lengths[i], seconds[i])]
+        rescored = self.score_outputs([unique[i] for i in clean], [seconds[i] for i in clean])
+        seconds.update(zip(clean, rescored, strict=True))
+        for i in order:
+            retried.add(unique[i])
+            translated[unique[i]] = quality.better(loops[i], seconds[i], unique[i], lengths[i])
+        loops.clear()
 
     @staticmethod
     def _finish(
@@ -229,8 +291,11 @@ class Seq2SeqEngine(WindowedTranslator, ABC):
             flags = quality.sentence_flags(text, output, hypotheses, again) if output else ()
             yield Translation(output, 0.0 if not hypotheses else score, flags)
 
-    def _batches(self, texts: Sequence[str], lengths: Sequence[int]) -> Iterator[list[int]]:
-        """Indices of ``texts`` grouped longest first, bounded by count and padded tokens."""
+    def _batches(
+        self, texts: Sequence[str], lengths: Sequence[int], *, retry: bool = False
+    ) -> Iterator[list[int]]:
+        """Indices of ``texts`` grouped longest first, bounded by count and padded tokens
+        (``retry``: for the guard's greedy decoding, which engines may batch differently)."""
         order = sorted(range(len(texts)), key=lambda i: lengths[i], reverse=True)
         batch: list[int] = []
         for i in order:

@@ -26,6 +26,12 @@ def open_transformers(settings: Settings, *, download_progress: bool = False) ->
     """The transformers engine for ``settings.model``, fetched first if needed and allowed."""
     from translate_cli.models import resolve_model
 
+    if settings.shortlist:
+        # The vocabulary map is CTranslate2's (use_vmap); transformers' generate has none.
+        raise UsageError(
+            "the transformers engine has no vocabulary shortlist",
+            hint="choose engine ctranslate2 or auto, or drop --shortlist",
+        )
     model_dir = resolve_model(settings.model, progress=download_progress)
     return TransformersEngine(model_dir, EngineOptions.from_settings(settings))
 
@@ -168,8 +174,9 @@ class TransformersEngine(Seq2SeqEngine):
         self.forced_ids = [] if target is None else [self.tokenizer.convert_tokens_to_ids(target)]
         self.generate_options = {"forced_bos_token_id": self.forced_ids[0]} if target else {}
 
-    def _scorer(self) -> _Scorer:
-        return _Scorer(self.options.beam_size, self.eos_token_id, 1 + len(self.forced_ids))
+    def _scorer(self, retry: bool = False) -> _Scorer:
+        beams = quality.RETRY_BEAM_SIZE if retry else self.options.beam_size
+        return _Scorer(beams, self.eos_token_id, 1 + len(self.forced_ids))
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         encoded = self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
@@ -185,7 +192,7 @@ class TransformersEngine(Seq2SeqEngine):
         import torch
 
         batch = self.tokenizer(list(texts), return_tensors="pt", padding=True).to(self.device)
-        beams = self.options.beam_size
+        beams = quality.RETRY_BEAM_SIZE if retry else self.options.beam_size
         skip = 1 + len(self.forced_ids)  # the decoder start token, then the forced language
         caps = [cap + len(self.forced_ids) for cap in caps]
         penalties: dict[str, Any] = {}
@@ -222,7 +229,7 @@ class TransformersEngine(Seq2SeqEngine):
     def generate_scored(
         self, texts: Sequence[str], caps: Sequence[int], *, retry: bool = False
     ) -> list[Hypothesis]:
-        scorer = self._scorer()
+        scorer = self._scorer(retry)
         rows = self._generate(texts, caps, scorer, retry)
         decoded = self.family.decode(self.tokenizer, rows)
         found = [

@@ -41,11 +41,19 @@ def _library_versions() -> dict[str, str]:
     return versions
 
 
+def _shortlist(translator: Translator) -> str | None:
+    """The content digest of the vocabulary map ``translator`` decodes with, None if none."""
+    path = getattr(translator, "vmap_file", None)
+    if path is None:
+        return None
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()  # megabytes: read it whole
+
+
 def descriptor(translator: Translator, settings: Settings) -> dict[str, Any]:
     """Everything that decides ``translator``'s output for a given source text."""
     model_dir = getattr(translator, "model_dir", None)
     options = getattr(translator, "options", None)
-    return {
+    found = {
         "fingerprint": (
             model_fingerprint(Path(model_dir))
             if model_dir is not None
@@ -65,3 +73,9 @@ def descriptor(translator: Translator, settings: Settings) -> dict[str, Any]:
         "translate_cli": __version__,
         "libraries": _library_versions(),
     }
+    # A vocabulary shortlist restricts what the model may output: named by its content where
+    # it is used, absent otherwise (so memories made without one stay valid).
+    shortlist = _shortlist(translator)
+    if shortlist is not None:
+        found["shortlist"] = shortlist
+    return found

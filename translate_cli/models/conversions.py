@@ -33,6 +33,9 @@ from translate_cli.models.files import content_digest
 from translate_cli.paths import conversions_dir
 
 MARKER = "translate-cli-ct2.json"  # written last; a directory without it is never used
+# CTranslate2's vocabulary map, in a conversion's sibling folder when a shortlist is used
+# (shortlist.py): not part of the conversion, so outside its checksums.
+VMAP = "vmap.txt"
 _STALE_TEMP_SECONDS = 24 * 3600  # for temps whose owner cannot be checked (another host)
 
 
@@ -127,7 +130,8 @@ def is_complete(path: Path, key: str) -> bool:
 
 
 def checksums(path: Path) -> dict[str, str]:
-    """``{file name: content digest}`` for every file of a conversion but the marker.
+    """``{file name: content digest}`` for every file of a conversion but the marker and the
+    vocabulary map.
 
     A digest samples a big model.bin: flipped bytes between the samples go unseen, a
     truncation or a damaged block among them does not.
@@ -135,7 +139,7 @@ def checksums(path: Path) -> dict[str, str]:
     return {
         file.name: content_digest(file)
         for file in sorted(path.iterdir())
-        if file.is_file() and file.name != MARKER
+        if file.is_file() and file.name not in (MARKER, VMAP)
     }
 
 
