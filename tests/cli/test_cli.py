@@ -656,6 +656,7 @@ _GROUPS = {
         "extract",
         "batch",
         "eval",
+        "serve",
         "models",
         "memory",
     ],
