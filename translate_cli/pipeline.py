@@ -168,10 +168,18 @@ class Pipeline:
     """Settings, a lazily loaded translator and summariser, and the four tasks."""
 
     def __init__(
-        self, settings: Settings | None = None, *, hooks: Hooks | None = None, **overrides: Any
+        self,
+        settings: Settings | None = None,
+        *,
+        hooks: Hooks | None = None,
+        translator: Translator | None = None,
+        **overrides: Any,
     ) -> None:
+        """``translator``: an open engine to use instead of opening ``settings.engine`` (a
+        server shares one among its requests); the terms and memory layers go around it."""
         self.settings = check_settings(replace(settings or Settings(), **overrides))
         self.hooks: Hooks = hooks or SilentHooks()
+        self._engine = translator
         self._translator: Translator | None = None
         self._summarizer: Summarizer | None = None
         self._identified: tuple[Document, language.Languages] | None = None
@@ -188,7 +196,9 @@ class Pipeline:
 
             language.prefetch()  # the language model decompresses while the translator loads
             with _notices_to(self.hooks), self.hooks.status(f"Loading {self.settings.model}…"):
-                engine = open_translator(self.settings, download_progress=self.hooks.shows_progress)
+                engine = self._engine or open_translator(
+                    self.settings, download_progress=self.hooks.shows_progress
+                )
                 # engine → terms → memory: the memory answers the enforced translation, keyed
                 # on the glossary's digest too (memory/fingerprints.py ``descriptor``).
                 self._translator = with_memory(with_terms(engine, self.settings), self.settings)

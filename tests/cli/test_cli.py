@@ -657,6 +657,7 @@ _GROUPS = {
         "batch",
         "brief",
         "eval",
+        "serve",
         "models",
         "memory",
     ],

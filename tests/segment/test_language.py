@@ -224,3 +224,19 @@ def test_an_english_article_gets_one_notice_line_on_stderr(tmp_path: Path) -> No
     assert len(lines) == 1 and "English" in lines[0]
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["translation"] for r in records] == [fake_translation(r["source"]) for r in records]
+
+
+def test_ranked_gives_the_likeliest_languages_best_first() -> None:
+    found = language.ranked(
+        "Presiden Joko Widodo meresmikan jalan tol baru di Jawa Tengah pada hari Senin."
+    )
+    assert found[0][0] == "id"
+    assert len(found) == 3
+    assert all(code in language.CANDIDATES for code, _ in found)
+    probabilities = [p for _, p in found]
+    assert probabilities == sorted(probabilities, reverse=True)
+    assert 0 < sum(probabilities) <= 1.0 + 1e-9
+    english = language.ranked(
+        "The president opened a new toll road in Central Java on Monday.", most=1
+    )
+    assert [code for code, _ in english] == ["en"]

@@ -49,6 +49,7 @@ from translate_cli.cli.options import (
     TranslationsOpt,
     with_options,
 )
+from translate_cli.cli.serve import SERVE_HELP, SERVE_SUMMARY, serve_command
 from translate_cli.cli.usage import ConventionalCommand
 from translate_cli.config import DEFAULT_MODEL
 from translate_cli.errors import UsageError
@@ -295,6 +296,9 @@ def eval_command(
             env.notice(f"translations written to {path}")
     env.stdout.write((render_json(results) if fmt == "json" else render_text(results)).encode())
     env.stdout.flush()
+
+
+_command("serve", SERVE_SUMMARY, SERVE_HELP)(serve_command)  # the server: see cli/serve.py
 
 
 # --- models ---------------------------------------------------------------------------------

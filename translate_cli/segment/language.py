@@ -37,6 +37,7 @@ __all__ = [
     "identify",
     "notice",
     "prefetch",
+    "ranked",
 ]
 
 INDONESIAN = "id"
@@ -78,6 +79,13 @@ def identify(texts: Sequence[str]) -> Languages:
     model = _identifier()
     document = _decide(model, " ".join(texts), INDONESIAN)
     return Languages(document, tuple(_decide(model, text, document) for text in texts))
+
+
+def ranked(text: str, most: int = 3) -> list[tuple[str, float]]:
+    """The ``most`` likeliest of the ``CANDIDATES`` for ``text`` with their probabilities
+    (0 to 1), best first: what a caller that reports confidence (a server's ``/detect``)
+    shows; ``identify`` decides with the same model."""
+    return [(str(code), float(p)) for code, p in _identifier().rank(text)[:most]]
 
 
 def notice(language: str) -> str | None:

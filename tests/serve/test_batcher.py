@@ -1,0 +1,162 @@
+"""The batcher: concurrent requests share engine calls; cancelled and late work is dropped."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import CancelledError, ThreadPoolExecutor
+
+import pytest
+
+from tests.doubles import FakeTranslator, fake_translation
+from tests.serve.helpers import GatedEngine, SlowEngine
+from translate_cli.engines.base import Translation
+from translate_cli.serve.batcher import (
+    Batcher,
+    RequestCancelled,
+    RequestTimedOut,
+    SharedEngine,
+    Ticket,
+)
+
+
+def test_sentences_waiting_together_are_decoded_in_one_engine_call() -> None:
+    engine = GatedEngine()
+    batcher = Batcher(engine, window=0.0)
+    engine.gate.clear()
+    first = batcher.submit(["Satu."], Ticket(30))
+    assert engine.entered.wait(10)  # the engine is busy with the first request ...
+    later = [batcher.submit([f"Kalimat {n}.", f"Lagi {n}."], Ticket(30)) for n in range(20)]
+    engine.gate.set()  # ... while twenty more arrive: they go in together
+    assert first[0].result(10).text == fake_translation("Satu.")
+    for n, futures in enumerate(later):
+        assert [f.result(10).text for f in futures] == [
+            fake_translation(f"Kalimat {n}."),
+            fake_translation(f"Lagi {n}."),
+        ]
+    assert [len(batch) for batch in engine.batches] == [1, 40]
+    batcher.close()
+    assert engine.closed
+
+
+def test_a_cancelled_request_never_reaches_the_engine() -> None:
+    engine = GatedEngine()
+    batcher = Batcher(engine, window=0.0)
+    engine.gate.clear()
+    batcher.submit(["Satu."], Ticket(30))
+    assert engine.entered.wait(10)
+    ticket = Ticket(30)
+    dropped = batcher.submit(["Jangan diterjemahkan."], ticket)
+    kept = batcher.submit(["Terjemahkan."], Ticket(30))
+    ticket.cancel()
+    engine.gate.set()
+    assert kept[0].result(10).text == fake_translation("Terjemahkan.")
+    with pytest.raises(CancelledError):
+        dropped[0].result(10)
+    batcher.close()
+    assert "Jangan diterjemahkan." not in [t for batch in engine.batches for t in batch]
+
+
+def test_a_request_past_its_time_limit_stops_waiting_and_its_sentences_are_dropped() -> None:
+    engine = GatedEngine()
+    batcher = Batcher(engine, window=0.0)
+    shared = SharedEngine(batcher)
+    engine.gate.clear()
+    batcher.submit(["Satu."], Ticket(30))
+    assert engine.entered.wait(10)
+    shared.use(Ticket(0.2))
+    with pytest.raises(RequestTimedOut):
+        list(shared.translate(["Terlambat."]))
+    engine.gate.set()
+    batcher.close()
+    assert engine.seen() == ["Satu."]
+
+
+def test_a_cancelled_ticket_ends_its_wait_with_request_cancelled() -> None:
+    engine = GatedEngine()
+    batcher = Batcher(engine, window=0.0)
+    shared = SharedEngine(batcher)
+    engine.gate.clear()
+    batcher.submit(["Satu."], Ticket(30))
+    assert engine.entered.wait(10)
+    ticket = Ticket(30)
+    shared.use(ticket)
+    outputs = shared.translate(["Dibatalkan."])
+    threading.Timer(0.1, ticket.cancel).start()
+    with pytest.raises(RequestCancelled):
+        next(outputs)
+    engine.gate.set()
+    batcher.close()
+
+
+class BrokenOnce(FakeTranslator):
+    def __init__(self) -> None:
+        super().__init__()
+        self.broken = True
+
+    def translate(self, texts, progress=None):  # type: ignore[no-untyped-def]
+        if self.broken:
+            self.broken = False
+            raise RuntimeError("engine crashed")
+        return super().translate(texts, progress)
+
+
+def test_an_engine_failure_reaches_its_requests_and_the_batcher_goes_on() -> None:
+    batcher = Batcher(BrokenOnce(), window=0.0)
+    failed = batcher.submit(["Satu.", "Dua."], Ticket(30))
+    for future in failed:
+        with pytest.raises(RuntimeError, match="engine crashed"):
+            future.result(10)
+    (again,) = batcher.submit(["Tiga."], Ticket(30))
+    assert again.result(10) == Translation(fake_translation("Tiga."), 0.0)
+    batcher.close()
+
+
+def test_many_threads_through_shared_engines_get_their_own_outputs_in_order() -> None:
+    engine = FakeTranslator()
+    batcher = Batcher(engine, window=0.005)
+    shared = SharedEngine(batcher)
+
+    def one(n: int) -> list[str]:
+        shared.use(Ticket(30))
+        return list(shared.translate([f"A{n}.", f"B{n}.", f"C{n}."]))
+
+    with ThreadPoolExecutor(16) as pool:
+        results = list(pool.map(one, range(64)))
+    assert results == [[fake_translation(f"{x}{n}.") for x in "ABC"] for n in range(64)]
+    assert len(engine.batches) < 64  # shared: fewer engine calls than requests
+    batcher.close()
+
+
+def test_the_shared_engine_describes_the_real_one() -> None:
+    engine = FakeTranslator()
+    engine.model_dir = "/models/x"  # type: ignore[attr-defined]
+    shared = SharedEngine(Batcher(engine))
+    assert shared.name == "fake"
+    assert shared.model_dir == "/models/x"
+    shared.batcher.close()
+
+
+def test_the_next_call_waits_a_little_for_the_clients_the_last_one_answered() -> None:
+    engine = SlowEngine(0.5)  # a call's hold: 10% of it, at most 50 ms
+    batcher = Batcher(engine, window=0.002)
+    shared = SharedEngine(batcher)
+    start = threading.Barrier(4)
+
+    def client(n: int) -> None:
+        start.wait()
+        for round in range(4):
+            shared.use(Ticket(30))
+            assert list(shared.translate([f"K{n}-{round}."])) == [
+                fake_translation(f"K{n}-{round}.")
+            ]
+            time.sleep(0.005 + 0.008 * n)  # each client comes back a little later (5-29 ms)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    batcher.close()
+    # Without the hold only the first client back would make each call: 13 calls or more.
+    assert len(engine.batches) <= 6, [len(b) for b in engine.batches]
