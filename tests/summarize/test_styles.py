@@ -16,7 +16,7 @@ from translate_cli.summarize.extractive import Summarizer, load_weights
 from translate_cli.summarize.features import FEATURE_NAMES
 from translate_cli.summarize.paragraphs import PARAGRAPH_ESTIMATES
 from translate_cli.summarize.prepare import prepare
-from translate_cli.summarize.styles import EDGE, StyleModel, style_tokens
+from translate_cli.summarize.styles import EDGE, StyleModel, gated, style_tokens
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -192,3 +192,70 @@ def test_row_outlets_need_every_source() -> None:
     rows = [{"paragraphs": [[s]], "text": s, "source": "alpha"} for s in CONTENT[:3]]
     assert [o for _, o in train_summarizer.row_outlets(rows)] == ["alpha"] * 3
     assert train_summarizer.row_outlets([*rows, {"paragraphs": [["x"]], "text": "x"}]) == []
+
+
+# --- unseen outlets ----------------------------------------------------------------------------
+
+
+def test_below_the_confidence_the_house_style_is_unknown() -> None:
+    assert gated([0.2, 0.8], 0.9) == [0.0, 0.0]
+    assert gated([0.05, 0.95], 0.9) == [0.05, 0.95]
+    assert gated([0.5, 0.5], 0.0) == [0.5, 0.5]  # no confidence stored: always used
+    sure = StyleModel({**STORED, "confidence": 0.9})
+    dated = "Alpha - " + CONTENT[0]  # alpha's dateline: about 0.96 alpha
+    assert max(sure.probabilities(dated)) >= 0.9
+    assert sure.features(dated) == sure.probabilities(dated)
+    plain = CONTENT[0]  # no outlet's mark: the bias alone, far from sure
+    assert max(sure.probabilities(plain)) < 0.9
+    assert sure.features(plain) == [0.0, 0.0, 0.0]
+    assert StyleModel(STORED).features(plain) == StyleModel(STORED).probabilities(plain)
+
+
+def test_rankers_see_no_house_style_when_the_classifier_is_unsure() -> None:
+    weights = _styled_weights()
+    summarizer = Summarizer({**weights, "styles": {**STORED, "confidence": 0.99}})
+    dated = build([["Alpha - " + CONTENT[0], *CONTENT[1:3]], CONTENT[3:6]])
+    assert summarizer.style_probabilities(prepare(dated))[0] > 0.9
+    # Alpha at 0.95 is below 0.99: the alpha tree reads 0 and ranks the last sentence first.
+    assert summarizer.style_features(prepare(dated)) == [0.0, 0.0, 0.0]
+    assert [p.index for p in summarizer(dated, sentences=1).picks] == [5]
+    assert [p.index for p in Summarizer(weights)(dated, sentences=1).picks] == [0]
+
+
+def test_training_drops_the_house_style_of_unsure_and_some_sure_articles() -> None:
+    pytest.importorskip("lightgbm", reason="lightgbm comes with the dev extra")
+    rows = [
+        {
+            "id": f"a{k}",
+            "paragraphs": [[f"{'Alpha - ' if k % 2 else 'Beta - '}{CONTENT[k % 6]}"], CONTENT[6:9]],
+            "summary_text": CONTENT[k % 6],
+            "source": "alpha" if k % 2 else "beta",
+        }
+        for k in range(24)
+    ]
+    for row in rows:
+        row["text"] = "\n\n".join(" ".join(p) for p in row["paragraphs"])
+    seen: list[list[list[float]]] = []
+    real = train_summarizer._scorer
+
+    def spy(examples, l2, trees, names):  # type: ignore[no-untyped-def]
+        seen.append([e.features[0][-2:] for e in examples])
+        return real(examples, l2, trees, names)
+
+    train_summarizer._scorer = spy
+    try:
+        weights = train_summarizer.fit(
+            {3: [train_summarizer.article_example(r) for r in rows]},
+            trees=0,
+            outlets=train_summarizer.row_outlets(rows),
+            style_confidence=0.5,
+            style_dropout=3,
+        )
+    finally:
+        train_summarizer._scorer = real
+    assert weights["styles"]["confidence"] == 0.5
+    styles = seen[0]
+    assert all(styles[k] == [0.0, 0.0] for k in range(0, 24, 3))  # one in three dropped
+    kept = [s for k, s in enumerate(styles) if k % 3]
+    assert kept and all(s == [0.0, 0.0] or max(s) >= 0.5 for s in kept)
+    assert any(max(s) >= 0.5 for s in kept)

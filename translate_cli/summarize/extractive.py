@@ -21,7 +21,8 @@ How it works (no neural model, pure Python, about 15 ms for a typical news artic
    which read estimated paragraph breaks instead (:mod:`~translate_cli.summarize.paragraphs`).
    Every model also reads the article's house style: the probability of each outlet of the
    training data, from a classifier over its tokens (:mod:`~translate_cli.summarize.styles`),
-   since the reference summaries follow each outlet's habits.
+   since the reference summaries follow each outlet's habits — or, when the classifier is sure
+   of no outlet (an outlet the data does not have), all zeros: no house style.
 3. Sentences are taken best score first, skipping any that repeat too much of what is already
    picked (word-trigram overlap above the threshold stored with the weights; near-duplicates
    are never picked). The picks come back in article order.
@@ -203,11 +204,17 @@ class Summarizer:
         written in its house style (empty when the weights have no style model)."""
         return self._styles.probabilities(prepared.body) if self._styles else []
 
+    def style_features(self, prepared: Prepared) -> list[float]:
+        """What the models read of the house style: :meth:`style_probabilities`, or all zeros
+        when the classifier is not confident of any outlet (see
+        :meth:`~translate_cli.summarize.styles.StyleModel.features`)."""
+        return self._styles.features(prepared.body) if self._styles else []
+
     def rank(self, prepared: Prepared, sentences: int = _SENTENCES) -> list[float]:
         """Scores for ``prepared``'s candidates: from the unparagraphed models, on estimated
         paragraphs, when the text has lost its breaks and the weights have them."""
         features = featurize(prepared)
-        styles = self.style_probabilities(prepared)
+        styles = self.style_features(prepared)
         if not (self._flat_models and unparagraphed(prepared)):
             return self.score(outlet_rows(features, styles), sentences)
         estimates = paragraph_estimates(self.paragraph_probabilities(features))

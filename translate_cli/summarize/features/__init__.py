@@ -12,7 +12,15 @@ apart.
 
 from __future__ import annotations
 
-from translate_cli.summarize.features import entities, length, position, quotes, shape, similarity
+from translate_cli.summarize.features import (
+    entities,
+    information,
+    length,
+    position,
+    quotes,
+    shape,
+    similarity,
+)
 from translate_cli.summarize.features.article import Article
 from translate_cli.summarize.features.family import Family
 from translate_cli.summarize.prepare import Prepared
@@ -37,6 +45,10 @@ FAMILIES: tuple[Family, ...] = (
     length.DOCUMENT_SIZE,
     entities.NAME_START,
     quotes.MOSTLY_QUOTED,
+    information.FIRST_MENTIONS,
+    information.MAIN_NAMES,
+    information.DECISIONS,
+    information.SPEAKERS,
 )
 _GROUPS = tuple(group for family in FAMILIES for group in family.groups)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from functools import cached_property
@@ -10,7 +11,21 @@ from functools import cached_property
 from translate_cli.summarize.prepare import Candidate, Prepared
 from translate_cli.summarize.tokens import stopwords, words
 
-__all__ = ["Article", "cosine", "quote_state"]
+__all__ = ["Article", "cosine", "names_in", "quote_state"]
+
+_NAME = re.compile(r"[A-Z][\w.-]*")
+MAIN_NAMES = 5  # the article's main names: its most repeated names, at most this many
+
+
+def names_in(text: str) -> frozenset[str]:
+    """The names in ``text``: capitalised words, not the one opening it, lowercased, no
+    stopwords ("Walikota Malang, H. Sutiaji memenuhi …" -> malang, h, sutiaji)."""
+    stop = stopwords()
+    found = _NAME.findall(text)
+    if text[:1].isupper():
+        found = found[1:]
+    lowered = (name.lower().strip(".-") for name in found)
+    return frozenset(name for name in lowered if name and name not in stop)
 
 
 def cosine(a: Counter[str], b: Counter[str]) -> float:
@@ -109,6 +124,28 @@ class Article:
             out.append(total)
             total += len(ws)
         return out
+
+    @cached_property
+    def names(self) -> list[frozenset[str]]:
+        """Per sentence, :func:`names_in` its text."""
+        return [names_in(text) for text in self.texts]
+
+    @cached_property
+    def words_earlier(self) -> list[frozenset[str]]:
+        """Per sentence, every word (any case) of the sentences before it."""
+        seen: set[str] = set()
+        out = []
+        for tokens in self.tokens:
+            out.append(frozenset(seen))
+            seen.update(tokens)
+        return out
+
+    @cached_property
+    def main_names(self) -> frozenset[str]:
+        """The names in the most sentences (at least two), at most :data:`MAIN_NAMES`."""
+        counts = Counter(name for names in self.names for name in names)
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAIN_NAMES]
+        return frozenset(name for name, count in ranked if count > 1)
 
     @cached_property
     def sims(self) -> list[list[float]]:
