@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from translate_cli.config import Settings
 from translate_cli.engines import ENGINES
@@ -65,6 +66,19 @@ class FakeTranslator:
 def open_fake(settings: Settings, *, download_progress: bool = False) -> FakeTranslator:
     """Engine ``fake``: never resolves, downloads or loads a model."""
     return FakeTranslator(settings)
+
+
+def record_opened(monkeypatch: Any) -> list[FakeTranslator]:
+    """Make every engine a run opens a fake one, and return the list they are recorded in, in
+    order (what each was asked is in its ``batches``)."""
+    made: list[FakeTranslator] = []
+
+    def open_recorded(settings: Settings, *, download_progress: bool = False) -> FakeTranslator:
+        made.append(FakeTranslator(settings))
+        return made[-1]
+
+    monkeypatch.setattr("translate_cli.engines.open_translator", open_recorded)
+    return made
 
 
 def register_fake_engine() -> None:

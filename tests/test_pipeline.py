@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.doubles import FakeTranslator, fake_translation
+from tests.doubles import FakeTranslator, fake_translation, record_opened
 from tests.helpers import ARTICLE, EXAMPLE, RecordingHooks, invoke
 from translate_cli import Pipeline, Report, Settings
 from translate_cli.errors import InputError, UsageError
@@ -22,14 +22,7 @@ LIBRARY_DOC = Path(__file__).resolve().parents[1] / "docs" / "library.md"
 @pytest.fixture
 def opened(monkeypatch: pytest.MonkeyPatch) -> list[FakeTranslator]:
     """Every translator the pipeline opens (the fake engine), in order."""
-    made: list[FakeTranslator] = []
-
-    def open_fake(settings: Settings, *, download_progress: bool = False) -> FakeTranslator:
-        made.append(FakeTranslator(settings))
-        return made[-1]
-
-    monkeypatch.setattr("translate_cli.engines.open_translator", open_fake)
-    return made
+    return record_opened(monkeypatch)
 
 
 def test_overrides_are_settings_fields_and_checked() -> None:

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.doubles import FakeTranslator
+from tests.doubles import FakeTranslator, record_opened
 from tests.helpers import invoke
 from tests.web.feeds import Outlets
-from tests.web.server import Server, serve
+from tests.web.server import Server
 
 FAKE = ("--engine", "fake")
 
@@ -26,15 +26,8 @@ def world() -> Iterator[tuple[Outlets, Server]]:
     outlets.publish("kabar", "tol", "2024-03-15")
     outlets.publish("kabar", "gempa", "2024-03-15")
     outlets.publish("suara", "taman", "2024-03-15")
-    routes: dict = {}
-    with serve(routes) as server:
-        routes.update(outlets.routes(server.url("")))
+    with outlets.served() as server:
         yield outlets, server
-
-
-def refresh(outlets: Outlets, server: Server) -> None:
-    server.routes.clear()
-    server.routes.update(outlets.routes(server.url("")))
 
 
 def feed_urls(server: Server) -> list[str]:
@@ -107,7 +100,7 @@ def test_first_run_rerun_and_new_items(
 
     outlets.publish("warta", "sekolah", "2024-03-16")
     outlets.publish("suara", "beras", "2024-03-16")
-    refresh(outlets, server)
+    outlets.refresh(server)
     server.requests.clear()
     third = invoke("batch", *feed_urls(server), "-o", str(out), *FAKE)
     assert third.exit_code == 0, third.stderr
@@ -141,7 +134,7 @@ def test_a_feed_that_fails_leaves_the_others_done(
 ) -> None:
     outlets, server = world
     outlets.down.add("kabar")
-    refresh(outlets, server)
+    outlets.refresh(server)
     server.routes["/broken.xml"] = type(server.routes["/warta/rss.xml"])(
         b"<?xml version='1.0'?><rss version='2.0'><channel><item><link>", 200
     )
@@ -225,16 +218,7 @@ def test_translate_and_extract_read_a_feed(world: tuple[Outlets, Server]) -> Non
 @pytest.fixture
 def engine_inputs(monkeypatch: pytest.MonkeyPatch) -> list[FakeTranslator]:
     """Every (fake) engine the runs open, behind the translation memory: what they were asked."""
-    from translate_cli.config import Settings
-
-    made: list[FakeTranslator] = []
-
-    def open_fake(settings: Settings, *, download_progress: bool = False) -> FakeTranslator:
-        made.append(FakeTranslator(settings))
-        return made[-1]
-
-    monkeypatch.setattr("translate_cli.engines.open_translator", open_fake)
-    return made
+    return record_opened(monkeypatch)
 
 
 def asked(engines: list[FakeTranslator]) -> list[str]:
@@ -249,7 +233,7 @@ def test_a_page_naming_a_done_story_as_canonical_is_a_duplicate(
 
     outlets, server = world
     outlets.canonical["/warta/beras.html"] = "/warta/beras.html?utm_source=self"  # itself
-    refresh(outlets, server)
+    outlets.refresh(server)
     out = tmp_path / "out"
     first = invoke("batch", server.url("/warta/rss.xml"), "-o", str(out), *FAKE)
     assert first.exit_code == 0, first.stderr
@@ -263,7 +247,7 @@ def test_a_page_naming_a_done_story_as_canonical_is_a_duplicate(
     outlets.canonical["/kabar/banjir.html"] = "/warta/banjir.html"
     outlets.publish("suara", "gempa", "2024-03-16")
     outlets.canonical["/suara/gempa.html"] = server.url("/kabar/gempa.html?utm_medium=x")
-    refresh(outlets, server)
+    outlets.refresh(server)
     engine_inputs.clear()
     second = invoke(
         "batch", server.url("/kabar/atom.xml"), server.url("/suara/rss.xml"), "-o", str(out), *FAKE
@@ -284,7 +268,7 @@ def test_a_page_naming_a_done_story_as_canonical_is_a_duplicate(
     # A later run: pos names kabar's reprint as canonical; feeds.json remembers whose it is.
     outlets.publish("pos", "banjir", "2024-03-17")
     outlets.canonical["/pos/banjir.html"] = "/kabar/banjir.html"
-    refresh(outlets, server)
+    outlets.refresh(server)
     third = invoke("batch", server.url("/pos/rss.xml"), "-o", str(out), *FAKE)
     assert third.exit_code == 0, third.stderr
     assert done(out)[f"https://127.0.0.1:{server.port}/pos/banjir.html"]["duplicate_of"] == (
@@ -295,7 +279,7 @@ def test_a_page_naming_a_done_story_as_canonical_is_a_duplicate(
     outlets.publish("palsu", "tol", "2024-03-17")
     outlets.canonical["/palsu/tol.html"] = "/kabar/sekolah.html"
     outlets.publish("kabar", "sekolah", "2024-03-17")
-    refresh(outlets, server)
+    outlets.refresh(server)
     fourth = invoke(
         "batch", server.url("/palsu/rss.xml"), server.url("/kabar/rss.xml"), "-o", str(out), *FAKE
     )
@@ -327,7 +311,7 @@ def test_a_syndicated_copy_is_translated_through_the_memory(
     assert invoke("batch", server.url("/warta/rss.xml"), "-o", str(out), *FAKE).exit_code == 0
     assert STORIES["beras"][0] in asked(engine_inputs)
     outlets.publish("suara", "beras", "2024-03-16")
-    refresh(outlets, server)
+    outlets.refresh(server)
     engine_inputs.clear()
     again = invoke("batch", server.url("/suara/rss.xml"), "-o", str(out), *FAKE)
     assert again.exit_code == 0, again.stderr
@@ -346,7 +330,7 @@ def test_the_sitemaps_of_an_index_are_requested_conditionally(
     from tests.web.server import Response
 
     def publish_index() -> None:
-        refresh(outlets, server)
+        outlets.refresh(server)
         children = "".join(
             f"<sitemap><loc>{server.url(f'/{o}/sitemap.xml')}</loc></sitemap>"
             for o in ("warta", "kabar")

@@ -26,9 +26,7 @@ def world() -> Iterator[tuple[Outlets, Server]]:
     outlets.publish("kabar", "tol", "2024-03-15")
     outlets.publish("kabar", "banjir", "2024-03-15")  # the same story, another outlet
     outlets.unnamed.add("kabar")  # its pages name no site: the feed's title names the outlet
-    routes: dict = {}
-    with serve(routes) as server:
-        routes.update(outlets.routes(server.url("")))
+    with outlets.served() as server:
         yield outlets, server
 
 

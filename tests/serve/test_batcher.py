@@ -20,6 +20,16 @@ from translate_cli.serve.batcher import (
 )
 
 
+def busy_batcher() -> tuple[GatedEngine, Batcher]:
+    """A batcher whose engine is held inside its call for "Satu." until ``engine.gate`` is set."""
+    engine = GatedEngine()
+    batcher = Batcher(engine, window=0.0)
+    engine.gate.clear()
+    batcher.submit(["Satu."], Ticket(30))
+    assert engine.entered.wait(10)
+    return engine, batcher
+
+
 def test_sentences_waiting_together_are_decoded_in_one_engine_call() -> None:
     engine = GatedEngine()
     batcher = Batcher(engine, window=0.0)
@@ -40,11 +50,7 @@ def test_sentences_waiting_together_are_decoded_in_one_engine_call() -> None:
 
 
 def test_a_cancelled_request_never_reaches_the_engine() -> None:
-    engine = GatedEngine()
-    batcher = Batcher(engine, window=0.0)
-    engine.gate.clear()
-    batcher.submit(["Satu."], Ticket(30))
-    assert engine.entered.wait(10)
+    engine, batcher = busy_batcher()
     ticket = Ticket(30)
     dropped = batcher.submit(["Jangan diterjemahkan."], ticket)
     kept = batcher.submit(["Terjemahkan."], Ticket(30))
@@ -58,12 +64,8 @@ def test_a_cancelled_request_never_reaches_the_engine() -> None:
 
 
 def test_a_request_past_its_time_limit_stops_waiting_and_its_sentences_are_dropped() -> None:
-    engine = GatedEngine()
-    batcher = Batcher(engine, window=0.0)
+    engine, batcher = busy_batcher()
     shared = SharedEngine(batcher)
-    engine.gate.clear()
-    batcher.submit(["Satu."], Ticket(30))
-    assert engine.entered.wait(10)
     shared.use(Ticket(0.2))
     with pytest.raises(RequestTimedOut):
         list(shared.translate(["Terlambat."]))
@@ -73,12 +75,8 @@ def test_a_request_past_its_time_limit_stops_waiting_and_its_sentences_are_dropp
 
 
 def test_a_cancelled_ticket_ends_its_wait_with_request_cancelled() -> None:
-    engine = GatedEngine()
-    batcher = Batcher(engine, window=0.0)
+    engine, batcher = busy_batcher()
     shared = SharedEngine(batcher)
-    engine.gate.clear()
-    batcher.submit(["Satu."], Ticket(30))
-    assert engine.entered.wait(10)
     ticket = Ticket(30)
     shared.use(ticket)
     outputs = shared.translate(["Dibatalkan."])

@@ -10,9 +10,11 @@ request sees, as between two mornings.
 from __future__ import annotations
 
 import html
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from tests.web.server import Response
+from tests.web.server import Response, Server, serve
 
 # Distinct stories, each several sentences so that the near-duplicate test has text to compare.
 STORIES = {
@@ -118,6 +120,19 @@ class Outlets:
                 else:
                     routes[f"/{outlet}/{name}"] = Response(body, headers={"Content-Type": media})
         return routes
+
+    @contextmanager
+    def served(self) -> Iterator[Server]:
+        """A loopback server answering with these outlets' feeds and pages (``refresh`` after
+        publishing more)."""
+        with serve({}) as server:
+            self.refresh(server)
+            yield server
+
+    def refresh(self, server: Server) -> None:
+        """Make ``server`` answer with what the outlets have now."""
+        server.routes.clear()
+        server.routes.update(self.routes(server.url("")))
 
 
 def rss(base: str, outlet: str, stories: list[tuple[str, str]]) -> bytes:
