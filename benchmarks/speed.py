@@ -198,7 +198,12 @@ class Result:
 
 
 def cli_has_translate() -> bool:
-    for cli in (ROOT / "translate_cli" / "cli" / "app.py", ROOT / "translate_cli" / "cli.py"):
+    cli_folder = ROOT / "translate_cli" / "cli"  # the module that held the commands, by release
+    for cli in (
+        cli_folder / "commands.py",
+        cli_folder / "app.py",
+        ROOT / "translate_cli" / "cli.py",
+    ):
         if cli.is_file() and "def translate_command(" in cli.read_text(encoding="utf-8"):
             return True
     return False

@@ -244,10 +244,7 @@ def test_eval_never_reads_or_writes_the_memory(
 
 @pytest.mark.parametrize("command", ["translate", "summarize", "run", "batch", "eval"])
 def test_every_model_running_command_takes_no_memory(command: str) -> None:
-    import typer
+    from translate_cli.cli.root import command_group
 
-    from translate_cli.cli.app import app
-
-    group = typer.main.get_command(app)
-    options = group.commands[command].params  # type: ignore[attr-defined]
+    options = command_group().commands[command].params
     assert any("--no-memory" in option.opts for option in options)

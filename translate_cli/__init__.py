@@ -7,13 +7,42 @@ The library API::
     report = Pipeline(model="/models/opus-mt-id-en", beam_size=5).run(text)
     report.to_dict()  # what `translate-cli run --format json` prints
 
-Import-light on purpose: torch and transformers load only when a model is used.
+Import-light on purpose: the names below load on first use (PEP 562), so ``import
+translate_cli.cli`` for ``--help`` does not import the pipeline, and torch and transformers load
+only when a model is used.
 """
 
-from translate_cli.config import Settings
-from translate_cli.pipeline import BatchResult, Pipeline
-from translate_cli.report import Report, SummaryItem, TranslatedSentence
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from translate_cli.version import __version__
+
+if TYPE_CHECKING:
+    from translate_cli.config import Settings
+    from translate_cli.pipeline import BatchResult, Pipeline
+    from translate_cli.report import Report, SummaryItem, TranslatedSentence
+
+# Each public name and the module that defines it.
+_HOMES = {
+    "BatchResult": "translate_cli.pipeline",
+    "Pipeline": "translate_cli.pipeline",
+    "Report": "translate_cli.report",
+    "Settings": "translate_cli.config",
+    "SummaryItem": "translate_cli.report",
+    "TranslatedSentence": "translate_cli.report",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(home), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
 
 __all__ = [
     "BatchResult",

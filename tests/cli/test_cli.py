@@ -562,6 +562,22 @@ def test_help_at_80_columns_shows_choices_whole_and_no_type_names(
     assert max(len(line) for line in text.splitlines()) <= 80
 
 
+def test_the_root_lists_exactly_the_commands_with_their_own_summaries(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The root's list is written from COMMANDS without loading the commands: it must name every
+    command commands.py defines, and each command's short help must be its line there."""
+    from translate_cli.cli.command_list import COMMANDS
+    from translate_cli.cli.root import command_group
+
+    loaded = command_group().commands
+    assert list(loaded) == list(COMMANDS)
+    assert {name: command.short_help for name, command in loaded.items()} == COMMANDS
+    assert invoke("--help").exit_code == 0
+    listed = capsys.readouterr().out.split("Commands:\n", 1)[1]
+    assert [line.split()[0] for line in listed.splitlines() if line[2:3] != " "] == list(COMMANDS)
+
+
 @pytest.mark.slow
 def test_engine_fallback_notice_reaches_a_pipe_unless_quiet(
     tiny_model: Path, monkeypatch: pytest.MonkeyPatch
@@ -613,6 +629,7 @@ def _completions(
 @pytest.mark.parametrize(
     ("line", "offered"),
     [
+        ("m", "models memory"),  # command names, from the root's list (cli/root.py)
         ("translate --format ", "text markdown json jsonl html"),
         ("translate --engine ", "auto ctranslate2 transformers"),  # not the hidden "fake"
         ("run --device ", "auto cpu cuda"),

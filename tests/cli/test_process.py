@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import pty
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+from translate_cli.cli.plugins import PLUGINS_VARIABLE
 
 CLI = [sys.executable, "-m", "translate_cli"]
 
@@ -31,6 +36,52 @@ def test_help_and_segment_never_import_torch_or_transformers() -> None:
     )
     assert "HEAVY []" in result.stderr, result.stderr
     assert run("--help").returncode == 0
+
+
+def _modules_after(*argv: str) -> list[str]:
+    """The package's modules a whole process imported to answer ``translate-cli ARGV``."""
+    code = (
+        "import sys, runpy\n"
+        f"sys.argv = ['translate-cli', *{list(argv)!r}]\n"
+        "try:\n    runpy.run_module('translate_cli', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print('MODULES', sorted(m for m in sys.modules if m.startswith('translate_cli')),"
+        " file=sys.stderr)\n"
+    )
+    # No plug-in: the suite's fake engine (conftest) would import the engines' registry.
+    env = {k: v for k, v in os.environ.items() if k != PLUGINS_VARIABLE}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env
+    )
+    line = next(line for line in result.stderr.splitlines() if line.startswith("MODULES "))
+    return list(ast.literal_eval(line.removeprefix("MODULES ")))
+
+
+@pytest.mark.parametrize("argv", [["--help"], [], ["--version"]])
+def test_the_root_help_and_version_load_no_command(argv: list[str]) -> None:
+    """The root lists the commands from their summaries (cli/root.py): none is imported, so
+    neither are the pipeline, the registries its options' choices come from, or typer's
+    building of forty options."""
+    loaded = _modules_after(*argv)
+    assert "translate_cli.cli.root" in loaded
+    heavy = [
+        m
+        for m in loaded
+        if m.startswith(
+            (
+                "translate_cli.cli.commands",
+                "translate_cli.pipeline",
+                "translate_cli.config",
+                "translate_cli.batch",
+                "translate_cli.segment",
+            )
+        )
+    ]
+    assert heavy == []
+
+
+def test_a_command_loads_when_it_runs() -> None:
+    assert "translate_cli.cli.commands" in _modules_after("segment", "--help")
 
 
 def test_closed_pipe_is_not_an_error(tmp_path: Path) -> None:

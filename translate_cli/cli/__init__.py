@@ -1,8 +1,9 @@
 """The command line: parse → Settings → Pipeline → render → write.
 
 ``main`` is the one place where exceptions become exit codes (``errors.ExitStatus``, the
-table in docs/output.md) and where usage errors become one plain line. Commands live in ``app.py``,
-their shared loop in ``driver.py``, the option declarations in ``options.py``.
+table in docs/output.md) and where usage errors become one plain line. The root command
+(``root.py``) lists the commands without importing them; the commands live in ``commands.py``, their
+shared loop in ``driver.py``, the option declarations in ``options.py``.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from translate_cli.cli.app import app
 from translate_cli.cli.plugins import load_plugins
+from translate_cli.cli.root import app
 from translate_cli.errors import ExitStatus, TranslateCliError
 from translate_cli.terminal import PROG, Environment
 

@@ -41,7 +41,6 @@ memory_app = typer.Typer(
 
 
 # --- batch ----------------------------------------------------------------------------------
-BATCH_SUMMARY = "Translate an archive of JSONL/Parquet records, resumably."
 BATCH_HELP = (
     "Translate an archive: JSONL files (or folders of them) and Parquet files with {id, text} "
     "records, into JSONL shards in DIR; rerun the same command to resume.\n\n"

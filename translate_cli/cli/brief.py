@@ -16,7 +16,6 @@ from translate_cli.errors import UsageError
 if TYPE_CHECKING:
     from translate_cli.brief import Entry
 
-BRIEF_SUMMARY = "The day in English: one entry per story, every outlet that carried it."
 BRIEF_HELP = (
     "A briefing: one entry per story (English headline, bilingual summary, outlets, date, "
     "link), near-identical stories from several outlets merged.\n\n"

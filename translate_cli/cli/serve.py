@@ -26,7 +26,6 @@ from translate_cli.serve.options import (
     read_keys,
 )
 
-SERVE_SUMMARY = "A local HTTP server: LibreTranslate's API, the model loaded once."
 SERVE_HELP = (
     "Serve the model over HTTP until SIGTERM or Ctrl-C: LibreTranslate's API (/translate, "
     "/detect, /languages), the reports (/api/segment, /api/translate, /api/summarize, "

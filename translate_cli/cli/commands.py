@@ -8,8 +8,9 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from translate_cli.cli.archive import BATCH_HELP, BATCH_SUMMARY, batch_command, memory_app
-from translate_cli.cli.brief import BRIEF_HELP, BRIEF_SUMMARY, brief_command
+from translate_cli.cli.archive import BATCH_HELP, batch_command, memory_app
+from translate_cli.cli.brief import BRIEF_HELP, brief_command
+from translate_cli.cli.command_list import COMMANDS
 from translate_cli.cli.common import check_llm_options, environment, settings_from
 from translate_cli.cli.driver import Io, Job, drive, drive_extract
 from translate_cli.cli.options import (
@@ -49,7 +50,7 @@ from translate_cli.cli.options import (
     TranslationsOpt,
     with_options,
 )
-from translate_cli.cli.serve import SERVE_HELP, SERVE_SUMMARY, serve_command
+from translate_cli.cli.serve import SERVE_HELP, serve_command
 from translate_cli.cli.usage import ConventionalCommand
 from translate_cli.config import DEFAULT_MODEL
 from translate_cli.errors import UsageError
@@ -57,55 +58,18 @@ from translate_cli.humanize import format_size
 from translate_cli.output import json_document, json_line
 from translate_cli.pipeline import Work, resolve_settings
 from translate_cli.terminal import PROG
-from translate_cli.version import __version__
 
-app = typer.Typer(
+# Every command; the root (root.py) lists them from COMMANDS and loads this module when one runs.
+commands_app = typer.Typer(
     name=PROG,
-    help="Translate Indonesian news into English, sentence by sentence, and summarise it.",
-    no_args_is_help=True,
-    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
-models_app = typer.Typer(
-    help="List, download and remove cached models.", no_args_is_help=True, rich_markup_mode=None
-)
-# short_help: typer would cut a summary to fit a narrow terminal ("...").
-app.add_typer(models_app, name="models", short_help="List, download and remove cached models.")
-app.add_typer(memory_app, name="memory", short_help="The translation memory: stats, clear, export.")
-
-
-def _print_version(ctx: typer.Context, value: bool) -> None:
-    if value:
-        env = ctx.find_root().obj
-        env.stdout.write(f"{PROG} {__version__}\n".encode())
-        env.stdout.flush()
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(
-    traceback: Annotated[
-        bool,
-        typer.Option(
-            "--traceback",
-            help="Show the Python traceback on errors, for bug reports (anywhere on the line).",
-            show_default=False,
-        ),
-    ] = False,
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version",
-            is_eager=True,
-            callback=_print_version,
-            help="Print the version and exit.",
-            show_default=False,
-        ),
-    ] = False,
-) -> None:
-    """The --traceback flag itself is read by ``main`` wherever it stands."""
+models_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
+models_help = COMMANDS["models"]
+commands_app.add_typer(models_app, name="models", short_help=models_help, help=models_help)
+commands_app.add_typer(memory_app, name="memory", short_help=COMMANDS["memory"])
 
 
 def _io(ctx: typer.Context, given: dict[str, Any]) -> Io:
@@ -134,10 +98,10 @@ def _help(summary: str) -> str:
     return f"{summary}\n\n{INPUT_HELP}"
 
 
-def _command(name: str, summary: str, help: str | None = None) -> Callable[[F], F]:
-    """``app.command`` with a whole one-line ``summary`` for the command list (typer would cut
-    a longer help to fit) and conventional argument names in the usage line."""
-    return app.command(name, short_help=summary, help=help, cls=ConventionalCommand)
+def _command(name: str, help: str | None = None) -> Callable[[F], F]:
+    """``commands_app.command`` with its line of the root's list (``COMMANDS``) as its summary, and
+    conventional argument names in the usage line."""
+    return commands_app.command(name, short_help=COMMANDS[name], help=help, cls=ConventionalCommand)
 
 
 def _exit(status: int) -> None:
@@ -147,7 +111,6 @@ def _exit(status: int) -> None:
 
 @_command(
     "segment",
-    "Split articles into sentences; no model needed.",
     _help("Split an article into sentences (no model needed; works offline)."),
 )
 @with_options(DOCUMENT_OPTIONS, QUIET_OPTION)
@@ -157,7 +120,6 @@ def segment_command(ctx: typer.Context, inputs: InputsArg = None, **options: Any
 
 @_command(
     "translate",
-    "Translate every sentence, aligned with its source.",
     _help("Translate every sentence; output stays aligned sentence by sentence."),
 )
 @with_options(TRANSLATE_DOCUMENT_OPTIONS, MODEL_OPTIONS, QUIET_OPTION)
@@ -167,7 +129,6 @@ def translate_command(ctx: typer.Context, inputs: InputsArg = None, **options: A
 
 @_command(
     "summarize",
-    "Bilingual summary; translates only the sentences it picks.",
     _help("Bilingual summary: picks the key sentences and translates only those."),
 )
 @with_options(SUMMARY_OPTIONS, LLM_OPTIONS, DOCUMENT_OPTIONS, MODEL_OPTIONS, QUIET_OPTION)
@@ -185,7 +146,6 @@ def summarize_command(
 
 @_command(
     "run",
-    "The whole report: bilingual summary and every sentence.",
     _help("The whole report: every sentence translated, plus the bilingual summary."),
 )
 @with_options(SUMMARY_OPTIONS, DOCUMENT_OPTIONS, MODEL_OPTIONS, QUIET_OPTION)
@@ -195,7 +155,6 @@ def run_command(ctx: typer.Context, inputs: InputsArg = None, **options: Any) ->
 
 @_command(
     "extract",
-    "The clean article of a web page; no model needed.",
     _help(
         "The clean article of a web page or document: title, then paragraphs, blank lines "
         "between (--format json adds the url, title, date, author, site). No model needed."
@@ -217,11 +176,11 @@ def extract_command(
     _exit(drive_extract(_io(ctx, given), settings_from(given), environment(ctx)))
 
 
-_command("batch", BATCH_SUMMARY, BATCH_HELP)(batch_command)  # archives: see cli/archive.py
-_command("brief", BRIEF_SUMMARY, BRIEF_HELP)(brief_command)  # briefings: see cli/brief.py
+_command("batch", BATCH_HELP)(batch_command)  # archives: see cli/archive.py
+_command("brief", BRIEF_HELP)(brief_command)  # briefings: see cli/brief.py
 
 
-@_command("eval", "Score models on parallel text: BLEU, chrF and speed.")
+@_command("eval")
 def eval_command(
     ctx: typer.Context,
     source: EvalSourceArg,
@@ -298,7 +257,7 @@ def eval_command(
     env.stdout.flush()
 
 
-_command("serve", SERVE_SUMMARY, SERVE_HELP)(serve_command)  # the server: see cli/serve.py
+_command("serve", SERVE_HELP)(serve_command)  # the server: see cli/serve.py
 
 
 # --- models ---------------------------------------------------------------------------------
