@@ -250,7 +250,7 @@ def test_remove_model_also_removes_its_conversions(
     tiny_model: Path, isolated_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from tests.conftest import install_in_hub_cache
-    from translate_cli.models import remove_model, resolve_model
+    from translate_cli.models import remove_model, resolve_model, shortlist
 
     snapshot = install_in_hub_cache(tiny_model, isolated_env / "hf", "Helsinki-NLP/opus-mt-xx-en")
     other = CTranslate2Engine(tiny_model, _options())  # another model's conversion stays
@@ -260,8 +260,11 @@ def test_remove_model_also_removes_its_conversions(
     assert engine.model_dir is not None and engine.model_dir.resolve() == snapshot.resolve()
     engine.close()
     hub_bytes = sum(f.stat().st_size for f in tiny_model.iterdir())
+    pairs = iter([("Halo dunia.", "Hello world.")])
+    built = shortlist.save(snapshot, shortlist.build(snapshot, pairs))
     freed = remove_model("Helsinki-NLP/opus-mt-xx-en")
     assert not engine.model_path.exists()
+    assert not built.exists()  # its vocabulary shortlist too
     assert other.model_path.is_dir()
     assert freed >= hub_bytes + converted
 

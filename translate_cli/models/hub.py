@@ -26,6 +26,7 @@ from translate_cli.models.family import (
     read_json_object,
 )
 from translate_cli.models.files import short_error
+from translate_cli.models.shortlist import remove_shortlist
 from translate_cli.paths import hub_cache_dir
 
 # What a MarianMT checkpoint needs besides its weights (other families: ``tokenizer_files``
@@ -272,8 +273,9 @@ def remove_model(name: str) -> int:
     )
     if repo is None:
         raise ModelUnavailableError(f"model {name} is not in the cache ({cache})")
-    # Conversions first: their markers name the snapshot folders they were made from.
+    # Conversions and shortlists first: they are found from the snapshots they were made from.
     converted = remove_conversions(Path(repo.repo_path))
+    converted += sum(remove_shortlist(Path(rev.snapshot_path)) for rev in repo.revisions)
     strategy = info.delete_revisions(*(rev.commit_hash for rev in repo.revisions))
     strategy.execute()
     return int(strategy.expected_freed_size) + converted

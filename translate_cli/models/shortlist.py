@@ -252,6 +252,17 @@ def save(model_dir: Path, shortlist: Shortlist) -> Path:
     return final
 
 
+def remove_shortlist(model_dir: Path) -> int:
+    """Delete ``model_dir``'s shortlist, if one was built; the bytes freed."""
+    try:
+        path = shortlist_path(model_dir)
+        size = path.stat().st_size
+        path.unlink()
+    except OSError:
+        return 0
+    return size
+
+
 def built_shortlist(model_dir: Path) -> Path:
     """Where ``model_dir``'s shortlist is; ``ShortlistMissingError`` when none was built."""
     built = shortlist_path(model_dir)
