@@ -1,33 +1,40 @@
 """``translate-cli serve`` under load: warm latency, throughput against the CLI, memory.
 
 The model is benchmarks/speed.py's random-weight copy of opus-mt-id-en's exact architecture
-(full size, ``</s>`` unreachable, so every output runs to its cap ``output_cap(source
-tokens)``: the same work for the server and the CLI, whatever batches they form). Both run
-without the translation memory, the guard and name protection (``--no-memory --no-guard
---no-keep-names``, as speed.py's "ours"): a memory would answer repeats, and the guard and the
-names would decode this model's outputs again, which is not the server's cost.
+(full size, ``</s>`` unreachable). Its outputs would all run to the engine's cap (1.5 x the
+source tokens + 10), a latency no real model has; so both the server and the in-process
+baselines use the engine ``ctranslate2-lengths`` (benchmarks/serve_lengths.py), which cuts
+every output at a realistic length: the source's tokens times the English words per
+Indonesian word of the parallel test sets in ``--data``/parallel (1.09), the same for each
+sentence wherever it is decoded. Both run without the translation memory, the guard and name
+protection (``--no-memory --no-guard --no-keep-names``, as speed.py's "ours"): a memory would
+answer repeats, and the guard and the names would decode this model's outputs again, which is
+not the server's cost.
 
 Measured in one run, each figure beside its baseline:
 
 - latency: one client, one sentence a request, warm; the median over the article's sentences,
   each request alternating with the same sentence in this process decoded alone (what the
   decode itself costs) and through ``Pipeline.translate`` (what the CLI does for it, checks
-  and language included); paired, so that the load's drift cancels out of the differences;
-  and a ``/health`` round trip (what HTTP costs);
+  and language included); paired, so that the load's drift cancels out of the differences:
+  the server's share is the median paired difference; and a ``/health`` round trip (what
+  HTTP costs);
 - throughput: 1, 8 and 32 clients, one sentence a request, working through the article's
-  sentences ``--rounds`` times; as a ratio to the CLI's throughput on the same sentences as
-  one document: ``Pipeline.translate`` warm in this process (what ``translate-cli translate``
-  does once loaded), measured again just before each level, and the whole ``translate-cli
-  translate`` process (load included);
+  sentences ``--rounds`` times, each client connected before the clock starts; as a ratio to
+  the CLI's throughput on the same sentences as one document: ``Pipeline.translate`` warm in
+  this process (what ``translate-cli translate`` does once loaded), measured again just
+  before each level, and the whole ``translate-cli translate`` process (load included);
 - memory: the server's RSS every 1,000 requests over ``--requests`` (32 clients), each a
   short sentence of its own ("Berita nomor 123 hari ini."), so that 10,000 requests take
   minutes, not an hour: what could grow is kept per request, not per token.
 
-    nice -n 10 .venv/bin/python benchmarks/serve.py              # everything
-    nice -n 10 .venv/bin/python benchmarks/serve.py --requests 0 # no memory run
+    .venv/bin/python benchmarks/serve.py --rounds 3             # everything
+    .venv/bin/python benchmarks/serve.py --requests 0           # no memory run
+    .venv/bin/python benchmarks/serve.py --clients '' --requests 0   # latency only
 
 The server is a separate process (``translate-cli serve --port 0``); the clients are threads
-of this one, on the same machine, so they take CPU from it: the figures are a floor.
+of this one, on the same machine, so they take CPU from it: the figures are a floor. The load
+average is printed with every figure.
 """
 
 from __future__ import annotations
@@ -43,18 +50,24 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import serve_lengths  # benchmarks/serve_lengths.py: outputs of realistic length
 import speed  # benchmarks/speed.py: the model, the article, the CLI command
 
 ROOT = speed.ROOT
-FLAGS = ["--no-memory", "--no-guard", "--no-keep-names"]
+FLAGS = ["--no-memory", "--no-guard", "--no-keep-names", "--engine", serve_lengths.ENGINE]
 
 
-def environment() -> dict[str, str]:
+def environment(ratio: float) -> dict[str, str]:
     env = {**os.environ, "TRANSLATE_CLI_CACHE_DIR": str(speed.OUR_CACHE), "HF_HUB_OFFLINE": "1"}
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    paths = [str(ROOT), str(ROOT / "benchmarks"), env.get("PYTHONPATH", "")]
+    env["PYTHONPATH"] = os.pathsep.join(paths)
+    env["TRANSLATE_CLI_PLUGINS"] = "serve_lengths"
+    env[serve_lengths.RATIO_VARIABLE] = repr(ratio)
     return env
 
 
@@ -65,7 +78,7 @@ class Server:
         command = [sys.executable, "-m", "translate_cli", "serve", "--port", "0"]
         command += ["--model", str(speed.MODEL), *FLAGS, "--max-requests", "256"]
         self.process = subprocess.Popen(
-            command, stderr=subprocess.PIPE, text=True, env=environment(), cwd=ROOT
+            command, stderr=subprocess.PIPE, text=True, env=dict(os.environ), cwd=ROOT
         )
         assert self.process.stderr is not None
         line = self.process.stderr.readline()
@@ -76,10 +89,16 @@ class Server:
         self.url = found.group(1)
 
     def rss_mb(self) -> float:
+        return int(self._status("VmRSS")) / 1024
+
+    def threads(self) -> int:
+        return int(self._status("Threads"))
+
+    def _status(self, field: str) -> str:
         for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        raise RuntimeError("no VmRSS")
+            if line.startswith(f"{field}:"):
+                return line.split()[1]
+        raise RuntimeError(f"no {field}")
 
     def stop(self) -> None:
         self.process.terminate()
@@ -88,7 +107,10 @@ class Server:
 
 def run_clients(url: str, sentences: list[str], clients: int) -> tuple[float, list[float]]:
     """``clients`` threads, each posting one sentence a request from a shared queue until it
-    is empty: the wall time and every request's latency."""
+    is empty: the wall time and every request's latency. Each client is made and connected
+    (a ``/health`` request) before the clock starts: making an httpx client costs ~20 ms of
+    this process's CPU, and 32 of them in a row would stagger the clients' first requests
+    over most of a second, a start no long-running client has."""
     import httpx
 
     work: queue.Queue[str] = queue.Queue()
@@ -96,9 +118,12 @@ def run_clients(url: str, sentences: list[str], clients: int) -> tuple[float, li
         work.put(sentence)
     latencies: list[float] = []
     failures: list[str] = []
+    ready = threading.Barrier(clients + 1)
 
     def client() -> None:
         with httpx.Client(timeout=600) as http:
+            http.get(f"{url}/health")
+            ready.wait()
             while True:
                 try:
                     sentence = work.get_nowait()
@@ -113,15 +138,22 @@ def run_clients(url: str, sentences: list[str], clients: int) -> tuple[float, li
                     failures.append(reply.text)
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
-    start = time.perf_counter()
     for thread in threads:
         thread.start()
+    ready.wait()
+    start = time.perf_counter()
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - start
     if failures:
         sys.exit(f"{len(failures)} requests failed, e.g. {failures[0]}")
     return wall, latencies
+
+
+def timed(action: Callable[..., object], *args: Any) -> float:
+    start = time.perf_counter()
+    action(*args)
+    return time.perf_counter() - start
 
 
 def median_time(action: Callable[[], object], repeat: int) -> float:
@@ -137,6 +169,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sentences", type=int, default=40, help="the article's length")
     parser.add_argument("--rounds", type=int, default=3, help="times through the article")
+    parser.add_argument("--clients", default="1,8,32", help="throughput levels ('': none)")
+    parser.add_argument("--latency", type=int, default=1, help="latency passes (0: none)")
     parser.add_argument("--requests", type=int, default=10_000, help="for the memory run")
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     args = parser.parse_args()
@@ -145,7 +179,8 @@ def main() -> None:
         [sys.executable, str(Path(speed.__file__).resolve()), "_prepare", str(args.data)],
         check=True,
     )
-    os.environ.update(environment())
+    ratio = serve_lengths.output_ratio(args.data / "parallel")
+    os.environ.update(environment(ratio))
     article = speed.article_file(args.data, args.sentences)
     lines = [line for line in article.read_text(encoding="utf-8").splitlines() if line]
     text = article.read_text(encoding="utf-8")
@@ -153,19 +188,28 @@ def main() -> None:
         f"# {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
         f"load {speed.load()}, nice {os.nice(0)}"
     )
-    print(f"# {len(lines)} sentences, every output decoded to its cap; flags {' '.join(FLAGS)}")
+    print(
+        f"# {len(lines)} sentences; each output cut at {ratio:.3f} x its source tokens (English "
+        f"words per Indonesian word in {args.data / 'parallel'}); flags {' '.join(FLAGS)}"
+    )
 
     # --- the CLI's throughput on the article as one document --------------------------------
     from translate_cli.config import Settings
     from translate_cli.engines.base import translations
     from translate_cli.pipeline import Pipeline
 
-    settings = Settings(model=str(speed.MODEL), no_memory=True, guard=False, keep_names=False)
+    settings = Settings(
+        model=str(speed.MODEL),
+        engine=serve_lengths.ENGINE,
+        no_memory=True,
+        guard=False,
+        keep_names=False,
+    )
     pipeline = Pipeline(settings)
     pipeline.translate(text)  # load and warm
     document_seconds = median_time(lambda: pipeline.translate(text), args.rounds)
     cli_rate = len(lines) / document_seconds
-    command = speed.contender_command("ours", article)
+    command = [*speed.contender_command("ours", article), "--engine", serve_lengths.ENGINE]
     whole = [speed._run_command(command)[0] for _ in range(args.rounds)]
     cli_process_rate = len(lines) / statistics.median(whole)
     print(
@@ -183,40 +227,9 @@ def main() -> None:
     server = Server()
     try:
         run_clients(server.url, lines, 8)  # warm: first batches, caches, connections
-        with httpx.Client() as http:  # one client: making one (its TLS context) costs ~20 ms
-            health = [median_time(lambda: http.get(f"{server.url}/health"), 1) for _ in range(40)]
-        # One client, one sentence a request, alternating with the same sentence decoded
-        # alone in this process through the library: paired, so that the load's drift on a
-        # shared host cancels out of the difference.
-        latencies, decode_alone, library = [], [], []
-        with httpx.Client() as http:
-            for line in lines:
-                decode_alone.append(
-                    median_time(
-                        lambda line=line: list(translations(pipeline.translator, [line])), 1
-                    )
-                )
-                library.append(median_time(lambda line=line: pipeline.translate(line), 1))
-                fields = {"q": line, "source": "id", "target": "en"}
-                latencies.append(
-                    median_time(
-                        lambda fields=fields: http.post(f"{server.url}/translate", data=fields), 1
-                    )
-                )
-
-        def paired(baseline: list[float]) -> float:
-            return statistics.median(a - b for a, b in zip(latencies, baseline, strict=True))
-
-        print(
-            f"latency, 1 client, one sentence a request (median of {len(latencies)}): "
-            f"{statistics.median(latencies) * 1000:7.1f} ms; in-process, the same sentences "
-            f"decoded alone: {statistics.median(decode_alone) * 1000:7.1f} ms (paired "
-            f"difference {paired(decode_alone) * 1000:+6.1f} ms), through Pipeline.translate: "
-            f"{statistics.median(library) * 1000:7.1f} ms (paired difference "
-            f"{paired(library) * 1000:+6.1f} ms); /health round trip: "
-            f"{statistics.median(health) * 1000:5.1f} ms"
-        )
-        for clients in (1, 8, 32):
+        for _ in range(args.latency):
+            latency(server.url, lines, pipeline, translations)
+        for clients in [int(n) for n in args.clients.split(",") if n.strip()]:
             # The CLI's warm document time again beside each level (the load drifts).
             beside = median_time(lambda: pipeline.translate(text), args.rounds)
             before = httpx.get(f"{server.url}/health").json()
@@ -229,30 +242,82 @@ def main() -> None:
                 f"throughput, {clients:2d} client(s): {rate:6.1f} sentences/s = "
                 f"{rate / cli_beside:4.2f}x the CLI warm beside it ({cli_beside:.1f}/s), "
                 f"{rate / cli_process_rate:4.2f}x the CLI's whole process; "
-                f"{decoded / max(calls, 1):4.1f} sentences an engine call"
+                f"{decoded / max(calls, 1):4.1f} sentences an engine call (load {speed.load()})"
             )
         pipeline.close()
         if args.requests:
-            done, samples = 0, [(0, server.rss_mb())]
-            started = time.perf_counter()
-            while done < args.requests:
-                step = min(1000, args.requests - done)
-                short = [f"Berita nomor {done + n} hari ini." for n in range(step)]
-                run_clients(server.url, short, 32)
-                done += step
-                samples.append((done, server.rss_mb()))
-            seconds = time.perf_counter() - started
-            shown = ", ".join(f"{n}: {mb:.0f}" for n, mb in samples)
-            print(f"server RSS (MB) after N short requests (32 clients, {seconds:.0f} s): {shown}")
-            first, last = samples[1][1], samples[-1][1]
-            peak = max(mb for _, mb in samples)
-            print(
-                f"RSS growth from request 1,000 to {done:,}: {last - first:+.1f} MB "
-                f"({(last - first) / first * 100:+.1f}%), peak {peak:.0f} MB"
-            )
+            memory(server, args.requests)
     finally:
         server.stop()
     print(f"# load {speed.load()}")
+
+
+def latency(url: str, lines: list[str], pipeline: Any, translations: Any) -> None:
+    """One client, one sentence a request, each alternating with the same sentence decoded
+    alone in this process and through ``Pipeline.translate``: paired, so that the load's drift
+    on a shared host cancels out of the differences."""
+    import httpx
+
+    with httpx.Client() as http:  # one client: making one (its TLS context) costs ~20 ms
+        health = [median_time(lambda: http.get(f"{url}/health"), 1) for _ in range(40)]
+        served: list[float] = []
+        alone: list[float] = []
+        library: list[float] = []
+        for line in lines:
+            alone.append(
+                timed(lambda texts: list(translations(pipeline.translator, texts)), [line])
+            )
+            library.append(timed(pipeline.translate, line))
+            fields = {"q": line, "source": "id", "target": "en"}
+            served.append(timed(partial(http.post, data=fields), f"{url}/translate"))
+
+    def ms(values: list[float]) -> str:
+        return f"{statistics.median(values) * 1000:6.1f} ms"
+
+    def share(baseline: list[float]) -> str:
+        differences = [a - b for a, b in zip(served, baseline, strict=True)]
+        return f"{statistics.median(differences) * 1000:+6.1f} ms"
+
+    print(
+        f"latency, 1 client, one sentence a request, median of {len(served)} (load {speed.load()}):"
+    )
+    print(f"  the server, request to answer:                   {ms(served)}")
+    print(f"  in-process, the same sentences decoded alone:     {ms(alone)}")
+    print(f"  the server's share (paired median difference):   {share(alone)}")
+    print(
+        f"  in-process through Pipeline.translate:            {ms(library)} "
+        f"(the server's share beside it {share(library)})"
+    )
+    print(f"  /health round trip (HTTP alone):                  {ms(health)}")
+
+
+def memory(server: Server, requests: int) -> None:
+    """The server's RSS (and threads) every 1,000 short requests of 32 clients."""
+    done, samples = 0, [(0, server.rss_mb(), server.threads())]
+    started = time.perf_counter()
+    while done < requests:
+        step = min(1000, requests - done)
+        short = [f"Berita nomor {done + n} hari ini." for n in range(step)]
+        run_clients(server.url, short, 32)
+        done += step
+        samples.append((done, server.rss_mb(), server.threads()))
+    seconds = time.perf_counter() - started
+    shown = ", ".join(f"{n}: {mb:.0f}" for n, mb, _ in samples)
+    print(f"server RSS (MB) after N short requests (32 clients, {seconds:.0f} s): {shown}")
+    print(f"  its threads: {', '.join(str(t) for *_, t in samples)} (load {speed.load()})")
+    if len(samples) > 2:
+        rss = [mb for _, mb, _ in samples]
+        print(
+            f"  RSS growth from request 1,000 to {done:,}: {rss[-1] - rss[1]:+.1f} MB "
+            f"({(rss[-1] - rss[1]) / rss[1] * 100:+.1f}%), highest after 1,000: "
+            f"{max(rss[1:]) - rss[1]:+.1f} MB"
+        )
+        # Flat from the first sample after which it never moves by more than 5 MB.
+        flat = next(i for i in range(1, len(rss)) if max(rss[i:]) - min(rss[i:]) <= 5)
+        print(
+            f"  flat within 5 MB from request {samples[flat][0]:,}: "
+            f"{rss[-1] - rss[flat]:+.1f} MB from there to {done:,}"
+        )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ import asyncio
 import json
 import socket
 import threading
+import time
+from collections.abc import Iterator
 from urllib.error import HTTPError
 from urllib.parse import urlsplit
 
@@ -162,7 +164,7 @@ def test_bad_json_and_oversize_bodies_are_refused() -> None:
         assert declared.status_code == 413
         assert declared.json() == {"error": "Request body exceeds the limit (1000 bytes)"}
 
-        def chunks():  # no Content-Length: counted as it arrives
+        def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it arrives
             yield b"source=id&target=en&q="
             for _ in range(100):
                 yield b"Kalimat+panjang.+"
@@ -195,6 +197,21 @@ def test_concurrent_clients_share_engine_calls() -> None:
     # 32 clients at a time, each call 50 ms: the requests that arrive during a call share
     # the next one (one call a request would be 96).
     assert len(engine.batches) <= 24, [len(b) for b in engine.batches]
+
+
+def test_a_lone_client_is_answered_without_waiting_for_company() -> None:
+    # A batch window of 30 s: every request it applied to would take that long.
+    with serving(SlowEngine(0.05), batch_window=30.0) as (url, service), httpx.Client() as http:
+        for n in range(3):
+            started = time.monotonic()
+            reply = http.post(
+                f"{url}/translate", data={"q": f"Kalimat {n}.", "source": "id", "target": "en"}
+            )
+            assert reply.json() == {"translatedText": fake_translation(f"Kalimat {n}.")}
+            assert time.monotonic() - started < 10
+            # /detect never sends a sentence: it holds nothing up once answered either.
+            assert http.post(f"{url}/detect", data={"q": "Selamat pagi."}).status_code == 200
+    assert service.batcher.calls == 3
 
 
 def test_more_requests_than_the_limit_are_told_to_slow_down() -> None:

@@ -11,6 +11,7 @@ import pytest
 from tests.doubles import FakeTranslator, fake_translation
 from tests.serve.helpers import GatedEngine, SlowEngine
 from translate_cli.engines.base import Translation
+from translate_cli.serve import batcher as batcher_module
 from translate_cli.serve.batcher import (
     Batcher,
     RequestCancelled,
@@ -158,3 +159,64 @@ def test_the_next_call_waits_a_little_for_the_clients_the_last_one_answered() ->
     batcher.close()
     # Without the hold only the first client back would make each call: 13 calls or more.
     assert len(engine.batches) <= 6, [len(b) for b in engine.batches]
+
+
+def test_a_lone_request_is_not_held_for_company() -> None:
+    # A window and a hold far longer than the test: a lone client would feel either.
+    engine = SlowEngine(0.2)
+    batcher = Batcher(engine, window=30.0)
+    started = time.monotonic()
+    for n in range(3):  # one client, a request at a time
+        ticket = Ticket(60)
+        batcher.arrive(ticket)
+        (future,) = batcher.submit([f"Kalimat {n}."], ticket)
+        assert future.result(60).text == fake_translation(f"Kalimat {n}.")
+        batcher.leave(ticket)
+    assert time.monotonic() - started < 5
+    batcher.close()
+
+
+def test_the_call_waits_for_requests_already_received() -> None:
+    engine = FakeTranslator()
+    batcher = Batcher(engine, window=30.0)
+    first, second, silent = Ticket(60), Ticket(60), Ticket(60)
+    for ticket in (first, second, silent):
+        batcher.arrive(ticket)
+    (one,) = batcher.submit(["Satu."], first)
+    time.sleep(0.2)  # the second is still being read: the call waits for it ...
+    assert not one.done()
+    (two,) = batcher.submit(["Dua."], second)
+    time.sleep(0.2)  # ... and for the third, until it leaves without a sentence (/detect)
+    assert not one.done()
+    batcher.leave(silent)
+    assert [one.result(10).text, two.result(10).text] == [
+        fake_translation("Satu."),
+        fake_translation("Dua."),
+    ]
+    assert engine.batches == [["Satu.", "Dua."]]
+    batcher.close()
+
+
+def test_requests_back_during_a_call_count_toward_the_next_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(batcher_module, "HOLD_SHARE", 1e9)  # a hold of 30 s
+    monkeypatch.setattr(batcher_module, "MOST_HOLD_SECONDS", 30.0)
+    engine, batcher = busy_batcher()
+    answered = [batcher.submit([f"A{n}."], Ticket(60))[0] for n in range(3)]
+    engine.entered.clear()
+    engine.gate.set()  # lets "Satu." through, and the call of the three waits at the gate
+    engine.gate.clear()
+    assert engine.entered.wait(10)
+    (early,) = batcher.submit(["B0."], Ticket(60))  # one client back while that call runs
+    engine.gate.set()
+    assert [f.result(10).text for f in answered] == [fake_translation(f"A{n}.") for n in range(3)]
+    time.sleep(0.1)
+    assert not early.done()  # held: one request queued, the last call answered three ...
+    late = [batcher.submit([f"B{n}."], Ticket(60))[0] for n in (1, 2)]
+    # ... until three are queued, the one back early among them
+    assert [f.result(10).text for f in (early, *late)] == [
+        fake_translation(f"B{n}.") for n in range(3)
+    ]
+    assert [len(batch) for batch in engine.batches] == [1, 3, 3]
+    batcher.close()

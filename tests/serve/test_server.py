@@ -24,8 +24,11 @@ PLUGINS = "tests.fake_engine_plugin,tests.serve.slow_engine_plugin"
 
 
 @contextmanager
-def server_process(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    """``translate-cli serve ARGS --port 0`` and its URL, read from its one start-up line."""
+def server_process(
+    *args: str, ignoring_hangups: bool = False
+) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """``translate-cli serve ARGS --port 0`` and its URL, read from its one start-up line
+    (``ignoring_hangups``: started as ``nohup`` starts it)."""
     env = {**os.environ, "TRANSLATE_CLI_PLUGINS": PLUGINS}
     process = subprocess.Popen(
         [*CLI, "serve", "--port", "0", "--no-memory", *args],
@@ -33,6 +36,9 @@ def server_process(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        preexec_fn=(lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))
+        if ignoring_hangups
+        else None,
     )
     try:
         assert process.stderr is not None
@@ -46,7 +52,14 @@ def server_process(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
         process.wait(30)
 
 
-def test_sigterm_finishes_the_requests_in_flight_then_exits_143() -> None:
+@pytest.mark.parametrize(
+    ("sent", "status"), [(signal.SIGTERM, 143), (getattr(signal, "SIGHUP", None), 129)]
+)
+def test_sigterm_and_sighup_finish_the_requests_in_flight_then_exit(
+    sent: signal.Signals | None, status: int
+) -> None:
+    if sent is None:
+        pytest.skip("no SIGHUP on this platform")
     with server_process("--engine", "slow") as (process, url):
         replies: list[httpx.Response] = []
 
@@ -62,15 +75,26 @@ def test_sigterm_finishes_the_requests_in_flight_then_exits_143() -> None:
         asking = threading.Thread(target=ask)
         asking.start()
         wait_for(url, lambda health: health["in_flight"] == 1)
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(sent)
         asking.join(60)
-        assert process.wait(60) == 143
+        assert process.wait(60) == status
         assert [r.status_code for r in replies] == [200]
         assert replies[0].json() == {"translatedText": fake_translation("Masih diterjemahkan.")}
         assert process.stderr is not None
         assert process.stderr.read() == ""  # nothing more than the start-up line
         with pytest.raises(httpx.ConnectError):
             httpx.get(f"{url}/health")
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP on this platform")
+def test_under_nohup_a_hangup_is_ignored() -> None:
+    with server_process("--engine", "fake", ignoring_hangups=True) as (process, url):
+        process.send_signal(signal.SIGHUP)
+        reply = httpx.post(f"{url}/translate", json={"q": "Halo.", "source": "id", "target": "en"})
+        assert reply.json() == {"translatedText": fake_translation("Halo.")}
+        assert process.poll() is None
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(60) == 143
 
 
 def test_a_served_request_through_the_real_command() -> None:
@@ -128,3 +152,19 @@ def test_help_never_imports_the_web_stack() -> None:
     )
     assert "LOADED []" in result.stderr, result.stderr
     assert "--api-key" in result.stdout
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="glibc's malloc")
+def test_the_server_caps_malloc_arenas_unless_the_user_did(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from translate_cli.serve.server import limit_malloc_arenas
+
+    try:
+        os.confstr("CS_GNU_LIBC_VERSION")
+    except ValueError:
+        pytest.skip("not glibc")
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    assert limit_malloc_arenas()
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")  # glibc read the user's: leave it
+    assert not limit_malloc_arenas()

@@ -27,7 +27,7 @@ from translate_cli.serve.options import (
 )
 
 SERVE_HELP = (
-    "Serve the model over HTTP until SIGTERM or Ctrl-C: LibreTranslate's API (/translate, "
+    "Serve the model over HTTP until SIGTERM, SIGHUP or Ctrl-C: LibreTranslate's API (/translate, "
     "/detect, /languages), the reports (/api/segment, /api/translate, /api/summarize, "
     "/api/run), /health. Concurrent requests are decoded in shared batches. Binds "
     f"{DEFAULT_HOST}; any other address needs an API key. Needs the serve extra "
@@ -90,9 +90,10 @@ def serve_command(
             metavar="MS",
             min=0,
             max=1000,
-            help="How long an idle batcher waits for other requests' sentences.",
+            help="How long the batcher waits for the sentences of requests already received "
+            "(a lone request never waits).",
         ),
-    ] = 2.0,
+    ] = 10.0,
     allow_private_urls: Annotated[
         bool,
         typer.Option(

@@ -120,7 +120,9 @@ def build_app(service: Service) -> Starlette:
                 return _error(429, f"Slowdown: more than {limits.max_pending} requests in flight")
             in_flight[0] += counted
             # One deadline for the whole request: reading its body, waiting, decoding.
-            request.state.ticket = Ticket(limits.seconds)
+            ticket = request.state.ticket = Ticket(limits.seconds)
+            if counted:  # its sentences may be on their way: worth a moment's wait
+                service.batcher.arrive(ticket)
             try:
                 return await asyncio.wait_for(handler(request), limits.seconds)
             except TimeoutError:
@@ -137,6 +139,7 @@ def build_app(service: Service) -> Starlette:
                 return _error(500, f"Cannot translate text: {type(error).__name__}: {error}")
             finally:
                 in_flight[0] -= counted
+                service.batcher.leave(ticket)
 
         return answer
 

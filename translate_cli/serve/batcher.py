@@ -8,6 +8,11 @@ real engine as one call. The engine then plans its batches by padded tokens exac
 does for a document on the command line (``engines/batch_plan.py``), so many small requests
 decode like one big document.
 
+Before a call the batcher waits only for what it knows is coming: the requests the server has
+received whose sentences are not queued yet (``arrive``; at most ``window``), and the clients
+the last call answered (the hold, ``HOLD_SHARE``). A lone client's sentence goes to the engine
+at once.
+
 A request carries a ``Ticket``: its deadline and whether it was cancelled (the client went
 away, or the deadline passed). A cancelled request's sentences still waiting are dropped when
 the batcher next takes from the queue; those already inside a running engine call finish (a
@@ -35,14 +40,17 @@ from translate_cli.engines.base import (
 # Most sentences handed to the engine in one call: the engine's own window (seq2seq.py), so a
 # call is one planned window, as on the command line.
 MOST_SENTENCES = 256
-# How long an idle batcher waits after the first sentence arrives for others to join it: long
-# enough for concurrent clients' requests to meet, short beside a decode (tens of ms or more).
-WINDOW_SECONDS = 0.002
+# How long the batcher waits, once a sentence is queued, for the requests the server has
+# received whose sentences are not queued yet (their bodies read, their text segmented, ...):
+# long enough for concurrent clients' requests to meet, short beside a decode (tens of ms or
+# more). It waits only for those: a lone request's sentences go to the engine at once.
+WINDOW_SECONDS = 0.01
 # After a call, the clients it answered usually ask again at once (a client with one request at
 # a time). Without waiting for them the next call holds only those that queued meanwhile, and
 # calls alternate big and small (8 clients made calls of 4.6 sentences on average). So the
-# batcher holds the next call until as many requests as the last call answered have arrived,
-# at most this share of the last call's time (what it costs when they do not come back) ...
+# batcher holds the next call until as many requests are queued as the last call answered
+# (those answered early in it may be back already), at most this share of the last call's
+# time (what it costs when they do not come back) ...
 HOLD_SHARE = 0.1
 # ... and at most this long.
 MOST_HOLD_SECONDS = 0.05
@@ -62,6 +70,7 @@ class Ticket:
     def __init__(self, seconds: float) -> None:
         self.deadline = time.monotonic() + seconds
         self.cancelled = threading.Event()
+        self.coming = False  # received, its sentences not queued yet (``Batcher.arrive``)
         self._futures: list[Future[Translation]] = []
         self._lock = threading.Lock()
 
@@ -111,21 +120,41 @@ class Batcher:
         self.calls = 0  # engine calls made (a test and the benchmark read it)
         self.sentences = 0  # sentences decoded
         self._arrivals = 0  # submits so far
-        # After the last call: when it ended, the submits then, how many it answered, and
-        # how long the next call may wait for them (see HOLD_SHARE).
+        self._coming = 0  # requests received whose sentences are not queued yet
+        # After the last call: when it ended, how many requests it answered, and how long the
+        # next call may wait for as many (see HOLD_SHARE).
         self._ended = 0.0
-        self._arrivals_then = 0
         self._answered = 0
         self._hold = 0.0
         self._thread = threading.Thread(target=self._run, name="batcher", daemon=True)
         self._thread.start()
 
     # --- the requests' side -----------------------------------------------------------------
+    def arrive(self, ticket: Ticket) -> None:
+        """``ticket``'s request was received: the next call may wait for its sentences (the
+        window) until it submits them or ``leave``s."""
+        with self._ready:
+            if not ticket.coming:
+                ticket.coming = True
+                self._coming += 1
+
+    def leave(self, ticket: Ticket) -> None:
+        """``ticket``'s request is answered: nothing more to wait for from it."""
+        with self._ready:
+            self._came(ticket)
+            self._ready.notify()
+
+    def _came(self, ticket: Ticket) -> None:
+        if ticket.coming:
+            ticket.coming = False
+            self._coming -= 1
+
     def submit(self, texts: list[str], ticket: Ticket) -> list[Future[Translation]]:
         """Queue ``texts``; their futures, in order, each resolved when decoded."""
         with self._ready:
             if self._closing:
                 raise RequestCancelled("the server is shutting down")
+            self._came(ticket)
             self._arrivals += 1
             pending = [_Pending(text, self._arrivals) for text in texts]
             self._queue.extend(pending)
@@ -154,16 +183,18 @@ class Batcher:
                 if self._closing:
                     return None
                 self._ready.wait()
-            # Give concurrent requests a moment to join this call, and the clients the last
-            # call answered the time to ask again (HOLD_SHARE).
+            # Give the requests on their way a moment to join this call, and the clients the
+            # last call answered the time to ask again (HOLD_SHARE); nobody else waits.
             window_ends = time.monotonic() + self.window
             hold_ends = self._ended + self._hold
             while len(self._queue) < self.most and not self._closing:
-                back = self._arrivals - self._arrivals_then >= self._answered
-                left = (window_ends if back else max(window_ends, hold_ends)) - time.monotonic()
-                if left <= 0:
+                now = time.monotonic()
+                coming = window_ends if self._coming and now < window_ends else 0.0
+                back = len({item.arrival for item in self._queue}) >= self._answered
+                returning = hold_ends if not back and now < hold_ends else 0.0
+                if not (coming or returning):
                     break
-                self._ready.wait(left)
+                self._ready.wait(max(coming, returning) - now)
             taken: list[_Pending] = []
             while self._queue and len(taken) < self.most:
                 item = self._queue.popleft()
@@ -179,7 +210,6 @@ class Batcher:
                 with self._ready:
                     self._ended = time.monotonic()
                     self._hold = min((self._ended - started) * HOLD_SHARE, MOST_HOLD_SECONDS)
-                    self._arrivals_then = self._arrivals
                     self._answered = len({item.arrival for item in taken})
 
     def _decode(self, taken: list[_Pending]) -> None:

@@ -33,7 +33,7 @@ class ServeOptions:
     port: int = DEFAULT_PORT
     keys: frozenset[str] = frozenset()
     limits: Limits = field(default_factory=Limits)
-    batch_window: float = 0.002  # seconds an idle batcher waits for company
+    batch_window: float = 0.01  # seconds a batcher waits for requests on their way
     allow_private_urls: bool = False  # may a request name a URL on this machine or network?
 
     def check(self) -> ServeOptions:
