@@ -598,7 +598,8 @@ def _synthetic_rows(count: int) -> list[dict[str, object]]:
 
 
 def test_retraining_is_deterministic(tmp_path: Path) -> None:
-    rows = _synthetic_rows(30)  # 240 sentences: enough for LightGBM's leaves of at least 50
+    # 1,200 sentences, 960 in each tree's bag: enough for the rankers' leaves of at least 400
+    rows = _synthetic_rows(150)
     data = tmp_path / "sample.jsonl"
     data.write_text("".join(json.dumps(r) + "\n" for r in reversed(rows)), encoding="utf-8")
     outputs = []
