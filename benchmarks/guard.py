@@ -29,12 +29,14 @@ import shutil
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # this checkout's translate_cli, not an installed one
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from speed import article_lines, drained, paired_times  # noqa: E402
+
 CACHE = ROOT / "benchmarks" / ".cache"
 MODEL = CACHE / "opus-mt-id-en-random"
 STOPS = CACHE / "opus-mt-id-en-random-stops"
@@ -92,13 +94,10 @@ def time_variants(model: Path, lines: list[str], repeat: int) -> dict[str, list[
         out = list(engine.translate_with_evidence(lines))
         retried[name] = sum("repetition" in t.flags for t in out)
     print(f"# {model.name}: sentences retried by the guard: {retried}")
-    times: dict[str, list[float]] = {name: [] for name in engines}
-    for _ in range(repeat):
-        for name, engine in engines.items():
-            start = time.perf_counter()
-            for _ in engine.translate_with_evidence(lines):
-                pass
-            times[name].append(time.perf_counter() - start)
+    times = paired_times(
+        {name: drained(engine.translate_with_evidence, lines) for name, engine in engines.items()},
+        repeat,
+    )
     for engine in engines.values():
         engine.close()
     if model == STOPS and retried["on"]:
@@ -116,11 +115,7 @@ def main() -> None:
     os.environ.setdefault("TRANSLATE_CLI_CACHE_DIR", str(CACHE / "translate-cli"))
     speed = str(ROOT / "benchmarks" / "speed.py")
     subprocess.run([sys.executable, speed, "_prepare", str(args.data)], check=True)
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from speed import article_file  # type: ignore[import-not-found]
-
-    article = article_file(args.data, args.sentences)
-    lines = [line for line in article.read_text(encoding="utf-8").splitlines() if line]
+    lines = article_lines(args.data, args.sentences)
     machine = f"{platform.machine()}, {os.cpu_count()} CPUs"
     print(f"# {machine}, {len(lines)} sentences, int8, beam 4, median of {args.repeat} pairs")
     for label, model in (

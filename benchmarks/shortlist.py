@@ -28,6 +28,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # this checkout's translate_cli, not an installed one
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from speed import article_lines, drained, paired_times  # noqa: E402
+
 CACHE = ROOT / "benchmarks" / ".cache"
 MODEL = CACHE / "opus-mt-id-en-random"
 PARALLEL = ("flores200.dev.id", "flores200.devtest.id", "guntara-news-test.id")
@@ -52,9 +55,6 @@ def main() -> None:
     os.environ["TRANSLATE_CLI_CACHE_DIR"] = str(CACHE / "translate-cli")
     speed = str(ROOT / "benchmarks" / "speed.py")
     subprocess.run([sys.executable, speed, "_prepare", str(args.data)], check=True)
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from speed import article_file  # type: ignore[import-not-found]
-
     from translate_cli.engines.ctranslate2 import CTranslate2Engine
     from translate_cli.engines.seq2seq import EngineOptions
     from translate_cli.models import shortlist
@@ -69,8 +69,7 @@ def main() -> None:
         f"{len(built.always)} always allowed, built in {time.perf_counter() - start:.1f} s, "
         f"{path.stat().st_size >> 10} KiB"
     )
-    article = article_file(args.data, args.sentences)
-    lines = [line for line in article.read_text(encoding="utf-8").splitlines() if line]
+    lines = article_lines(args.data, args.sentences)
     engines = {
         "full vocabulary": CTranslate2Engine(MODEL, EngineOptions(guard=False)),
         "--shortlist": CTranslate2Engine(MODEL, EngineOptions(guard=False, shortlist=True)),
@@ -85,13 +84,9 @@ def main() -> None:
     )
     counts = {name: output_tokens(engine, lines) for name, engine in engines.items()}
     print(f"# output tokens: {counts}")
-    times: dict[str, list[float]] = {name: [] for name in engines}
-    for _ in range(args.repeat):
-        for name, engine in engines.items():
-            start = time.perf_counter()
-            for _ in engine.translate(lines):
-                pass
-            times[name].append(time.perf_counter() - start)
+    times = paired_times(
+        {name: drained(engine.translate, lines) for name, engine in engines.items()}, args.repeat
+    )
     machine = f"{platform.machine()}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}"
     print(f"# {machine}; {len(lines)} sentences, int8, beam 4, median of {args.repeat} pairs")
     base = statistics.median(times["full vocabulary"])

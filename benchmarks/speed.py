@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -411,6 +412,36 @@ def article_file(data: Path, sentences: int) -> Path:
     path = CACHE / f"article-{sentences}.txt"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def article_lines(data: Path, sentences: int) -> list[str]:
+    """``article_file``'s sentences, one a line (what the engine benchmarks translate)."""
+    text = article_file(data, sentences).read_text(encoding="utf-8")
+    return [line for line in text.splitlines() if line]
+
+
+def drained(
+    translate: Callable[[list[str]], Iterable[object]], lines: list[str]
+) -> Callable[[], None]:
+    """A run that translates ``lines`` to the last output (the engines stream them)."""
+
+    def run() -> None:
+        for _ in translate(lines):
+            pass
+
+    return run
+
+
+def paired_times(runs: dict[str, Callable[[], object]], repeat: int) -> dict[str, list[float]]:
+    """Each run's wall times, the runs taken in turn ``repeat`` times (paired: a change in the
+    machine's load falls on all of them alike)."""
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(repeat):
+        for name, run in runs.items():
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
+    return times
 
 
 def prepare(data: Path) -> None:
