@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import os
 import pty
 import subprocess
@@ -246,3 +247,28 @@ def test_a_full_disk_on_stdout_is_exit_5_with_one_line() -> None:
             )
         assert result.returncode == 5, result.stderr
         assert result.stderr == "translate-cli: error: disk full writing standard output\n"
+
+
+def test_translate_starts_without_pydantic_or_the_batch_machinery() -> None:
+    """Start-up: typer's pydantic coercion (cli/plain_values.py) and the batch package's
+    machinery (batch/job.py) are about 0.1 s of a one-sentence translate; neither loads."""
+    code = (
+        "import sys, runpy, io\n"
+        "sys.argv = ['translate-cli', 'translate', '-', '--engine', 'fake', '--format', 'jsonl',"
+        " '--beam-size', '2', '--batch-size', '8', '--no-memory', '--no-guard']\n"
+        "sys.stdin = io.TextIOWrapper(io.BytesIO(b'Halo. Apa kabar?'))\n"
+        "try:\n    runpy.run_module('translate_cli', run_name='__main__')\n"
+        "except SystemExit as done:\n    print('EXIT', done.code, file=sys.stderr)\n"
+        "print('PYDANTIC', 'pydantic' in sys.modules, file=sys.stderr)\n"
+        "print('JOB', 'translate_cli.batch.job' in sys.modules, file=sys.stderr)\n"
+    )
+    # The suite's plug-in (conftest) gives the child process the engine "fake".
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert [json.loads(line)["source"] for line in result.stdout.splitlines()] == [
+        "Halo.",
+        "Apa kabar?",
+    ], result.stderr
+    assert "EXIT 0" in result.stderr, result.stderr
+    assert "PYDANTIC False" in result.stderr and "JOB False" in result.stderr, result.stderr

@@ -14,28 +14,18 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from translate_cli.batch.choices import OUTPUT_FORMATS
 from translate_cli.batch.sources import id_key
 from translate_cli.errors import OutputError, UsageError
 from translate_cli.output import json_document
-from translate_cli.registry import Registry
 
 MANIFEST = "manifest.json"
 LOCK = ".lock"
-# A shard's file format (``--output-format``): its lines → the file's bytes.
-OUTPUT_FORMATS: Registry[Callable[[list[str]], bytes]] = Registry(
-    "output format", "--output-format"
-)
-OUTPUT_FORMATS.register(
-    "jsonl", "translate_cli.batch.shards:jsonl_bytes", help="one JSON object a line"
-)
-OUTPUT_FORMATS.register(
-    "parquet", "translate_cli.batch.shards:parquet_bytes", help="id and record columns"
-)
 _PART = re.compile(rf"^part-(\d{{5,}})\.({'|'.join(OUTPUT_FORMATS.names())})$")
 _ERRORS = re.compile(r"^part-(\d{5,})\.errors\.jsonl$")
 _TEMP = re.compile(r"^\.part-.*\.tmp-\d+$")

@@ -14,8 +14,7 @@ from typing import Annotated, Any, TypeVar, cast
 
 import typer
 
-from translate_cli.batch import COMMANDS, EXECUTORS
-from translate_cli.batch.shards import OUTPUT_FORMATS
+from translate_cli.batch.choices import COMMANDS, EXECUTORS, OUTPUT_FORMATS
 from translate_cli.cli.driver import COPY_FORMATS, EXTRACT_FORMATS
 from translate_cli.config import BOUNDS, DEFAULT_MODEL, DEVICES, Settings
 from translate_cli.inputs import INPUT_FORMATS

@@ -18,6 +18,7 @@ import typer
 import typer.core
 
 from translate_cli.cli.command_list import COMMANDS
+from translate_cli.cli.plain_values import take_plain_values
 from translate_cli.terminal import PROG
 from translate_cli.version import __version__
 
@@ -51,6 +52,7 @@ class LazyGroup(typer.core.TyperGroup):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        take_plain_values()  # before any option is read: see plain_values.py
         self.commands = _Commands()  # type: ignore[assignment]  # read-only: nothing is added
 
     def list_commands(self, ctx: Any) -> list[str]:
