@@ -183,7 +183,7 @@ def run_transformers_evidence(lines: list[str], variant: str) -> None:
     from translate_cli.engines.seq2seq import EngineOptions
 
     if variant == "hf-bare":
-        hf_engine._Scorer.__call__ = lambda self, ids, scores: scores.log_softmax(dim=-1)  # type: ignore[method-assign]
+        hf_engine._Scorer.__call__ = lambda self, input_ids, scores: scores.log_softmax(dim=-1)  # type: ignore[method-assign]
     engine = hf_engine.TransformersEngine(MODEL, EngineOptions(guard=False))
     for item in engine.translate_with_evidence(lines):
         print(json.dumps({"translation": item.text, "score": item.score}), flush=True)
@@ -534,9 +534,9 @@ def main() -> None:
         rows = {}
         for n in (40, 2000):
             path = article_file(args.data, n)
-            wall, rss, lines = run_once("ours", path)
+            wall, rss, written = run_once("ours", path)
             rows[n] = rss
-            print(f"ours, {n:5d} sentences: {wall:7.2f} s, peak RSS {rss:6.0f} MB, {lines} lines")
+            print(f"ours, {n:5d} sentences: {wall:7.2f} s, peak RSS {rss:6.0f} MB, {written} lines")
         print(f"growth 40 -> 2,000 sentences: {rows[2000] - rows[40]:+.0f} MB (load {load()})")
         return
     article = article_file(args.data, args.sentences)
