@@ -18,7 +18,9 @@ Measured in one run, each figure beside its baseline:
   decode itself costs) and through ``Pipeline.translate`` (what the CLI does for it, checks
   and language included); paired, so that the load's drift cancels out of the differences:
   the server's share is the median paired difference; and a ``/health`` round trip (what
-  HTTP costs);
+  HTTP costs); then the same again with ``serve --shortlist`` and the baselines decoding over
+  the same shortlist (built as benchmarks/shortlist.py builds it; opt-in, since what it does to
+  translations cannot be measured on random weights);
 - throughput: 1, 8 and 32 clients, one sentence a request, working through the article's
   sentences ``--rounds`` times, each client connected before the clock starts; as a ratio to
   the CLI's throughput on the same sentences as one document: ``Pipeline.translate`` warm in
@@ -57,6 +59,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import serve_lengths  # benchmarks/serve_lengths.py: outputs of realistic length
 import speed  # benchmarks/speed.py: the model, the article, the CLI command
+from shortlist import build_shortlist  # benchmarks/shortlist.py: the --shortlist latency
 
 ROOT = speed.ROOT
 FLAGS = ["--no-memory", "--no-guard", "--no-keep-names", "--engine", serve_lengths.ENGINE]
@@ -74,9 +77,9 @@ def environment(ratio: float) -> dict[str, str]:
 class Server:
     """``translate-cli serve`` on a free port of 127.0.0.1, in its own process."""
 
-    def __init__(self) -> None:
+    def __init__(self, *extra: str) -> None:
         command = [sys.executable, "-m", "translate_cli", "serve", "--port", "0"]
-        command += ["--model", str(speed.MODEL), *FLAGS, "--max-requests", "256"]
+        command += ["--model", str(speed.MODEL), *FLAGS, "--max-requests", "256", *extra]
         self.process = subprocess.Popen(
             command, stderr=subprocess.PIPE, text=True, env=dict(os.environ), cwd=ROOT
         )
@@ -173,6 +176,12 @@ def main() -> None:
     parser.add_argument("--latency", type=int, default=1, help="latency passes (0: none)")
     parser.add_argument("--requests", type=int, default=10_000, help="for the memory run")
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument(
+        "--no-shortlist-latency",
+        dest="shortlist_latency",
+        action="store_false",
+        help="skip the latency of `serve --shortlist`",
+    )
     args = parser.parse_args()
 
     subprocess.run(
@@ -249,7 +258,30 @@ def main() -> None:
             memory(server, args.requests)
     finally:
         server.stop()
+    if args.latency and args.shortlist_latency:
+        shortlist_latency(args, lines, settings, translations)
     print(f"# load {speed.load()}")
+
+
+def shortlist_latency(args: Any, lines: list[str], settings: Any, translations: Any) -> None:
+    """The latency again with ``serve --shortlist`` (opt-in: what it does to translations
+    cannot be measured on random weights), beside the same sentences decoded alone with it."""
+    import dataclasses
+
+    from translate_cli.pipeline import Pipeline
+
+    build_shortlist(args.data)
+    pipeline = Pipeline(dataclasses.replace(settings, shortlist=True))
+    pipeline.translate(lines[0])  # load and warm
+    server = Server("--shortlist")
+    try:
+        run_clients(server.url, lines, 8)  # warm
+        print("with --shortlist (the server and the in-process baselines alike):")
+        for _ in range(args.latency):
+            latency(server.url, lines, pipeline, translations)
+    finally:
+        server.stop()
+        pipeline.close()
 
 
 def latency(url: str, lines: list[str], pipeline: Any, translations: Any) -> None:

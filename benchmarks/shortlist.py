@@ -44,6 +44,24 @@ def output_tokens(engine: Any, lines: list[str]) -> int:
     return sum(len(tokens) for tokens in engine.generate_tokens(lines, caps))
 
 
+def build_shortlist(data: Path, per_source: int | None = None, frequent: int | None = None) -> Any:
+    """Build ``MODEL``'s shortlist from the parallel sets in ``data`` and store it where
+    ``--shortlist`` reads it (as ``translate-cli models shortlist`` does); print what it holds."""
+    from translate_cli.models import shortlist
+
+    sizes = {"per_source": per_source, "frequent": frequent}
+    pairs = shortlist.read_parallel([data / "parallel" / name for name in PARALLEL])
+    start = time.perf_counter()
+    built = shortlist.build(MODEL, pairs, **{k: v for k, v in sizes.items() if v is not None})
+    path = shortlist.save(MODEL, built)
+    print(
+        f"# shortlist: {built.pairs} pairs, {len(built.by_source)} source tokens, "
+        f"{len(built.always)} always allowed, built in {time.perf_counter() - start:.1f} s, "
+        f"{path.stat().st_size >> 10} KiB"
+    )
+    return built
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sentences", type=int, default=40)
@@ -57,18 +75,8 @@ def main() -> None:
     subprocess.run([sys.executable, speed, "_prepare", str(args.data)], check=True)
     from translate_cli.engines.ctranslate2 import CTranslate2Engine
     from translate_cli.engines.seq2seq import EngineOptions
-    from translate_cli.models import shortlist
 
-    sizes = {"per_source": args.per_source, "frequent": args.frequent}
-    pairs = shortlist.read_parallel([args.data / "parallel" / name for name in PARALLEL])
-    start = time.perf_counter()
-    built = shortlist.build(MODEL, pairs, **{k: v for k, v in sizes.items() if v is not None})
-    path = shortlist.save(MODEL, built)
-    print(
-        f"# shortlist: {built.pairs} pairs, {len(built.by_source)} source tokens, "
-        f"{len(built.always)} always allowed, built in {time.perf_counter() - start:.1f} s, "
-        f"{path.stat().st_size >> 10} KiB"
-    )
+    built = build_shortlist(args.data, args.per_source, args.frequent)
     lines = article_lines(args.data, args.sentences)
     engines = {
         "full vocabulary": CTranslate2Engine(MODEL, EngineOptions(guard=False)),
