@@ -97,25 +97,33 @@ def take_plain_values() -> None:
         return
     typer_own: Callable[[Any], Any] = found
 
-    @dataclass(frozen=True)
-    class PlainFirst(RuntimeParam):
-        """A plain value here; anything else through typer's own coercion (built on need)."""
+    try:
 
-        descriptor: Any
+        @dataclass(frozen=True)
+        class PlainFirst(RuntimeParam):
+            """A plain value here; anything else through typer's own coercion (built on need)."""
 
-        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
-            taken = plain(self.annotation, value, self.parameter_info)
-            if taken is not UNSURE:
-                return taken
-            return typer_own(self.descriptor)._coerce_value(value, param=param, ctx=ctx)
+            descriptor: Any
+
+            def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+                taken = plain(self.annotation, value, self.parameter_info)
+                if taken is not UNSURE:
+                    return taken
+                return typer_own(self.descriptor)._coerce_value(value, param=param, ctx=ctx)
+
+    except TypeError:  # RuntimeParam is no longer a frozen dataclass: leave typer as it is
+        return
 
     def build(descriptor: Any) -> Any:
         if descriptor.file_annotation is None and descriptor.annotation in _PLAIN:
-            return PlainFirst(
-                annotation=descriptor.annotation,
-                parameter_info=descriptor.parameter_info,
-                descriptor=descriptor,
-            )
+            try:
+                return PlainFirst(
+                    annotation=descriptor.annotation,
+                    parameter_info=descriptor.parameter_info,
+                    descriptor=descriptor,
+                )
+            except TypeError:  # a typer whose RuntimeParam has changed: its own, as ever
+                pass
         return typer_own(descriptor)
 
     build.plain_first = True  # type: ignore[attr-defined]
