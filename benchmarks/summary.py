@@ -410,9 +410,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         train_summarizer.load_rows(args.data, args.limit), args.part
     )
     names, assignment = split(all_rows, args.protocol, args.folds)
-    # Only the models the requested lengths use (n above the longest model uses that one).
-    longest = max(train_summarizer.SIZES)
-    needed = sorted({min(n, longest) for n in [*sizes, args.sentences]})
+    # Only the models the requested lengths use: for n, the longest model not longer than n
+    # (as ``Summarizer.model_for`` picks it).
+    needed = sorted(
+        {
+            max((s for s in train_summarizer.SIZES if s <= n), default=min(train_summarizer.SIZES))
+            for n in [*sizes, args.sentences]
+        }
+    )
     examples = [train_summarizer.article_examples(row, needed) for row in all_rows]
     flat = (
         [train_summarizer.flat_article(row, needed) for row in all_rows] if args.break_trees else []

@@ -342,7 +342,7 @@ def test_properties_hold_for_any_article(paragraphs: list[list[str]], n: int) ->
 
 def test_weights_file_loads() -> None:
     weights = load_weights()
-    assert sorted(weights["models"]) == ["1", "2", "3"]
+    assert sorted(weights["models"]) == ["1", "2", "3", "5"]
     styles = StyleModel(weights["styles"]).names
     for model in weights["models"].values():
         assert set(model["weights"]) == {*FEATURE_NAMES, *styles}  # keyed by feature name
@@ -351,7 +351,7 @@ def test_weights_file_loads() -> None:
     rows = featurize(prepared)
     assert len(rows) == 6 and all(len(r) == len(FEATURE_NAMES) for r in rows)
     assert len(model.score(outlet_rows(rows, model.style_probabilities(prepared)))) == 6
-    assert [model.model_for(n) for n in (1, 2, 3, 4, 10)] == [1, 2, 3, 3, 3]
+    assert [model.model_for(n) for n in (1, 2, 3, 4, 5, 10)] == [1, 2, 3, 3, 5, 5]
     table = feature_table(prepared)
     assert list(table[0]) == list(FEATURE_NAMES) and table[0]["pos_0"] == 1.0
     three = weights["models"]["3"]["weights"]
@@ -504,7 +504,7 @@ def test_forest_probability_is_the_logistic_and_never_overflows() -> None:
 def test_shipped_unparagraphed_models_rank_text_without_breaks() -> None:
     weights = load_weights()
     flat_models = weights["unparagraphed"]["models"]
-    assert sorted(flat_models) == ["1", "2", "3"]
+    assert sorted(flat_models) == ["1", "2", "3", "5"]
     styles = StyleModel(weights["styles"]).names
     for model in flat_models.values():
         assert set(model["weights"]) == {*FEATURE_NAMES, *PARAGRAPH_ESTIMATES, *styles}
@@ -525,7 +525,7 @@ def test_flat_document_keeps_the_sentences_in_one_paragraph() -> None:
     assert document.text == " ".join(sentences)
     article = train_summarizer.flat_article(row)
     assert article.breaks == [0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0]  # two a paragraph
-    assert sorted(article.labels) == [1, 2, 3] and len(article.labels[3]) == 8
+    assert sorted(article.labels) == [1, 2, 3, 5] and len(article.labels[3]) == 8
 
 
 def test_stored_break_trees_give_what_lightgbm_gives() -> None:
@@ -611,7 +611,7 @@ def test_retraining_is_deterministic(tmp_path: Path) -> None:
     assert outputs[0] == outputs[1]
     weights = json.loads(outputs[0])
     assert len(weights["unparagraphed"]["breaks"]) == 10  # --break-trees
-    assert sorted(weights["unparagraphed"]["models"]) == ["1", "2", "3"]
+    assert sorted(weights["unparagraphed"]["models"]) == ["1", "2", "3", "5"]
     assert weights["styles"]["outlets"] == ["alpha", "beta"]
     styles = ("style:alpha", "style:beta")
     assert set(weights["models"]["3"]["weights"]) == {*FEATURE_NAMES, *styles}

@@ -15,8 +15,9 @@ How it works (no neural model, pure Python, about 15 ms for a typical news artic
    name): a conditional logit over each article's sentences plus boosted regression trees
    (trained with LightGBM, evaluated here in pure Python), both taught which sentences the
    good N-sentence extracts of the reference share, their scores standardised within the
-   article and mixed. There is one model per summary length N = 1, 2, 3 (longer summaries use the
-   N = 3 model): the best single sentence is not simply the top of the best three. Text without
+   article and mixed. There is one model per summary length N = 1, 2, 3, 5 (4 sentences use the
+   N = 3 model, longer summaries the N = 5 one): the best single sentence is not simply the top
+   of the best three, nor the best five the top five of the 3-sentence ranking. Text without
    paragraph breaks (one paragraph of at least four candidates) is ranked by models of its own,
    which read estimated paragraph breaks instead (:mod:`~translate_cli.summarize.paragraphs`).
    Every model also reads the article's house style: the probability of each outlet of the
@@ -139,11 +140,12 @@ class _Model:
 class Summarizer:
     """A scorer per summary length plus the selection rule, from a weights mapping.
 
-    ``weights["models"]`` maps a summary length ("1", "2", "3") to ``{"weights": {feature name:
-    weight}, "trees": [...], "linear_share": s}`` (a linear score and boosted trees, mixed);
-    a summary of N sentences is ranked by the model for N, or by the longest one when there is
-    none for N. Every model must name exactly the features of
-    :data:`~translate_cli.summarize.features.FEATURE_NAMES` (and the styles', below).
+    ``weights["models"]`` maps a summary length ("1", "2", "3", "5") to ``{"weights": {feature
+    name: weight}, "trees": [...], "linear_share": s}`` (a linear score and boosted trees,
+    mixed); a summary of N sentences is ranked by the longest model not longer than N (4
+    sentences by the 3-sentence one, 9 by the 5-sentence one). Every model must name exactly
+    the features of :data:`~translate_cli.summarize.features.FEATURE_NAMES` (and the styles',
+    below).
 
     ``weights["unparagraphed"]``, when present, serves text without paragraph breaks (see
     :mod:`~translate_cli.summarize.paragraphs`): ``{"breaks": [...]}`` are the trees of the
