@@ -226,3 +226,48 @@ def test_requests_back_during_a_call_count_toward_the_next_one(
     ]
     assert [len(batch) for batch in engine.batches] == [1, 3, 3]
     batcher.close()
+
+
+def test_clients_that_fell_out_of_step_are_gathered_into_one_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two groups of clients out of step (the second arrived while the first call ran) would
+    take turns, each call holding one group; the hold waits for every client open during the
+    last call, so from the second call on all six share each call."""
+    monkeypatch.setattr(batcher_module, "HOLD_SHARE", 1.0)  # generous: the rule, not the timing
+    monkeypatch.setattr(batcher_module, "MOST_HOLD_SECONDS", 2.0)
+    engine = SlowEngine(0.3)
+    batcher = Batcher(engine, window=1.0)
+    shared = SharedEngine(batcher)
+    first_call = threading.Event()
+    together = threading.Barrier(2)
+
+    def client(n: int) -> None:
+        ticket = Ticket(30)
+        if n >= 2:  # the second group arrives while the first call runs
+            assert first_call.wait(10)
+        batcher.arrive(ticket)  # received, as the server says
+        if n < 2:
+            together.wait()
+        for round in range(5):
+            shared.use(ticket)
+            if n < 2 and round == 0:
+                threading.Timer(0.1, first_call.set).start()
+            assert list(shared.translate([f"K{n}-{round}."])) == [
+                fake_translation(f"K{n}-{round}.")
+            ]
+            batcher.leave(ticket)
+            time.sleep(0.002)
+            ticket = Ticket(30)
+            batcher.arrive(ticket)
+        batcher.leave(ticket)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    batcher.close()
+    sizes = [len(batch) for batch in engine.batches]
+    # The first call holds the first group; the last, the second group's last round.
+    assert sizes == [2, 6, 6, 6, 6, 4], str(sizes)

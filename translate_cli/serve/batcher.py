@@ -10,8 +10,8 @@ decode like one big document.
 
 Before a call the batcher waits only for what it knows is coming: the requests the server has
 received whose sentences are not queued yet (``arrive``; at most ``window``), and the clients
-the last call answered (the hold, ``HOLD_SHARE``). A lone client's sentence goes to the engine
-at once.
+of the last call's time coming back (the hold, ``HOLD_SHARE``). A lone client's sentence goes to
+the engine at once.
 
 A request carries a ``Ticket``: its deadline and whether it was cancelled (the client went
 away, or the deadline passed). A cancelled request's sentences still waiting are dropped when
@@ -47,10 +47,12 @@ MOST_SENTENCES = 256
 WINDOW_SECONDS = 0.01
 # After a call, the clients it answered usually ask again at once (a client with one request at
 # a time). Without waiting for them the next call holds only those that queued meanwhile, and
-# calls alternate big and small (8 clients made calls of 4.6 sentences on average). So the
-# batcher holds the next call until as many requests are queued as the last call answered
-# (those answered early in it may be back already), at most this share of the last call's
-# time (what it costs when they do not come back) ...
+# calls alternate big and small (8 clients made calls of 4.6 sentences on average; 32 clients
+# split into two groups taking turns, calls of 20). So the batcher holds the next call until as
+# many requests are queued as were open at once during the last call (received and not yet
+# answered: the clients of that time, whichever call answered them; at least as many as the
+# last call answered), at most this share of the last call's time (what it costs when they do
+# not come back) ...
 HOLD_SHARE = 0.1
 # ... and at most this long.
 MOST_HOLD_SECONDS = 0.05
@@ -71,6 +73,7 @@ class Ticket:
         self.deadline = time.monotonic() + seconds
         self.cancelled = threading.Event()
         self.coming = False  # received, its sentences not queued yet (``Batcher.arrive``)
+        self.open = False  # received and not yet answered (``arrive`` to ``leave``)
         self._futures: list[Future[Translation]] = []
         self._lock = threading.Lock()
 
@@ -121,10 +124,12 @@ class Batcher:
         self.sentences = 0  # sentences decoded
         self._arrivals = 0  # submits so far
         self._coming = 0  # requests received whose sentences are not queued yet
-        # After the last call: when it ended, how many requests it answered, and how long the
-        # next call may wait for as many (see HOLD_SHARE).
+        self._open = 0  # requests received and not yet answered
+        self._peak = 0  # the most open at once since the running call was taken
+        # After the last call: when it ended, how many requests the next one waits for (see
+        # HOLD_SHARE), and how long it may wait for them.
         self._ended = 0.0
-        self._answered = 0
+        self._expected = 0
         self._hold = 0.0
         self._thread = threading.Thread(target=self._run, name="batcher", daemon=True)
         self._thread.start()
@@ -137,11 +142,18 @@ class Batcher:
             if not ticket.coming:
                 ticket.coming = True
                 self._coming += 1
+            if not ticket.open:
+                ticket.open = True
+                self._open += 1
+                self._peak = max(self._peak, self._open)
 
     def leave(self, ticket: Ticket) -> None:
         """``ticket``'s request is answered: nothing more to wait for from it."""
         with self._ready:
             self._came(ticket)
+            if ticket.open:
+                ticket.open = False
+                self._open -= 1
             self._ready.notify()
 
     def _came(self, ticket: Ticket) -> None:
@@ -190,7 +202,7 @@ class Batcher:
             while len(self._queue) < self.most and not self._closing:
                 now = time.monotonic()
                 coming = window_ends if self._coming and now < window_ends else 0.0
-                back = len({item.arrival for item in self._queue}) >= self._answered
+                back = len({item.arrival for item in self._queue}) >= self._expected
                 returning = hold_ends if not back and now < hold_ends else 0.0
                 if not (coming or returning):
                     break
@@ -200,6 +212,7 @@ class Batcher:
                 item = self._queue.popleft()
                 if not item.future.cancelled():
                     taken.append(item)
+            self._peak = self._open  # counted afresh while this call runs
             return taken
 
     def _run(self) -> None:
@@ -210,7 +223,8 @@ class Batcher:
                 with self._ready:
                     self._ended = time.monotonic()
                     self._hold = min((self._ended - started) * HOLD_SHARE, MOST_HOLD_SECONDS)
-                    self._answered = len({item.arrival for item in taken})
+                    answered = len({item.arrival for item in taken})
+                    self._expected = max(answered, self._peak)
 
     def _decode(self, taken: list[_Pending]) -> None:
         sent: deque[_Pending] = deque()
