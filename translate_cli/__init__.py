@@ -14,9 +14,9 @@ only when a model is used.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from translate_cli.lazy import lazy_exports
 from translate_cli.version import __version__
 
 if TYPE_CHECKING:
@@ -24,24 +24,18 @@ if TYPE_CHECKING:
     from translate_cli.pipeline import BatchResult, Pipeline
     from translate_cli.report import Report, SummaryItem, TranslatedSentence
 
-# Each public name and the module that defines it.
-_HOMES = {
-    "BatchResult": "translate_cli.pipeline",
-    "Pipeline": "translate_cli.pipeline",
-    "Report": "translate_cli.report",
-    "Settings": "translate_cli.config",
-    "SummaryItem": "translate_cli.report",
-    "TranslatedSentence": "translate_cli.report",
-}
-
-
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(home), name)
-    globals()[name] = value  # later lookups skip this function
-    return value
+# Each public name and the module that defines it, loaded on first use.
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "BatchResult": "translate_cli.pipeline",
+        "Pipeline": "translate_cli.pipeline",
+        "Report": "translate_cli.report",
+        "Settings": "translate_cli.config",
+        "SummaryItem": "translate_cli.report",
+        "TranslatedSentence": "translate_cli.report",
+    },
+)
 
 
 __all__ = [

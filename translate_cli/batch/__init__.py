@@ -14,10 +14,10 @@ every command's start-up would otherwise pay for the rest.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from translate_cli.batch.choices import COMMANDS, EXECUTORS
+from translate_cli.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from translate_cli.batch.job import (
@@ -29,13 +29,14 @@ if TYPE_CHECKING:
         run_batch,
     )
 
-_IN_JOB = frozenset({"BatchJob", "BatchSummary", "RayOptions", "Work", "identity", "run_batch"})
-
-
-def __getattr__(name: str) -> Any:  # PEP 562: the batch machinery on first use
-    if name in _IN_JOB:
-        return getattr(import_module("translate_cli.batch.job"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# The batch machinery, loaded on first use.
+__getattr__ = lazy_exports(
+    __name__,
+    dict.fromkeys(
+        ("BatchJob", "BatchSummary", "RayOptions", "Work", "identity", "run_batch"),
+        "translate_cli.batch.job",
+    ),
+)
 
 
 __all__ = [
