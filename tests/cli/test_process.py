@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import pty
 import subprocess
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -21,41 +21,49 @@ def run(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=120, **kwargs)  # type: ignore[call-overload]
 
 
-def test_help_and_segment_never_import_torch_or_transformers() -> None:
+class Child(NamedTuple):
+    """What a whole ``translate-cli`` process did: its output, exit status and the modules it
+    had imported by the end."""
+
+    stdout: str
+    status: object
+    modules: frozenset[str]
+
+
+def _child(*argv: str, stdin: bytes | None = None, plugins: bool = True) -> Child:
+    """``translate-cli ARGV`` in a fresh process (``stdin`` its standard input); ``plugins``
+    False leaves out the suite's fake engine (conftest), which imports the engines' registry."""
     code = (
-        "import sys, runpy\n"
-        "sys.argv = ['translate-cli', 'segment', '-']\n"
-        "import io; sys.stdin = io.TextIOWrapper(io.BytesIO(b'Halo. Apa kabar?'))\n"
+        "import io, json, runpy, sys\n"
+        f"sys.argv = ['translate-cli', *{list(argv)!r}]\n"
+        + ("" if stdin is None else f"sys.stdin = io.TextIOWrapper(io.BytesIO({stdin!r}))\n")
+        + "status = 0\n"
         "try:\n    runpy.run_module('translate_cli', run_name='__main__')\n"
-        "except SystemExit:\n    pass\n"
-        "heavy = [m for m in ('torch', 'transformers', 'ctranslate2', 'huggingface_hub')"
-        " if m in sys.modules]\n"
-        "print('HEAVY', heavy, file=sys.stderr)\n"
+        "except SystemExit as done:\n    status = done.code\n"
+        "print('CHILD', json.dumps([status, sorted(sys.modules)]), file=sys.stderr)\n"
     )
+    env = dict(os.environ)
+    if not plugins:
+        env.pop(PLUGINS_VARIABLE, None)
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env
     )
-    assert "HEAVY []" in result.stderr, result.stderr
+    line = next(line for line in result.stderr.splitlines() if line.startswith("CHILD "))
+    status, modules = json.loads(line.removeprefix("CHILD "))
+    return Child(result.stdout, status, frozenset(modules))
+
+
+def test_help_and_segment_never_import_torch_or_transformers() -> None:
+    modules = _child("segment", "-", stdin=b"Halo. Apa kabar?").modules
+    heavy = [m for m in ("torch", "transformers", "ctranslate2", "huggingface_hub") if m in modules]
+    assert heavy == [], heavy
     assert run("--help").returncode == 0
 
 
 def _modules_after(*argv: str) -> list[str]:
     """The package's modules a whole process imported to answer ``translate-cli ARGV``."""
-    code = (
-        "import sys, runpy\n"
-        f"sys.argv = ['translate-cli', *{list(argv)!r}]\n"
-        "try:\n    runpy.run_module('translate_cli', run_name='__main__')\n"
-        "except SystemExit:\n    pass\n"
-        "print('MODULES', sorted(m for m in sys.modules if m.startswith('translate_cli')),"
-        " file=sys.stderr)\n"
-    )
-    # No plug-in: the suite's fake engine (conftest) would import the engines' registry.
-    env = {k: v for k, v in os.environ.items() if k != PLUGINS_VARIABLE}
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env
-    )
-    line = next(line for line in result.stderr.splitlines() if line.startswith("MODULES "))
-    return list(ast.literal_eval(line.removeprefix("MODULES ")))
+    modules = _child(*argv, plugins=False).modules
+    return sorted(m for m in modules if m.startswith("translate_cli"))
 
 
 @pytest.mark.parametrize("argv", [["--help"], [], ["--version"]])
@@ -252,23 +260,15 @@ def test_a_full_disk_on_stdout_is_exit_5_with_one_line() -> None:
 def test_translate_starts_without_pydantic_or_the_batch_machinery() -> None:
     """Start-up: typer's pydantic coercion (cli/plain_values.py) and the batch package's
     machinery (batch/job.py) are about 0.1 s of a one-sentence translate; neither loads."""
-    code = (
-        "import sys, runpy, io\n"
-        "sys.argv = ['translate-cli', 'translate', '-', '--engine', 'fake', '--format', 'jsonl',"
-        " '--beam-size', '2', '--batch-size', '8', '--no-memory', '--no-guard']\n"
-        "sys.stdin = io.TextIOWrapper(io.BytesIO(b'Halo. Apa kabar?'))\n"
-        "try:\n    runpy.run_module('translate_cli', run_name='__main__')\n"
-        "except SystemExit as done:\n    print('EXIT', done.code, file=sys.stderr)\n"
-        "print('PYDANTIC', 'pydantic' in sys.modules, file=sys.stderr)\n"
-        "print('JOB', 'translate_cli.batch.job' in sys.modules, file=sys.stderr)\n"
-    )
     # The suite's plug-in (conftest) gives the child process the engine "fake".
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    child = _child(
+        *("translate", "-", "--engine", "fake", "--format", "jsonl", "--beam-size", "2"),
+        *("--batch-size", "8", "--no-memory", "--no-guard"),
+        stdin=b"Halo. Apa kabar?",
     )
-    assert [json.loads(line)["source"] for line in result.stdout.splitlines()] == [
+    assert [json.loads(line)["source"] for line in child.stdout.splitlines()] == [
         "Halo.",
         "Apa kabar?",
-    ], result.stderr
-    assert "EXIT 0" in result.stderr, result.stderr
-    assert "PYDANTIC False" in result.stderr and "JOB False" in result.stderr, result.stderr
+    ]
+    assert child.status == 0
+    assert "pydantic" not in child.modules and "translate_cli.batch.job" not in child.modules
