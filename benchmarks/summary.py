@@ -89,7 +89,7 @@ import train_summarizer  # noqa: E402
 
 from translate_cli.document import Document  # noqa: E402
 from translate_cli.segment import segment  # noqa: E402
-from translate_cli.summarize.extractive import Summarizer  # noqa: E402
+from translate_cli.summarize.extractive import Summarizer, model_size  # noqa: E402
 from translate_cli.summarize.prepare import prepare  # noqa: E402
 from translate_cli.summarize.rouge import normalize, rouge, rouge_n  # noqa: E402
 
@@ -410,14 +410,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         train_summarizer.load_rows(args.data, args.limit), args.part
     )
     names, assignment = split(all_rows, args.protocol, args.folds)
-    # Only the models the requested lengths use: for n, the longest model not longer than n
-    # (as ``Summarizer.model_for`` picks it).
-    needed = sorted(
-        {
-            max((s for s in train_summarizer.SIZES if s <= n), default=min(train_summarizer.SIZES))
-            for n in [*sizes, args.sentences]
-        }
-    )
+    # Only the models the requested lengths use, picked as the summariser picks them.
+    needed = sorted({model_size(train_summarizer.SIZES, n) for n in [*sizes, args.sentences]})
     examples = [train_summarizer.article_examples(row, needed) for row in all_rows]
     flat = (
         [train_summarizer.flat_article(row, needed) for row in all_rows] if args.break_trees else []

@@ -41,7 +41,7 @@ from __future__ import annotations
 import json
 import math
 import statistics
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -64,7 +64,7 @@ from translate_cli.summarize.styles import StyleModel, outlet_rows
 from translate_cli.summarize.tokens import ngrams, words
 from translate_cli.summarize.trees import Forest
 
-__all__ = ["ExtractiveSummarizer", "Summarizer", "Summary", "summarize"]
+__all__ = ["ExtractiveSummarizer", "Summarizer", "Summary", "model_size", "summarize"]
 
 _WEIGHTS = "weights.json"
 _SENTENCES = Settings.sentences  # the one default summary length
@@ -90,6 +90,13 @@ class Summary:
     title: Sentence | None
     picks: tuple[Sentence, ...]
     trimmed: tuple[Sentence, ...] = ()
+
+
+def model_size(sizes: Iterable[int], sentences: int) -> int:
+    """Which of the model ``sizes`` ranks a summary of ``sentences`` sentences: the longest
+    not longer than it (the shortest when all are longer)."""
+    ordered = sorted(sizes)
+    return max((s for s in ordered if s <= sentences), default=ordered[0])
 
 
 def _weight_vector(weights: Mapping[str, Any], names: Sequence[str]) -> tuple[float, ...]:
@@ -182,8 +189,7 @@ class Summarizer:
 
     @staticmethod
     def _size(models: Mapping[int, _Model], sentences: int) -> int:
-        sizes = sorted(models)
-        return max((s for s in sizes if s <= sentences), default=sizes[0])
+        return model_size(models, sentences)
 
     def model_for(self, sentences: int) -> int:
         """The summary length whose model ranks a summary of ``sentences`` sentences."""
