@@ -131,6 +131,18 @@ def _sentence_ends(document: Document, offset: int) -> bool:
     return any(s.end == offset for s in document.sentences[: _MAX_HEADING_LINES + 2])
 
 
+def _cut_inside(document: Document, start: int, end: int) -> bool:
+    """Whether the segmenter ends a sentence inside ``[start, end)``: two sentences on one line
+    are body text, not a heading, whatever their capitals (``_SENTENCE_END`` misses an end
+    after a bracket: "... Rabu (17/5). Foto: Shutterstock")."""
+    for sentence in document.sentences:
+        if sentence.start >= end:
+            return False
+        if start < sentence.end < end:
+            return True
+    return False
+
+
 def _title_case(tokens: list[str]) -> bool:
     capitalised = sum(
         1 for t in tokens if t[:1].isupper() or t.lower() in word_list("title_lowercase")
@@ -160,10 +172,14 @@ def _header(document: Document) -> tuple[int, tuple[int, int] | None]:
         line = text[pos:newline].rstrip()
         if not line:
             break
-        if _is_heading(line) and (
-            not headings
-            or not _sentence_ends(document, headings[0][1])
-            or _sentence_ends(document, pos + len(line))
+        if (
+            _is_heading(line)
+            and not _cut_inside(document, pos, pos + len(line))
+            and (
+                not headings
+                or not _sentence_ends(document, headings[0][1])
+                or _sentence_ends(document, pos + len(line))
+            )
         ):
             # Where the splitter cut after the first heading, a heading under it must end a
             # sentence too: a line of wrapped body text does not.
