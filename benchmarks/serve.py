@@ -194,7 +194,7 @@ def main() -> None:
     ratio = serve_lengths.output_ratio(args.data / "parallel")
     os.environ.update(environment(ratio))
     article = speed.article_file(args.data, args.sentences)
-    lines = [line for line in article.read_text(encoding="utf-8").splitlines() if line]
+    lines = speed.article_lines(args.data, args.sentences)
     text = article.read_text(encoding="utf-8")
     print(
         f"# {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
